@@ -1,0 +1,105 @@
+import { z } from 'zod';
+
+/**
+ * Every environment variable the broker reads, parsed once at start-up.
+ * The README's configuration table is written from this list.
+ */
+
+const boolean = z.enum(['true', 'false', '1', '0']).transform((v) => v === 'true' || v === '1');
+const port = z.coerce.number().int().min(0).max(65535);
+const positiveInt = (max: number) => z.coerce.number().int().min(1).max(max);
+
+const envSchema = z.object({
+  NODE_ENV: z.enum(['production', 'development', 'test']).default('development'),
+  CUSTODIAN_HOST: z.string().min(1).default('127.0.0.1'),
+  CUSTODIAN_PORT: port.default(8080),
+  CUSTODIAN_PUBLIC_URL: z.url({ protocol: /^https?$/ }).optional(),
+  CUSTODIAN_DATA_DIR: z.string().min(1).default('./data'),
+  CUSTODIAN_DATABASE_URL: z.string().min(1).optional(),
+  CUSTODIAN_VAULT_KEYS: z.string().min(1).optional(),
+  CUSTODIAN_ADMIN_TOKEN: z.string().min(32, 'must be at least 32 characters').max(512).optional(),
+  CUSTODIAN_DEV_ALLOW_LOOPBACK_HTTP: boolean.default(false),
+  CUSTODIAN_LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error']).default('info'),
+  CUSTODIAN_BODY_LIMIT_BYTES: positiveInt(10 * 1024 * 1024).default(64 * 1024),
+  CUSTODIAN_SHUTDOWN_TIMEOUT_MS: positiveInt(600_000).default(10_000),
+});
+
+export type Env = z.infer<typeof envSchema>;
+export const envVariableNames = Object.keys(envSchema.shape) as Array<keyof Env>;
+
+export class ConfigError extends Error {
+  override readonly name = 'ConfigError';
+}
+
+/** Parses the environment, or throws one ConfigError naming every bad variable. */
+export function parseEnv(source: Record<string, string | undefined>): Env {
+  // An empty variable means "not set", as in most deployment tools.
+  const present = Object.fromEntries(Object.entries(source).filter(([, v]) => v !== undefined && v !== ''));
+  const result = envSchema.safeParse(present);
+  if (!result.success) {
+    const lines = result.error.issues.map((issue) => `  ${issue.path.join('.')}: ${issue.message}`);
+    throw new ConfigError(`invalid configuration:\n${lines.join('\n')}`);
+  }
+  const env = result.data;
+  if (env.NODE_ENV === 'production') {
+    const missing = (
+      ['CUSTODIAN_VAULT_KEYS', 'CUSTODIAN_ADMIN_TOKEN', 'CUSTODIAN_PUBLIC_URL'] as const
+    ).filter((name) => env[name] === undefined);
+    const problems = missing.map((name) => `  ${name}: required when NODE_ENV=production`);
+    if (env.CUSTODIAN_DEV_ALLOW_LOOPBACK_HTTP) {
+      problems.push(
+        '  CUSTODIAN_DEV_ALLOW_LOOPBACK_HTTP: a development setting, refused when NODE_ENV=production',
+      );
+    }
+    if (problems.length > 0) throw new ConfigError(`invalid configuration:\n${problems.join('\n')}`);
+  }
+  return env;
+}
+
+/** The variables, their defaults and meaning, for the README and `--help`. */
+export const envDocumentation: ReadonlyArray<{ name: keyof Env; default: string; meaning: string }> = [
+  {
+    name: 'NODE_ENV',
+    default: 'development',
+    meaning: '`production` refuses to start without configured keys',
+  },
+  {
+    name: 'CUSTODIAN_HOST',
+    default: '127.0.0.1',
+    meaning: 'address to listen on (`0.0.0.0` in the Docker image)',
+  },
+  { name: 'CUSTODIAN_PORT', default: '8080', meaning: 'port to listen on' },
+  {
+    name: 'CUSTODIAN_PUBLIC_URL',
+    default: 'http://localhost:$CUSTODIAN_PORT (required in production)',
+    meaning: "the broker's external base URL: issuer, callback URLs",
+  },
+  { name: 'CUSTODIAN_DATA_DIR', default: './data', meaning: 'SQLite file and development secrets' },
+  {
+    name: 'CUSTODIAN_DATABASE_URL',
+    default: '$CUSTODIAN_DATA_DIR/custodian.db',
+    meaning: 'a SQLite file path, or a `postgres://` URL',
+  },
+  {
+    name: 'CUSTODIAN_VAULT_KEYS',
+    default: 'generated under the data folder outside production',
+    meaning: 'comma-separated `key_id:base64(32 bytes)`; the first encrypts, all decrypt',
+  },
+  {
+    name: 'CUSTODIAN_ADMIN_TOKEN',
+    default: 'generated under the data folder outside production',
+    meaning: 'the admin bearer credential, at least 32 characters',
+  },
+  {
+    name: 'CUSTODIAN_DEV_ALLOW_LOOPBACK_HTTP',
+    default: 'false',
+    meaning: 'development only: allow provider URLs on http://127.0.0.1, [::1] and localhost',
+  },
+  { name: 'CUSTODIAN_LOG_LEVEL', default: 'info', meaning: '`debug`, `info`, `warn` or `error`' },
+  { name: 'CUSTODIAN_BODY_LIMIT_BYTES', default: '65536', meaning: 'largest request body accepted' },
+  {
+    name: 'CUSTODIAN_SHUTDOWN_TIMEOUT_MS',
+    default: '10000',
+    meaning: 'how long SIGTERM waits for in-flight requests',
+  },
+];

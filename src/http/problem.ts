@@ -1,0 +1,78 @@
+import type { Context } from 'hono';
+import { HTTPException } from 'hono/http-exception';
+import { z } from 'zod';
+import { AppError, type ErrorCode } from './errors.js';
+import type { AppEnv } from './router.js';
+
+/** RFC 9457 problem details, with the broker's stable `code` and the request id. */
+export const problemSchema = z
+  .object({
+    type: z.string().describe('a URN naming the problem type: `urn:custodian:problem:<code>`'),
+    title: z.string(),
+    status: z.number().int(),
+    detail: z.string(),
+    code: z.string().describe('stable machine-readable code, e.g. `provider_not_found`'),
+    request_id: z.string(),
+    errors: z
+      .array(z.object({ pointer: z.string(), message: z.string() }))
+      .optional()
+      .describe('one entry per invalid field, located by JSON Pointer'),
+  })
+  .meta({ id: 'Problem' });
+
+/** A declared error answer, for a route's `responses`. */
+export const problemAnswer = (description: string) => ({
+  description,
+  schema: problemSchema,
+  mediaType: 'application/problem+json',
+});
+
+const titles: Partial<Record<number, string>> = {
+  400: 'Bad Request',
+  401: 'Unauthorized',
+  403: 'Forbidden',
+  404: 'Not Found',
+  405: 'Method Not Allowed',
+  409: 'Conflict',
+  413: 'Content Too Large',
+  415: 'Unsupported Media Type',
+  422: 'Unprocessable Content',
+  500: 'Internal Server Error',
+  503: 'Service Unavailable',
+};
+
+export function problemResponse(c: Context<AppEnv>, error: AppError): Response {
+  const body: z.input<typeof problemSchema> = {
+    type: `urn:custodian:problem:${error.code}`,
+    title: titles[error.status] ?? 'Error',
+    status: error.status,
+    detail: error.message,
+    code: error.code,
+    request_id: c.get('requestId') ?? 'unknown',
+  };
+  if (error.issues.length > 0) body.errors = [...error.issues];
+  return new Response(JSON.stringify(body), {
+    status: error.status,
+    headers: { 'content-type': 'application/problem+json', 'cache-control': 'no-store', ...error.headers },
+  });
+}
+
+/** The one place where anything thrown becomes an answer. */
+export function handleError(error: unknown, c: Context<AppEnv>): Response {
+  const log = c.get('log');
+  if (error instanceof AppError) {
+    if (error.status >= 500) log?.error('request failed', { code: error.code, error });
+    return problemResponse(c, error);
+  }
+  if (error instanceof HTTPException) {
+    // Raised by Hono's own middleware (the body limit).
+    const code: ErrorCode = error.status === 413 ? 'payload_too_large' : 'invalid_request';
+    const detail = error.status === 413 ? 'the request body is too large' : 'the request is invalid';
+    return problemResponse(c, new AppError(code, error.status, detail));
+  }
+  log?.error('unhandled error', { error });
+  return problemResponse(
+    c,
+    new AppError('internal_error', 500, 'internal error; see the logs for this request id'),
+  );
+}

@@ -1,0 +1,104 @@
+import type { Context, Hono, MiddlewareHandler } from 'hono';
+import type { z } from 'zod';
+import type { Logger } from '../log/logger.js';
+import { AppError } from './errors.js';
+import { parseInput, readJsonBody } from './input.js';
+
+/**
+ * Routes are declared once, as data plus a handler. The same declaration
+ * registers the Hono handler, validates the request, and becomes the
+ * route's entry in `openapi.yaml`, so the spec cannot drift from the server.
+ */
+
+export type AppEnv = { Variables: { requestId: string; log: Logger } };
+export type AuthKind = 'admin' | 'none';
+export type Method = 'get' | 'post' | 'put' | 'patch' | 'delete';
+
+export interface ResponseDefinition {
+  description: string;
+  /** Omitted for responses without a JSON body (204, redirects). */
+  schema?: z.ZodType;
+  /** Served as this media type instead of JSON (the spec, the docs page). */
+  mediaType?: string;
+}
+
+export interface RouteDefinition<
+  P extends z.ZodType = z.ZodType,
+  Q extends z.ZodType = z.ZodType,
+  B extends z.ZodType = z.ZodType,
+> {
+  method: Method;
+  /** OpenAPI form: `/v1/admin/providers/{provider_id}`. */
+  path: string;
+  operationId: string;
+  summary: string;
+  description?: string;
+  tag: string;
+  auth: AuthKind;
+  params?: P;
+  query?: Q;
+  body?: B;
+  responses: Record<number, ResponseDefinition>;
+  /** Hidden from the spec (the docs page itself). */
+  hidden?: boolean;
+}
+
+type Output<T> = T extends z.ZodType ? z.output<T> : undefined;
+export interface RouteInput<P, Q, B> {
+  params: Output<P>;
+  query: Output<Q>;
+  body: Output<B>;
+}
+
+export type Handler<P, Q, B> = (
+  c: Context<AppEnv>,
+  input: RouteInput<P, Q, B>,
+) => Response | Promise<Response>;
+
+export interface RouterOptions {
+  guards: Record<AuthKind, MiddlewareHandler<AppEnv>>;
+  /** Tests turn this on: every JSON answer is checked against its declared schema. */
+  validateResponses?: boolean;
+}
+
+export class Router {
+  readonly definitions: RouteDefinition[] = [];
+
+  constructor(
+    readonly app: Hono<AppEnv>,
+    private readonly options: RouterOptions,
+  ) {}
+
+  add<P extends z.ZodType | undefined, Q extends z.ZodType | undefined, B extends z.ZodType | undefined>(
+    definition: RouteDefinition & { params?: P; query?: Q; body?: B },
+    handler: Handler<P, Q, B>,
+  ): void {
+    this.definitions.push(definition);
+    const honoPath = definition.path.replace(/\{([^}]+)\}/g, ':$1');
+    const guard = this.options.guards[definition.auth];
+    this.app.on(definition.method.toUpperCase(), honoPath, guard, async (c) => {
+      const input = {
+        params: definition.params ? parseInput(definition.params, c.req.param(), 'path') : undefined,
+        query: definition.query ? parseInput(definition.query, c.req.query(), 'query') : undefined,
+        body: definition.body ? parseInput(definition.body, await readJsonBody(c), 'body') : undefined,
+      } as RouteInput<P, Q, B>;
+      const response = await handler(c, input);
+      if (this.options.validateResponses) await checkResponse(definition, response);
+      return response;
+    });
+  }
+}
+
+async function checkResponse(definition: RouteDefinition, response: Response): Promise<void> {
+  const declared = definition.responses[response.status];
+  const where = `${definition.method.toUpperCase()} ${definition.path} ${response.status}`;
+  if (!declared) throw new AppError('internal_error', 500, `undeclared response ${where}`);
+  if (!declared.schema) return;
+  const body = await response.clone().json();
+  const result = declared.schema.safeParse(body);
+  if (!result.success) {
+    throw new AppError('internal_error', 500, `response does not match its schema: ${where}`, {
+      cause: result.error,
+    });
+  }
+}

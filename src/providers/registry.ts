@@ -1,0 +1,245 @@
+import { AppError, type FieldIssue, invalidRequest } from '../http/errors.js';
+import type { Vault } from '../vault/vault.js';
+import type { ProviderCreate, ProviderPatch, ProviderReplace, ProviderView } from './api-schema.js';
+import type { Preset, ProviderTemplate } from './model.js';
+import { findPreset } from './presets/catalog.js';
+import type { ProviderRecord, ProviderStore } from './store.js';
+import type { UrlVerdict } from './url-safety.js';
+
+/** Provider CRUD with its rules: URL safety, a write-only secret, presets. */
+
+export interface ProviderRegistryDeps {
+  providers: ProviderStore;
+  vault: Vault;
+  now: () => number;
+  /** The endpoint URL policy, DNS included (see url-safety.ts). */
+  checkUrl: (url: string) => Promise<UrlVerdict>;
+  publicUrl: string;
+}
+
+type Fields = Partial<ProviderTemplate> & {
+  client_id?: string;
+  client_secret?: string;
+  is_enabled?: boolean;
+};
+
+// What a custom provider gets when it does not say otherwise.
+const defaults: Partial<ProviderTemplate> = {
+  userinfo_url: null,
+  revocation_url: null,
+  issuer: null,
+  client_auth_method: 'client_secret_basic',
+  pkce: true,
+  scopes: [],
+  scope_separator: ' ',
+  authorization_params: {},
+  token_params: {},
+  expiry_buffer_seconds: 300,
+  default_token_lifetime_seconds: 3600,
+  token_errors_with_200: false,
+};
+
+const requiredTemplateFields = ['display_name', 'authorization_url', 'token_url', 'userinfo'] as const;
+
+// Sending the client secret to a new address needs the secret itself: whoever
+// can edit a provider must not be able to point its stored secret elsewhere.
+const secretBoundFields = ['client_id', 'token_url', 'userinfo_url', 'revocation_url'] as const;
+
+const secretLocation = (providerId: string) => ({
+  table: 'providers',
+  column: 'client_secret',
+  rowId: providerId,
+});
+
+export function createProviderRegistry(deps: ProviderRegistryDeps) {
+  const { providers, vault, now } = deps;
+
+  /**
+   * Builds the record to store: `fields` over `base` (the stored provider, on
+   * PATCH) or over the preset and the defaults (on POST and PUT). `previous`
+   * is what is stored now, which decides whether its secret may carry over.
+   */
+  async function build(
+    providerId: string,
+    presetId: string | undefined,
+    fields: Fields,
+    { base, previous }: { base: ProviderRecord | null; previous: ProviderRecord | null },
+  ): Promise<ProviderRecord> {
+    const preset = presetId === undefined ? undefined : findPreset(presetId);
+    if (presetId !== undefined && !preset) {
+      throw new AppError(
+        'preset_not_found',
+        404,
+        `no preset "${presetId}"; GET /v1/admin/provider-presets lists them`,
+      );
+    }
+    const { id: _id, description: _d, docs_url: _u, ...presetTemplate } = preset ?? ({} as Partial<Preset>);
+    const merged = { ...(base ?? { ...defaults, ...presetTemplate }), ...definedOnly(fields) };
+
+    const missing = [...requiredTemplateFields, 'client_id' as const].filter((k) => merged[k] === undefined);
+    if (missing.length > 0) {
+      throw invalidRequest(
+        `missing ${missing.join(', ')} (or name a preset)`,
+        missing.map((k) => ({ pointer: `/${k}`, message: 'required' })),
+      );
+    }
+    const template = merged as ProviderTemplate & { client_id: string; is_enabled?: boolean };
+    await checkUrls(template);
+    checkIssuer(template.issuer);
+
+    const secret = resolveSecret(providerId, template, fields.client_secret, previous);
+    const time = now();
+    return {
+      ...pickTemplate(template),
+      provider_id: providerId,
+      preset: preset ? preset.id : (base?.preset ?? null),
+      is_enabled: template.is_enabled ?? true,
+      client_id: template.client_id,
+      client_secret_ciphertext: secret,
+      created_at: previous?.created_at ?? time,
+      updated_at: time,
+    };
+  }
+
+  function resolveSecret(
+    providerId: string,
+    template: ProviderTemplate & { client_id: string },
+    secret: string | undefined,
+    existing: ProviderRecord | null,
+  ): string | null {
+    if (template.client_auth_method === 'none') {
+      if (secret !== undefined) {
+        throw invalidRequest('client_secret given, but client_auth_method is "none"', [
+          { pointer: '/client_secret', message: 'not used with client_auth_method "none"' },
+        ]);
+      }
+      return null;
+    }
+    if (secret !== undefined) return vault.encrypt(secret, secretLocation(providerId));
+    const changed = existing ? secretBoundFields.filter((k) => existing[k] !== template[k]) : [];
+    if (!existing?.client_secret_ciphertext || changed.length > 0) {
+      const why = existing?.client_secret_ciphertext
+        ? `changing ${changed.join(', ')} requires sending client_secret again`
+        : `client_auth_method "${template.client_auth_method}" needs a client_secret`;
+      throw new AppError('client_secret_required', 422, why, {
+        issues: [{ pointer: '/client_secret', message: 'required' }],
+      });
+    }
+    return existing.client_secret_ciphertext;
+  }
+
+  async function checkUrls(template: ProviderTemplate): Promise<void> {
+    const fields = ['authorization_url', 'token_url', 'userinfo_url', 'revocation_url'] as const;
+    const issues: FieldIssue[] = [];
+    for (const field of fields) {
+      const value = template[field];
+      if (value === null) continue;
+      const verdict = await deps.checkUrl(value);
+      if (!verdict.ok) issues.push({ pointer: `/${field}`, message: verdict.reason });
+    }
+    if (issues.length > 0) {
+      throw new AppError('url_not_allowed', 422, `endpoint URL not allowed: ${issues[0]!.message}`, {
+        issues,
+      });
+    }
+  }
+
+  async function mustGet(id: string): Promise<ProviderRecord> {
+    const record = await providers.get(id);
+    if (!record) throw new AppError('provider_not_found', 404, `no provider "${id}"`);
+    return record;
+  }
+
+  return {
+    get: mustGet,
+    list: providers.list,
+
+    async create(input: ProviderCreate): Promise<ProviderRecord> {
+      const { provider_id, preset, ...fields } = input;
+      const id = provider_id ?? preset;
+      if (id === undefined) {
+        throw invalidRequest('provider_id is required without a preset', [
+          { pointer: '/provider_id', message: 'required' },
+        ]);
+      }
+      const record = await build(id, preset, fields, { base: null, previous: null });
+      if (!(await providers.insert(record))) {
+        throw new AppError('provider_exists', 409, `provider "${id}" already exists`);
+      }
+      return record;
+    },
+
+    /** PUT: the body is the whole definition; only the stored secret may carry over. */
+    async replace(id: string, input: ProviderReplace): Promise<ProviderRecord> {
+      const previous = await mustGet(id);
+      const { preset, ...fields } = input;
+      return save(await build(id, preset, fields, { base: null, previous }));
+    },
+
+    async patch(id: string, input: ProviderPatch): Promise<ProviderRecord> {
+      const previous = await mustGet(id);
+      return save(await build(id, undefined, input, { base: previous, previous }));
+    },
+
+    async delete(id: string): Promise<void> {
+      if (!(await providers.delete(id))) throw new AppError('provider_not_found', 404, `no provider "${id}"`);
+    },
+
+    view: (record: ProviderRecord): ProviderView => toView(record, deps.publicUrl),
+  };
+
+  async function save(record: ProviderRecord): Promise<ProviderRecord> {
+    if (!(await providers.update(record))) {
+      throw new AppError('provider_not_found', 404, `no provider "${record.provider_id}"`);
+    }
+    return record;
+  }
+}
+
+export type ProviderRegistry = ReturnType<typeof createProviderRegistry>;
+
+function checkIssuer(issuer: string | null): void {
+  if (issuer === null) return;
+  if (!URL.canParse(issuer)) {
+    throw invalidRequest('issuer must be a URL', [{ pointer: '/issuer', message: 'must be a URL' }]);
+  }
+}
+
+function definedOnly<T extends object>(fields: T): Partial<T> {
+  return Object.fromEntries(Object.entries(fields).filter(([, v]) => v !== undefined)) as Partial<T>;
+}
+
+function pickTemplate(t: ProviderTemplate): ProviderTemplate {
+  return {
+    display_name: t.display_name,
+    authorization_url: t.authorization_url,
+    token_url: t.token_url,
+    userinfo_url: t.userinfo_url,
+    revocation_url: t.revocation_url,
+    issuer: t.issuer,
+    client_auth_method: t.client_auth_method,
+    pkce: t.pkce,
+    scopes: t.scopes,
+    scope_separator: t.scope_separator,
+    authorization_params: t.authorization_params,
+    token_params: t.token_params,
+    userinfo: t.userinfo,
+    expiry_buffer_seconds: t.expiry_buffer_seconds,
+    default_token_lifetime_seconds: t.default_token_lifetime_seconds,
+    token_errors_with_200: t.token_errors_with_200,
+  };
+}
+
+export function toView(r: ProviderRecord, publicUrl: string): ProviderView {
+  return {
+    ...pickTemplate(r),
+    provider_id: r.provider_id,
+    preset: r.preset,
+    is_enabled: r.is_enabled,
+    client_id: r.client_id,
+    client_secret_set: r.client_secret_ciphertext !== null,
+    redirect_uri: `${publicUrl}/oauth/callback/${r.provider_id}`,
+    created_at: new Date(r.created_at).toISOString(),
+    updated_at: new Date(r.updated_at).toISOString(),
+  };
+}

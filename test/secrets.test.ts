@@ -1,0 +1,94 @@
+import { randomBytes } from 'node:crypto';
+import { readdirSync, readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { ADMIN_TOKEN, createTestApp } from '../src/test-support/app.js';
+import { Vault } from '../src/vault/vault.js';
+
+/**
+ * Seeds marker secrets, drives every route with them, including malformed
+ * and hostile requests, and checks they appear nowhere they should not:
+ * not in an answer (body or header), a log line, or the database file.
+ */
+
+const CLIENT_SECRET = `MARKER-client-secret-${randomBytes(8).toString('hex')}`;
+const ROTATED_SECRET = `MARKER-rotated-secret-${randomBytes(8).toString('hex')}`;
+const keyMaterial = randomBytes(32);
+const KEY_TEXT = keyMaterial.toString('base64');
+
+describe('secrets stay secret', () => {
+  it('no marker leaks through answers, logs or the database file', async () => {
+    const t = await createTestApp({
+      vault: new Vault([{ id: 'marker', material: keyMaterial }]),
+      secrets: [KEY_TEXT],
+    });
+    const answers: string[] = [];
+    const record = async (res: Response) => {
+      answers.push(`${res.status} ${JSON.stringify([...res.headers])} ${await res.clone().text()}`);
+      return res;
+    };
+    try {
+      const created = await record(
+        await t.admin('POST', '/v1/admin/providers', {
+          preset: 'dropbox',
+          client_id: 'cid',
+          client_secret: CLIENT_SECRET,
+        }),
+      );
+      expect(created.status).toBe(201);
+      await record(
+        await t.admin('POST', '/v1/admin/providers', {
+          preset: 'box',
+          client_id: 'cid',
+          client_secret: CLIENT_SECRET,
+          token_url: 'https://10.0.0.1/token',
+        }),
+      );
+      await record(await t.admin('POST', '/v1/admin/providers', `{"client_secret": "${CLIENT_SECRET}"`));
+      await record(
+        await t.admin('POST', '/v1/admin/providers', {
+          preset: 'dropbox',
+          client_secret: CLIENT_SECRET,
+          x: 1,
+        }),
+      );
+      await record(await t.admin('PATCH', '/v1/admin/providers/dropbox', { client_secret: ROTATED_SECRET }));
+      await record(
+        await t.admin('PATCH', '/v1/admin/providers/dropbox', { client_secret: 7, token_url: 'nope' }),
+      );
+      await record(await t.admin('PUT', '/v1/admin/providers/dropbox', { client_secret: CLIENT_SECRET }));
+      for (const route of t.routes.filter((r) => r.method === 'get')) {
+        const path = route.path.replace('{provider_id}', 'dropbox');
+        await record(await t.admin('GET', path));
+      }
+      await record(
+        await t.app.request('/v1/admin/providers', { headers: { authorization: `Bearer ${CLIENT_SECRET}` } }),
+      );
+
+      const database = t.testDatabase.database;
+      const stored = await database.db.select().from(database.tables.providers);
+      expect(stored).toHaveLength(1);
+      // The rotated secret is the one stored, encrypted.
+      const where = { table: 'providers', column: 'client_secret', rowId: 'dropbox' };
+      expect(t.deps.vault.decrypt(stored[0]!.clientSecret!, where)).toBe(ROTATED_SECRET);
+
+      const dbFiles = readdirSync(dirname(t.testDatabase.url)).map((f) =>
+        readFileSync(join(dirname(t.testDatabase.url), f)).toString('latin1'),
+      );
+      const places: Array<[string, string]> = [
+        ['answers', answers.join('\n')],
+        ['logs', t.logs.join('\n')],
+        ['database files', dbFiles.join('\n')],
+      ];
+      for (const [where, text] of places) {
+        for (const marker of [CLIENT_SECRET, ROTATED_SECRET, ADMIN_TOKEN, KEY_TEXT]) {
+          expect(text.includes(marker), `${marker.slice(0, 20)}… found in ${where}`).toBe(false);
+        }
+      }
+      expect(answers.length).toBeGreaterThan(10);
+      expect(t.logs.length).toBeGreaterThan(10);
+    } finally {
+      await t.close();
+    }
+  });
+});

@@ -2,7 +2,7 @@ import { z } from 'zod';
 
 /**
  * Every environment variable the broker reads, parsed once at start-up.
- * The README's configuration table is written from this list.
+ * The README's configuration table documents each (a test checks it).
  */
 
 const boolean = z.enum(['true', 'false', '1', '0']).transform((v) => v === 'true' || v === '1');
@@ -55,51 +55,3 @@ export function parseEnv(source: Record<string, string | undefined>): Env {
   }
   return env;
 }
-
-/** The variables, their defaults and meaning, for the README and `--help`. */
-export const envDocumentation: ReadonlyArray<{ name: keyof Env; default: string; meaning: string }> = [
-  {
-    name: 'NODE_ENV',
-    default: 'development',
-    meaning: '`production` refuses to start without configured keys',
-  },
-  {
-    name: 'CUSTODIAN_HOST',
-    default: '127.0.0.1',
-    meaning: 'address to listen on (`0.0.0.0` in the Docker image)',
-  },
-  { name: 'CUSTODIAN_PORT', default: '8080', meaning: 'port to listen on' },
-  {
-    name: 'CUSTODIAN_PUBLIC_URL',
-    default: 'http://localhost:$CUSTODIAN_PORT (required in production)',
-    meaning: "the broker's external base URL: issuer, callback URLs",
-  },
-  { name: 'CUSTODIAN_DATA_DIR', default: './data', meaning: 'SQLite file and development secrets' },
-  {
-    name: 'CUSTODIAN_DATABASE_URL',
-    default: '$CUSTODIAN_DATA_DIR/custodian.db',
-    meaning: 'a SQLite file path, or a `postgres://` URL',
-  },
-  {
-    name: 'CUSTODIAN_VAULT_KEYS',
-    default: 'generated under the data folder outside production',
-    meaning: 'comma-separated `key_id:base64(32 bytes)`; the first encrypts, all decrypt',
-  },
-  {
-    name: 'CUSTODIAN_ADMIN_TOKEN',
-    default: 'generated under the data folder outside production',
-    meaning: 'the admin bearer credential, at least 32 characters',
-  },
-  {
-    name: 'CUSTODIAN_DEV_ALLOW_LOOPBACK_HTTP',
-    default: 'false',
-    meaning: 'development only: allow provider URLs on http://127.0.0.1, [::1] and localhost',
-  },
-  { name: 'CUSTODIAN_LOG_LEVEL', default: 'info', meaning: '`debug`, `info`, `warn` or `error`' },
-  { name: 'CUSTODIAN_BODY_LIMIT_BYTES', default: '65536', meaning: 'largest request body accepted' },
-  {
-    name: 'CUSTODIAN_SHUTDOWN_TIMEOUT_MS',
-    default: '10000',
-    meaning: 'how long SIGTERM waits for in-flight requests',
-  },
-];

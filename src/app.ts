@@ -2,6 +2,13 @@ import { Hono, type MiddlewareHandler } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import { secureHeaders } from 'hono/secure-headers';
 import { adminGuard } from './admin/auth.js';
+import { mountBrowserRoutes } from './connect/browser-routes.js';
+import type { ConnectDeps } from './connect/deps.js';
+import { mountConnectRoutes } from './connect/routes.js';
+import { createSessionStore } from './connect/session-store.js';
+import { mountConnectionRoutes } from './connections/routes.js';
+import { createConnectionStore } from './connections/store.js';
+import type { Random } from './crypto/random.js';
 import type { Database } from './db/open.js';
 import { mountHealthRoutes } from './health/routes.js';
 import { AppError } from './http/errors.js';
@@ -14,6 +21,7 @@ import { createProviderRegistry } from './providers/registry.js';
 import { mountProviderRoutes } from './providers/routes.js';
 import { createProviderStore } from './providers/store.js';
 import { checkEndpointUrlResolved } from './providers/url-safety.js';
+import type { UpstreamFetch } from './upstream/http-client.js';
 import type { Vault } from './vault/vault.js';
 
 /** Everything the app needs from outside; tests hand in their own. */
@@ -22,13 +30,19 @@ export interface Deps {
   vault: Vault;
   log: Logger;
   now: () => number;
-  /** DNS for the endpoint URL checks; tests pass a fake. */
+  random: Random;
+  sleep: (ms: number) => Promise<void>;
+  /** DNS for the endpoint URL checks when a provider is saved; tests pass a fake. */
   resolveHost: (hostname: string) => Promise<string[]>;
+  /** The only way to reach a provider (see upstream/http-client.ts). */
+  fetch: UpstreamFetch;
   config: {
     publicUrl: string;
     adminToken: string;
     bodyLimitBytes: number;
     allowLoopbackHttp: boolean;
+    allowedReturnUrls: readonly string[];
+    allowedRedirectUris: readonly string[];
     /** Check every JSON answer against its declared schema (tests). */
     validateResponses?: boolean;
   };
@@ -53,13 +67,44 @@ export function createApp(deps: Deps) {
   );
 
   const passThrough: MiddlewareHandler<AppEnv> = async (_c, next) => next();
+  // Until service clients exist, the admin is the caller of the service routes.
+  const adminCaller = {
+    id: 'admin',
+    allowedReturnUrls: config.allowedReturnUrls,
+    allowedRedirectUris: config.allowedRedirectUris,
+  };
+  const requireAdmin = adminGuard(config.adminToken);
   const router = new Router(app, {
-    guards: { admin: adminGuard(config.adminToken), none: passThrough },
+    guards: {
+      admin: async (c, next) =>
+        requireAdmin(c, async () => {
+          c.set('caller', adminCaller);
+          await next();
+        }),
+      none: passThrough,
+    },
     validateResponses: config.validateResponses,
   });
 
+  const providerStore = createProviderStore(deps.database);
+  const connections = createConnectionStore(deps.database);
+  const client = { fetch: deps.fetch, now: deps.now, allowInsecureRequests: config.allowLoopbackHttp };
+  const connectDeps: ConnectDeps = {
+    sessions: createSessionStore(deps.database),
+    connections,
+    providers: providerStore,
+    vault: deps.vault,
+    random: deps.random,
+    now: deps.now,
+    log: deps.log,
+    fetch: deps.fetch,
+    client,
+    publicUrl: config.publicUrl,
+  };
+
   const providers = createProviderRegistry({
-    providers: createProviderStore(deps.database),
+    providers: providerStore,
+    inUse: (id) => connections.existForProvider(id),
     vault: deps.vault,
     now: deps.now,
     publicUrl: config.publicUrl,
@@ -69,6 +114,16 @@ export function createApp(deps: Deps) {
 
   mountHealthRoutes(router, deps.database);
   mountProviderRoutes(router, providers);
+  mountConnectRoutes(router, connectDeps);
+  mountBrowserRoutes(router, connectDeps);
+  mountConnectionRoutes(router, {
+    connections,
+    providers: providerStore,
+    vault: deps.vault,
+    client,
+    log: deps.log,
+    sleep: deps.sleep,
+  });
   mountOpenApiRoutes(router);
 
   app.notFound((c) => {

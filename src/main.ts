@@ -7,6 +7,7 @@ import { openDatabase } from './db/open.js';
 import { createLogger, type Logger } from './log/logger.js';
 import { renderOpenApiYaml } from './openapi/spec-file.js';
 import { listen } from './server.js';
+import { createUpstreamFetch } from './upstream/http-client.js';
 import { rewrap } from './vault/rewrap.js';
 import { Vault } from './vault/vault.js';
 
@@ -15,6 +16,7 @@ import { Vault } from './vault/vault.js';
  * the database, and runs one command. Nothing else lives here.
  */
 
+const USER_AGENT = 'custodian/0.1 (OAuth broker)';
 const usage = 'usage: custodian [serve|migrate|rewrap|openapi]';
 
 async function main(argv: string[]): Promise<number> {
@@ -72,12 +74,22 @@ async function serveUntilSignal(
     vault,
     log,
     now: Date.now,
+    random: randomBytes,
+    sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
     resolveHost: async (hostname) => (await lookup(hostname, { all: true })).map((a) => a.address),
+    fetch: createUpstreamFetch({
+      policy: { allowLoopbackHttp: config.env.CUSTODIAN_DEV_ALLOW_LOOPBACK_HTTP },
+      timeoutMs: config.env.CUSTODIAN_UPSTREAM_TIMEOUT_MS,
+      maxResponseBytes: config.env.CUSTODIAN_UPSTREAM_MAX_BYTES,
+      userAgent: USER_AGENT,
+    }),
     config: {
       publicUrl: config.publicUrl,
       adminToken: config.adminToken,
       bodyLimitBytes: config.env.CUSTODIAN_BODY_LIMIT_BYTES,
       allowLoopbackHttp: config.env.CUSTODIAN_DEV_ALLOW_LOOPBACK_HTTP,
+      allowedReturnUrls: config.env.CUSTODIAN_ALLOWED_RETURN_URLS,
+      allowedRedirectUris: config.env.CUSTODIAN_ALLOWED_REDIRECT_URIS,
     },
   });
   const server = await listen(app, {

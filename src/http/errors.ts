@@ -1,8 +1,8 @@
 /**
  * The broker's own errors. Each carries a stable `code` that callers switch
  * on and an HTTP status; they become problem+json in exactly one place
- * (`problem.ts`). Failures of a provider (issue: upstream) get their own class
- * later so they stay apart from these.
+ * (`problem.ts`). Failures of a provider are the upstream errors
+ * (`upstream/errors.ts`), kept apart and mapped in the same place.
  */
 
 export type ErrorCode =
@@ -19,6 +19,20 @@ export type ErrorCode =
   | 'preset_not_found'
   | 'url_not_allowed'
   | 'client_secret_required'
+  | 'provider_in_use'
+  | 'return_to_not_allowed'
+  | 'redirect_uri_not_allowed'
+  | 'connect_session_not_found'
+  | 'connect_session_used'
+  | 'connect_session_expired'
+  | 'state_mismatch'
+  | 'issuer_mismatch'
+  | 'connection_not_found'
+  | 'revocation_failed'
+  | 'provider_error'
+  | 'provider_unreachable'
+  | 'provider_timeout'
+  | 'provider_bad_response'
   | 'conflict'
   | 'internal_error'
   | 'service_unavailable';

@@ -1,6 +1,7 @@
 import type { Context } from 'hono';
 import { HTTPException } from 'hono/http-exception';
 import { z } from 'zod';
+import { ProviderError, UnexpectedResponseError, UpstreamNetworkError } from '../upstream/errors.js';
 import { AppError, type ErrorCode } from './errors.js';
 import type { AppEnv } from './router.js';
 
@@ -34,10 +35,13 @@ const titles: Partial<Record<number, string>> = {
   404: 'Not Found',
   405: 'Method Not Allowed',
   409: 'Conflict',
+  410: 'Gone',
   413: 'Content Too Large',
   415: 'Unsupported Media Type',
   422: 'Unprocessable Content',
   500: 'Internal Server Error',
+  502: 'Bad Gateway',
+  504: 'Gateway Timeout',
   503: 'Service Unavailable',
 };
 
@@ -64,6 +68,11 @@ export function handleError(error: unknown, c: Context<AppEnv>): Response {
     if (error.status >= 500) log?.error('request failed', { code: error.code, error });
     return problemResponse(c, error);
   }
+  const upstream = fromUpstream(error);
+  if (upstream) {
+    log?.warn('provider request failed', { code: upstream.code, error });
+    return problemResponse(c, upstream);
+  }
   if (error instanceof HTTPException) {
     // Raised by Hono's own middleware (the body limit).
     const code: ErrorCode = error.status === 413 ? 'payload_too_large' : 'invalid_request';
@@ -75,4 +84,24 @@ export function handleError(error: unknown, c: Context<AppEnv>): Response {
     c,
     new AppError('internal_error', 500, 'internal error; see the logs for this request id'),
   );
+}
+
+/** A provider's failure as the broker answers it: 502, or 504 for a timeout. */
+function fromUpstream(error: unknown): AppError | undefined {
+  if (error instanceof UpstreamNetworkError) {
+    return error.code === 'upstream_timeout'
+      ? new AppError('provider_timeout', 504, 'the provider did not answer in time', { cause: error })
+      : new AppError('provider_unreachable', 502, `the provider could not be reached (${error.code})`, {
+          cause: error,
+        });
+  }
+  if (error instanceof ProviderError) {
+    return new AppError('provider_error', 502, `the provider refused: ${error.oauthError}`, { cause: error });
+  }
+  if (error instanceof UnexpectedResponseError) {
+    return new AppError('provider_bad_response', 502, 'the provider answered something unusable', {
+      cause: error,
+    });
+  }
+  return undefined;
 }

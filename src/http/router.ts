@@ -1,6 +1,7 @@
 import type { Context, Hono, MiddlewareHandler } from 'hono';
 import type { z } from 'zod';
 import type { Logger } from '../log/logger.js';
+import type { Caller } from './caller.js';
 import { AppError } from './errors.js';
 import { parseInput, readJsonBody } from './input.js';
 
@@ -10,7 +11,7 @@ import { parseInput, readJsonBody } from './input.js';
  * route's entry in `openapi.yaml`, so the spec cannot drift from the server.
  */
 
-export type AppEnv = { Variables: { requestId: string; log: Logger } };
+export type AppEnv = { Variables: { requestId: string; log: Logger; caller: Caller } };
 export type AuthKind = 'admin' | 'none';
 export type Method = 'get' | 'post' | 'put' | 'patch' | 'delete';
 

@@ -18,12 +18,19 @@ export async function renderOpenApiYaml(): Promise<string> {
       vault: new Vault([{ id: 'spec', material: new Uint8Array(32) }]),
       log: silentLogger,
       now: Date.now,
+      random: () => new Uint8Array(32),
+      sleep: async () => {},
       resolveHost: async () => [],
+      fetch: async () => {
+        throw new Error('the spec is built without reaching any provider');
+      },
       config: {
         publicUrl: 'http://localhost:8080',
         adminToken: 'x'.repeat(32),
         bodyLimitBytes: 1024,
         allowLoopbackHttp: false,
+        allowedReturnUrls: [],
+        allowedRedirectUris: [],
       },
     });
     return toYaml(buildOpenApiDocument(routes, documentInfo));

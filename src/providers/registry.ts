@@ -15,6 +15,8 @@ export interface ProviderRegistryDeps {
   /** The endpoint URL policy, DNS included (see url-safety.ts). */
   checkUrl: (url: string) => Promise<UrlVerdict>;
   publicUrl: string;
+  /** Whether connections still use a provider, which then cannot be deleted. */
+  inUse: (providerId: string) => Promise<boolean>;
 }
 
 type Fields = Partial<ProviderTemplate> & {
@@ -182,6 +184,9 @@ export function createProviderRegistry(deps: ProviderRegistryDeps) {
     },
 
     async delete(id: string): Promise<void> {
+      if (await deps.inUse(id)) {
+        throw new AppError('provider_in_use', 409, `connections still use "${id}"; delete them first`);
+      }
       if (!(await providers.delete(id))) throw new AppError('provider_not_found', 404, `no provider "${id}"`);
     },
 

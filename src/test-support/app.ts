@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { createApp, type Deps } from '../app.js';
 import { createLogger } from '../log/logger.js';
+import { createUpstreamFetch } from '../upstream/http-client.js';
 import { Vault } from '../vault/vault.js';
 import { createTestDatabase, type TestDatabase } from './databases.js';
 
@@ -28,6 +29,13 @@ export interface TestAppOptions {
   now?: () => number;
   /** Extra values the logger must scrub (marker secrets in tests). */
   secrets?: string[];
+  random?: (size: number) => Uint8Array;
+  sleep?: (ms: number) => Promise<void>;
+  fetch?: Deps['fetch'];
+  upstreamTimeoutMs?: number;
+  allowedReturnUrls?: string[];
+  allowedRedirectUris?: string[];
+  publicUrl?: string;
 }
 
 export async function createTestApp(options: TestAppOptions = {}): Promise<TestApp> {
@@ -43,12 +51,24 @@ export async function createTestApp(options: TestAppOptions = {}): Promise<TestA
       secrets: [ADMIN_TOKEN, ...(options.secrets ?? [])],
     }),
     now: options.now ?? Date.now,
+    random: options.random ?? randomBytes,
+    sleep: options.sleep ?? (async () => {}),
+    fetch:
+      options.fetch ??
+      createUpstreamFetch({
+        policy: { allowLoopbackHttp: options.allowLoopbackHttp ?? false },
+        timeoutMs: options.upstreamTimeoutMs ?? 2000,
+        maxResponseBytes: 256 * 1024,
+        userAgent: 'custodian-test',
+      }),
     resolveHost: async (hostname) => options.dns?.[hostname] ?? ['93.184.215.14'],
     config: {
-      publicUrl: 'https://broker.test',
+      publicUrl: options.publicUrl ?? 'https://broker.test',
       adminToken: ADMIN_TOKEN,
       bodyLimitBytes: options.bodyLimitBytes ?? 64 * 1024,
       allowLoopbackHttp: options.allowLoopbackHttp ?? false,
+      allowedReturnUrls: options.allowedReturnUrls ?? [],
+      allowedRedirectUris: options.allowedRedirectUris ?? [],
       validateResponses: true,
     },
   };

@@ -1,4 +1,4 @@
-import { bigint, boolean, pgTable, text } from 'drizzle-orm/pg-core';
+import { bigint, boolean, index, pgTable, text, uniqueIndex } from 'drizzle-orm/pg-core';
 
 // Keep in step with ./sqlite.ts: same tables, same columns, same meaning.
 
@@ -22,3 +22,58 @@ export const providers = pgTable('providers', {
   createdAt: millis('created_at').notNull(),
   updatedAt: millis('updated_at').notNull(),
 });
+
+export const connectSessions = pgTable(
+  'connect_sessions',
+  {
+    id: text('id').primaryKey(),
+    providerId: text('provider_id').notNull(),
+    tenant: text('tenant').notNull(),
+    endUser: text('end_user').notNull(),
+    scopes: text('scopes').notNull(),
+    returnTo: text('return_to'),
+    redirectUri: text('redirect_uri').notNull(),
+    completion: text('completion').notNull(),
+    createdBy: text('created_by').notNull(),
+    stateHash: text('state_hash'),
+    connectTokenHash: text('connect_token_hash').notNull(),
+    browserBindingHash: text('browser_binding_hash'),
+    codeVerifier: text('code_verifier'),
+    status: text('status').notNull(),
+    error: text('error'),
+    connectionId: text('connection_id'),
+    createdAt: millis('created_at').notNull(),
+    expiresAt: millis('expires_at').notNull(),
+    updatedAt: millis('updated_at').notNull(),
+  },
+  (t) => [
+    uniqueIndex('connect_sessions_state_hash').on(t.stateHash),
+    uniqueIndex('connect_sessions_connect_token_hash').on(t.connectTokenHash),
+    index('connect_sessions_expires_at').on(t.expiresAt),
+  ],
+);
+
+export const connections = pgTable(
+  'connections',
+  {
+    id: text('id').primaryKey(),
+    tenant: text('tenant').notNull(),
+    providerId: text('provider_id').notNull(),
+    endUser: text('end_user').notNull(),
+    accountId: text('account_id').notNull(),
+    accountEmail: text('account_email'),
+    accountDisplayName: text('account_display_name'),
+    scopes: text('scopes').notNull(),
+    status: text('status').notNull(),
+    accessToken: text('access_token').notNull(),
+    refreshToken: text('refresh_token'),
+    tokenType: text('token_type').notNull(),
+    expiresAt: millis('expires_at'),
+    createdAt: millis('created_at').notNull(),
+    updatedAt: millis('updated_at').notNull(),
+  },
+  (t) => [
+    uniqueIndex('connections_account').on(t.tenant, t.providerId, t.accountId),
+    index('connections_tenant_id').on(t.tenant, t.id),
+  ],
+);

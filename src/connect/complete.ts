@@ -1,0 +1,57 @@
+import { hashSecret, sameHash } from '../crypto/random.js';
+import type { Caller } from '../http/caller.js';
+import { AppError } from '../http/errors.js';
+import type { ConnectDeps } from './deps.js';
+import { exchangeAndStore } from './finish.js';
+import type { ConnectSession } from './session-store.js';
+
+/**
+ * `POST /v1/connect-sessions/{id}/complete`, for a service whose own page
+ * received the provider's redirect. The same checks as the browser callback,
+ * except that the caller (who created the session) stands in for the cookie.
+ */
+export async function completeFromService(
+  deps: ConnectDeps,
+  caller: Caller,
+  sessionId: string,
+  input: { code: string; state: string; iss?: string },
+): Promise<ConnectSession> {
+  const session = await deps.sessions.get(sessionId);
+  if (!session || session.created_by !== caller.id) {
+    throw new AppError('connect_session_not_found', 404, 'no such connect session');
+  }
+  if (session.completion !== 'service') {
+    throw new AppError('conflict', 409, 'this session finishes in the browser, at the broker callback');
+  }
+  if (session.status !== 'pending')
+    throw new AppError('connect_session_used', 409, 'this session has already ended');
+  // A wrong state is refused without ending the session: it is someone else's request.
+  if (session.state_hash === null || !sameHash(hashSecret(input.state), session.state_hash)) {
+    throw new AppError('state_mismatch', 400, 'state does not belong to this session');
+  }
+  const now = deps.now();
+  if (session.expires_at <= now) {
+    await deps.sessions.finish(session.id, { status: 'failed', error: 'session_expired' }, now);
+    throw new AppError('connect_session_expired', 410, 'this session expired');
+  }
+  if (!(await deps.sessions.claim(session.id, now))) {
+    throw new AppError('connect_session_used', 409, 'this session has already ended');
+  }
+  const provider = await deps.providers.get(session.provider_id);
+  const fail = async (error: string, appError: AppError) => {
+    await deps.sessions.finish(session.id, { status: 'failed', error }, now);
+    throw appError;
+  };
+  if (!provider)
+    return fail('provider_not_found', new AppError('provider_not_found', 404, 'the provider was deleted'));
+  if (provider.issuer !== null && input.iss !== provider.issuer) {
+    return fail(
+      'issuer_mismatch',
+      new AppError('issuer_mismatch', 400, 'iss does not name the provider (RFC 9207)'),
+    );
+  }
+  const outcome = await exchangeAndStore(deps, session, provider, input.code);
+  // The upstream error itself becomes the answer; the session already records the failure.
+  if (!outcome.ok) throw outcome.cause;
+  return (await deps.sessions.get(session.id))!;
+}

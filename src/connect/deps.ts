@@ -1,0 +1,29 @@
+import type { ConnectionStore } from '../connections/store.js';
+import type { Random } from '../crypto/random.js';
+import type { Logger } from '../log/logger.js';
+import type { ProviderClientDeps } from '../oauth/provider-client.js';
+import type { ProviderStore } from '../providers/store.js';
+import type { UpstreamFetch } from '../upstream/http-client.js';
+import type { Vault } from '../vault/vault.js';
+import type { SessionStore } from './session-store.js';
+
+export interface ConnectDeps {
+  sessions: SessionStore;
+  connections: ConnectionStore;
+  providers: ProviderStore;
+  vault: Vault;
+  random: Random;
+  now: () => number;
+  log: Logger;
+  fetch: UpstreamFetch;
+  client: ProviderClientDeps;
+  publicUrl: string;
+}
+
+export const SESSION_LIFETIME_MS = 10 * 60 * 1000;
+
+export const verifierLocation = (sessionId: string) => ({
+  table: 'connect_sessions',
+  column: 'code_verifier',
+  rowId: sessionId,
+});

@@ -1,0 +1,73 @@
+import { hashSecret, randomToken, sameHash } from '../crypto/random.js';
+import { buildAuthorizationUrl } from './authorization-url.js';
+import { type ConnectDeps, verifierLocation } from './deps.js';
+
+export type EntryResult =
+  | {
+      ok: true;
+      location: string;
+      cookie: { name: string; value: string; path: string; maxAgeSeconds: number };
+    }
+  | { ok: false; reason: 'unknown' | 'expired' | 'used' | 'other_browser' };
+
+/** One cookie per session, so a user can run two connect flows side by side. */
+export const bindingCookieName = (sessionId: string) => `custodian_connect_${sessionId}`;
+
+/**
+ * `GET /connect/{connect_token}`: binds this browser to the session with a
+ * cookie (the first browser to open the link owns it), starts a fresh
+ * authorization request (new state) and sends the browser to the provider.
+ */
+export async function enterConnectSession(
+  deps: ConnectDeps,
+  connectToken: string,
+  readCookie: (name: string) => string | undefined,
+): Promise<EntryResult> {
+  const session = await deps.sessions.byConnectTokenHash(hashSecret(connectToken));
+  if (!session) return { ok: false, reason: 'unknown' };
+  const now = deps.now();
+  if (session.status !== 'pending') return { ok: false, reason: 'used' };
+  if (session.expires_at <= now) return { ok: false, reason: 'expired' };
+  const provider = await deps.providers.get(session.provider_id);
+  if (!provider?.is_enabled) return { ok: false, reason: 'unknown' };
+
+  const name = bindingCookieName(session.id);
+  const presented = readCookie(name);
+  let cookieValue: string;
+  let newBinding: string | null = null;
+  if (session.browser_binding_hash !== null) {
+    if (presented === undefined || !sameHash(hashSecret(presented), session.browser_binding_hash)) {
+      return { ok: false, reason: 'other_browser' };
+    }
+    cookieValue = presented;
+  } else {
+    cookieValue = randomToken(deps.random);
+    newBinding = hashSecret(cookieValue);
+  }
+
+  const state = randomToken(deps.random);
+  if (!(await deps.sessions.beginAuthorization(session.id, hashSecret(state), newBinding, now))) {
+    // Another browser bound it, or it ended, between the read and the write.
+    return { ok: false, reason: 'other_browser' };
+  }
+  const codeVerifier =
+    session.code_verifier_ciphertext === null
+      ? null
+      : deps.vault.decrypt(session.code_verifier_ciphertext, verifierLocation(session.id));
+  const location = await buildAuthorizationUrl(provider, {
+    redirectUri: session.redirect_uri,
+    scopes: session.scopes,
+    state,
+    codeVerifier,
+  });
+  return {
+    ok: true,
+    location,
+    cookie: {
+      name,
+      value: cookieValue,
+      path: `/oauth/callback/${session.provider_id}`,
+      maxAgeSeconds: Math.max(1, Math.ceil((session.expires_at - now) / 1000)),
+    },
+  };
+}

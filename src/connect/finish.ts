@@ -1,0 +1,96 @@
+import { randomId } from '../crypto/random.js';
+import { fetchAccount } from '../oauth/account.js';
+import { exchangeCode } from '../oauth/provider-client.js';
+import type { ProviderRecord } from '../providers/store.js';
+import { ProviderError, UnexpectedResponseError, UpstreamNetworkError } from '../upstream/errors.js';
+import { type ConnectDeps, verifierLocation } from './deps.js';
+import type { ConnectSession } from './session-store.js';
+
+export const tokenLocation = (connectionId: string, column: 'access_token' | 'refresh_token') => ({
+  table: 'connections',
+  column,
+  rowId: connectionId,
+});
+
+export type FinishOutcome =
+  | { ok: true; connectionId: string }
+  | { ok: false; error: string; cause?: unknown };
+
+/**
+ * The one code exchange of a session the caller has already claimed: trade
+ * the code (with the stored verifier), read the account, store the grant
+ * encrypted, and record the outcome on the session. Nothing is stored unless
+ * every step succeeded.
+ */
+export async function exchangeAndStore(
+  deps: ConnectDeps,
+  session: ConnectSession,
+  provider: ProviderRecord,
+  code: string,
+): Promise<FinishOutcome> {
+  const log = deps.log.child({ connect_session_id: session.id, provider_id: provider.provider_id });
+  let outcome: FinishOutcome;
+  try {
+    const secret =
+      provider.client_secret_ciphertext === null
+        ? null
+        : deps.vault.decrypt(provider.client_secret_ciphertext, {
+            table: 'providers',
+            column: 'client_secret',
+            rowId: provider.provider_id,
+          });
+    const codeVerifier =
+      session.code_verifier_ciphertext === null
+        ? null
+        : deps.vault.decrypt(session.code_verifier_ciphertext, verifierLocation(session.id));
+    const { tokens, answer } = await exchangeCode(
+      deps.client,
+      { ...provider, client_secret: secret },
+      { code, redirectUri: session.redirect_uri, codeVerifier },
+    );
+    const account = await fetchAccount(deps.fetch, provider, tokens.accessToken, answer);
+    const connectionId = await deps.connections.saveGrant(
+      {
+        tenant: session.tenant,
+        provider_id: provider.provider_id,
+        end_user: session.end_user,
+        account,
+        scopes: tokens.scopes ?? session.scopes,
+        token_type: tokens.tokenType,
+        expires_at: tokens.expiresAt,
+        seal: (rowId) => ({
+          access: deps.vault.encrypt(tokens.accessToken, tokenLocation(rowId, 'access_token')),
+          refresh:
+            tokens.refreshToken === null
+              ? null
+              : deps.vault.encrypt(tokens.refreshToken, tokenLocation(rowId, 'refresh_token')),
+        }),
+      },
+      randomId(deps.random, 'conn'),
+      deps.now(),
+    );
+    outcome = { ok: true, connectionId };
+    log.info('account connected', { connection_id: connectionId, tenant: session.tenant });
+  } catch (error) {
+    outcome = { ok: false, error: failureCode(error), cause: error };
+    log.warn('connect failed', { error_code: outcome.error, error });
+  }
+  await deps.sessions.finish(
+    session.id,
+    outcome.ok
+      ? { status: 'completed', connectionId: outcome.connectionId }
+      : { status: 'failed', error: outcome.error },
+    deps.now(),
+  );
+  return outcome;
+}
+
+/** A stable code for a failed exchange, safe to show to the end user and the service. */
+export function failureCode(error: unknown): string {
+  if (error instanceof ProviderError)
+    return error.oauthError === 'invalid_grant' ? 'invalid_grant' : 'provider_error';
+  if (error instanceof UpstreamNetworkError)
+    return error.code === 'upstream_timeout' ? 'provider_timeout' : 'provider_unreachable';
+  if (error instanceof UnexpectedResponseError) return 'provider_bad_response';
+  return 'internal_error';
+}

@@ -1,0 +1,98 @@
+import { z } from 'zod';
+import { AppError } from '../http/errors.js';
+import { problemAnswer } from '../http/problem.js';
+import type { Router } from '../http/router.js';
+import {
+  connectSessionCompleteSchema,
+  connectSessionCreatedSchema,
+  connectSessionCreateSchema,
+  connectSessionSchema,
+} from './api-schema.js';
+import { completeFromService } from './complete.js';
+import type { ConnectDeps } from './deps.js';
+import { startConnectSession } from './start.js';
+import { sessionView } from './view.js';
+
+const sessionPath = z.strictObject({ id: z.string().max(64) });
+const tag = 'connect';
+
+/** The service side of a connect flow. */
+export function mountConnectRoutes(router: Router, deps: ConnectDeps): void {
+  router.add(
+    {
+      method: 'post',
+      path: '/v1/connect-sessions',
+      operationId: 'createConnectSession',
+      summary: 'Start connecting an end user’s account',
+      description:
+        'Single use, expires in 10 minutes. Send the browser to `connect_url`; it comes back to `return_to` ' +
+        'with `connection_id` or `error`. With your own `redirect_uri`, send it to `authorization_url` ' +
+        'instead and finish with `/complete`.',
+      tag,
+      auth: 'admin',
+      body: connectSessionCreateSchema,
+      responses: {
+        201: { description: 'created', schema: connectSessionCreatedSchema },
+        404: problemAnswer('no such enabled provider'),
+        422: problemAnswer('return_to or redirect_uri not allowed for this caller'),
+      },
+    },
+    async (c, { body }) => {
+      const started = await startConnectSession(deps, c.get('caller'), body);
+      c.header('cache-control', 'no-store');
+      return c.json(
+        {
+          id: started.session.id,
+          connect_url: started.connectUrl,
+          ...(started.authorizationUrl ? { authorization_url: started.authorizationUrl } : {}),
+          expires_at: new Date(started.session.expires_at).toISOString(),
+        },
+        201,
+      );
+    },
+  );
+
+  router.add(
+    {
+      method: 'get',
+      path: '/v1/connect-sessions/{id}',
+      operationId: 'getConnectSession',
+      summary: 'Status of a connect session',
+      tag,
+      auth: 'admin',
+      params: sessionPath,
+      responses: { 200: { description: 'the session', schema: connectSessionSchema } },
+    },
+    async (c, { params }) => {
+      const session = await deps.sessions.get(params.id);
+      if (!session || session.created_by !== c.get('caller').id) {
+        throw new AppError('connect_session_not_found', 404, 'no such connect session');
+      }
+      return c.json(sessionView(session));
+    },
+  );
+
+  router.add(
+    {
+      method: 'post',
+      path: '/v1/connect-sessions/{id}/complete',
+      operationId: 'completeConnectSession',
+      summary: 'Finish a session whose redirect reached your own page',
+      description: 'Send the `code`, `state` and (if present) `iss` your redirect_uri received.',
+      tag,
+      auth: 'admin',
+      params: sessionPath,
+      body: connectSessionCompleteSchema,
+      responses: {
+        200: { description: 'completed', schema: connectSessionSchema },
+        400: problemAnswer('state or iss does not match'),
+        409: problemAnswer('the session has ended, or finishes in the browser'),
+        410: problemAnswer('the session expired'),
+        502: problemAnswer('the provider refused or failed'),
+        504: problemAnswer('the provider did not answer in time'),
+      },
+    },
+    async (c, { params, body }) =>
+      c.json(sessionView(await completeFromService(deps, c.get('caller'), params.id, body))),
+  );
+}

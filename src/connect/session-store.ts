@@ -1,0 +1,152 @@
+import { and, eq, gt, inArray, isNull, lt } from 'drizzle-orm';
+import type { Database } from '../db/open.js';
+
+export type SessionStatus = 'pending' | 'exchanging' | 'completed' | 'failed';
+
+/** One attempt to connect an account. Secrets in it are hashes, or vault ciphertext (the verifier). */
+export interface ConnectSession {
+  id: string;
+  provider_id: string;
+  tenant: string;
+  end_user: string;
+  scopes: string[];
+  return_to: string | null;
+  /** The redirect URI sent to the provider: the broker's callback, or the caller's own page. */
+  redirect_uri: string;
+  /** `browser`: the broker's callback finishes it; `service`: the caller posts the code. */
+  completion: 'browser' | 'service';
+  created_by: string;
+  /** Hash of the state of the latest authorization request; null until there is one. */
+  state_hash: string | null;
+  connect_token_hash: string;
+  browser_binding_hash: string | null;
+  code_verifier_ciphertext: string | null;
+  status: SessionStatus;
+  error: string | null;
+  connection_id: string | null;
+  created_at: number;
+  expires_at: number;
+  updated_at: number;
+}
+
+export function createSessionStore({ db, tables }: Database) {
+  const t = tables.connectSessions;
+  type Row = typeof t.$inferSelect;
+
+  const fromRow = (r: Row): ConnectSession => ({
+    id: r.id,
+    provider_id: r.providerId,
+    tenant: r.tenant,
+    end_user: r.endUser,
+    scopes: JSON.parse(r.scopes) as string[],
+    return_to: r.returnTo,
+    redirect_uri: r.redirectUri,
+    completion: r.completion as ConnectSession['completion'],
+    created_by: r.createdBy,
+    state_hash: r.stateHash,
+    connect_token_hash: r.connectTokenHash,
+    browser_binding_hash: r.browserBindingHash,
+    code_verifier_ciphertext: r.codeVerifier,
+    status: r.status as SessionStatus,
+    error: r.error,
+    connection_id: r.connectionId,
+    created_at: r.createdAt,
+    expires_at: r.expiresAt,
+    updated_at: r.updatedAt,
+  });
+  const first = (rows: Row[]) => (rows[0] ? fromRow(rows[0]) : null);
+
+  return {
+    async insert(s: ConnectSession): Promise<void> {
+      await db.insert(t).values({
+        id: s.id,
+        providerId: s.provider_id,
+        tenant: s.tenant,
+        endUser: s.end_user,
+        scopes: JSON.stringify(s.scopes),
+        returnTo: s.return_to,
+        redirectUri: s.redirect_uri,
+        completion: s.completion,
+        createdBy: s.created_by,
+        stateHash: s.state_hash,
+        connectTokenHash: s.connect_token_hash,
+        browserBindingHash: s.browser_binding_hash,
+        codeVerifier: s.code_verifier_ciphertext,
+        status: s.status,
+        error: s.error,
+        connectionId: s.connection_id,
+        createdAt: s.created_at,
+        expiresAt: s.expires_at,
+        updatedAt: s.updated_at,
+      });
+    },
+    get: async (id: string) => first(await db.select().from(t).where(eq(t.id, id)).limit(1)),
+    byStateHash: async (hash: string) =>
+      first(await db.select().from(t).where(eq(t.stateHash, hash)).limit(1)),
+    byConnectTokenHash: async (hash: string) =>
+      first(await db.select().from(t).where(eq(t.connectTokenHash, hash)).limit(1)),
+
+    /**
+     * Starts an authorization request for a browser: records the new state and
+     * binds the browser, if no other browser holds the session. `bindingHash`
+     * null keeps the current binding (the same browser coming back).
+     */
+    async beginAuthorization(id: string, stateHash: string, bindingHash: string | null, now: number) {
+      const rows = await db
+        .update(t)
+        .set({
+          stateHash,
+          updatedAt: now,
+          ...(bindingHash === null ? {} : { browserBindingHash: bindingHash }),
+        })
+        .where(
+          and(
+            eq(t.id, id),
+            eq(t.status, 'pending'),
+            gt(t.expiresAt, now),
+            bindingHash === null ? undefined : isNull(t.browserBindingHash),
+          ),
+        )
+        .returning({ id: t.id });
+      return rows.length === 1;
+    },
+
+    /**
+     * Takes a pending, unexpired session for its one code exchange. Exactly
+     * one caller wins, so a replayed or concurrent callback cannot exchange twice.
+     */
+    async claim(id: string, now: number): Promise<boolean> {
+      const rows = await db
+        .update(t)
+        .set({ status: 'exchanging', updatedAt: now })
+        .where(and(eq(t.id, id), eq(t.status, 'pending'), gt(t.expiresAt, now)))
+        .returning({ id: t.id });
+      return rows.length === 1;
+    },
+
+    /** Ends a session that is pending or exchanging; the verifier is dropped either way. */
+    async finish(
+      id: string,
+      outcome: { status: 'completed'; connectionId: string } | { status: 'failed'; error: string },
+      now: number,
+    ): Promise<void> {
+      await db
+        .update(t)
+        .set({
+          status: outcome.status,
+          connectionId: outcome.status === 'completed' ? outcome.connectionId : null,
+          error: outcome.status === 'failed' ? outcome.error : null,
+          codeVerifier: null,
+          updatedAt: now,
+        })
+        .where(and(eq(t.id, id), inArray(t.status, ['pending', 'exchanging'])));
+    },
+
+    /** Deletes sessions that ended or expired before `before`. */
+    async prune(before: number): Promise<void> {
+      await db.delete(t).where(lt(t.expiresAt, before));
+    },
+  };
+}
+
+export type SessionStore = ReturnType<typeof createSessionStore>;

@@ -1,0 +1,127 @@
+import { z } from 'zod';
+import { endUserSchema, tenantSchema } from '../connect/api-schema.js';
+import { AppError } from '../http/errors.js';
+import { decodeCursor, pageOf, pageQuerySchema, toPage } from '../http/pagination.js';
+import { problemAnswer } from '../http/problem.js';
+import type { Router } from '../http/router.js';
+import { type RevokeDeps, revokeAndDelete } from './revoke.js';
+import type { ConnectionRecord } from './store.js';
+
+const statusSchema = z.enum(['active', 'needs_reauth', 'revoked']);
+
+export const connectionSchema = z
+  .object({
+    id: z.string(),
+    provider_id: z.string(),
+    tenant: z.string(),
+    end_user: z.string(),
+    account: z.object({
+      user_id: z.string(),
+      email: z.string().nullable(),
+      display_name: z.string().nullable(),
+    }),
+    scopes: z.array(z.string()),
+    status: statusSchema,
+    expires_at: z.iso
+      .datetime()
+      .nullable()
+      .describe('when the current access token expires; null if it does not'),
+    created_at: z.iso.datetime(),
+    updated_at: z.iso.datetime(),
+  })
+  .meta({ id: 'Connection' });
+
+const iso = (ms: number) => new Date(ms).toISOString();
+
+/** Metadata only: a token never leaves through these routes. */
+export function connectionView(r: ConnectionRecord): z.input<typeof connectionSchema> {
+  return {
+    id: r.id,
+    provider_id: r.provider_id,
+    tenant: r.tenant,
+    end_user: r.end_user,
+    account: r.account,
+    scopes: r.scopes,
+    status: r.status,
+    expires_at: r.expires_at === null ? null : iso(r.expires_at),
+    created_at: iso(r.created_at),
+    updated_at: iso(r.updated_at),
+  };
+}
+
+const connectionPath = z.strictObject({ id: z.string().max(64) });
+const tag = 'connections';
+
+export function mountConnectionRoutes(router: Router, deps: RevokeDeps): void {
+  const mustGet = async (id: string) => {
+    const connection = await deps.connections.get(id);
+    if (!connection) throw new AppError('connection_not_found', 404, 'no such connection');
+    return connection;
+  };
+
+  router.add(
+    {
+      method: 'get',
+      path: '/v1/connections',
+      operationId: 'listConnections',
+      summary: 'List connections (metadata only)',
+      tag,
+      auth: 'admin',
+      query: pageQuerySchema.extend({
+        tenant: tenantSchema.optional(),
+        end_user: endUserSchema.optional(),
+        provider: z.string().max(64).optional(),
+        status: statusSchema.optional(),
+      }),
+      responses: {
+        200: { description: 'a page of connections', schema: pageOf(connectionSchema, 'ConnectionPage') },
+      },
+    },
+    async (c, { query }) => {
+      const rows = await deps.connections.list(
+        { tenant: query.tenant, end_user: query.end_user, provider_id: query.provider, status: query.status },
+        { limit: query.limit + 1, after: decodeCursor(query.cursor) },
+      );
+      const page = toPage(rows, query.limit, (r) => r.id);
+      return c.json({ ...page, data: page.data.map(connectionView) });
+    },
+  );
+
+  router.add(
+    {
+      method: 'get',
+      path: '/v1/connections/{id}',
+      operationId: 'getConnection',
+      summary: 'Read one connection (metadata only)',
+      tag,
+      auth: 'admin',
+      params: connectionPath,
+      responses: { 200: { description: 'the connection', schema: connectionSchema } },
+    },
+    async (c, { params }) => c.json(connectionView(await mustGet(params.id))),
+  );
+
+  router.add(
+    {
+      method: 'delete',
+      path: '/v1/connections/{id}',
+      operationId: 'deleteConnection',
+      summary: 'Revoke the grant at the provider, then delete the connection',
+      description:
+        'Revokes at the provider (RFC 7009) where it has a revocation endpoint, retrying a 503. If the ' +
+        'provider does not confirm, nothing is deleted; `revoke=false` deletes without asking it.',
+      tag,
+      auth: 'admin',
+      params: connectionPath,
+      query: z.strictObject({ revoke: z.enum(['true', 'false']).default('true') }),
+      responses: {
+        204: { description: 'deleted' },
+        502: problemAnswer('the provider did not confirm the revocation'),
+      },
+    },
+    async (c, { params, query }) => {
+      await revokeAndDelete(deps, await mustGet(params.id), query.revoke === 'true');
+      return c.body(null, 204);
+    },
+  );
+}

@@ -1,0 +1,166 @@
+import { and, asc, eq, gt } from 'drizzle-orm';
+import type { Database } from '../db/open.js';
+import type { Account } from '../oauth/account.js';
+
+export type ConnectionStatus = 'active' | 'needs_reauth' | 'revoked';
+
+/** One end user's grant at one provider, in one tenant. Tokens are vault ciphertexts bound to the row id. */
+export interface ConnectionRecord {
+  id: string;
+  tenant: string;
+  provider_id: string;
+  end_user: string;
+  account: Account;
+  scopes: string[];
+  status: ConnectionStatus;
+  access_token_ciphertext: string;
+  refresh_token_ciphertext: string | null;
+  token_type: string;
+  expires_at: number | null;
+  created_at: number;
+  updated_at: number;
+}
+
+export interface ConnectionFilter {
+  tenant?: string;
+  end_user?: string;
+  provider_id?: string;
+  status?: ConnectionStatus;
+}
+
+/** A grant to store; ciphertexts are made once the row id is known, since they are bound to it. */
+export interface GrantToSave {
+  tenant: string;
+  provider_id: string;
+  end_user: string;
+  account: Account;
+  scopes: string[];
+  token_type: string;
+  expires_at: number | null;
+  seal: (rowId: string) => { access: string; refresh: string | null };
+}
+
+export function createConnectionStore({ db, tables }: Database) {
+  const t = tables.connections;
+  type Row = typeof t.$inferSelect;
+
+  const fromRow = (r: Row): ConnectionRecord => ({
+    id: r.id,
+    tenant: r.tenant,
+    provider_id: r.providerId,
+    end_user: r.endUser,
+    account: { user_id: r.accountId, email: r.accountEmail, display_name: r.accountDisplayName },
+    scopes: JSON.parse(r.scopes) as string[],
+    status: r.status as ConnectionStatus,
+    access_token_ciphertext: r.accessToken,
+    refresh_token_ciphertext: r.refreshToken,
+    token_type: r.tokenType,
+    expires_at: r.expiresAt,
+    created_at: r.createdAt,
+    updated_at: r.updatedAt,
+  });
+
+  const findByAccount = async (g: GrantToSave) =>
+    (
+      await db
+        .select({ id: t.id })
+        .from(t)
+        .where(
+          and(eq(t.tenant, g.tenant), eq(t.providerId, g.provider_id), eq(t.accountId, g.account.user_id)),
+        )
+        .limit(1)
+    )[0]?.id;
+
+  return {
+    get: async (id: string) => {
+      const rows = await db.select().from(t).where(eq(t.id, id)).limit(1);
+      return rows[0] ? fromRow(rows[0]) : null;
+    },
+
+    async list(
+      filter: ConnectionFilter,
+      page: { limit: number; after?: string },
+    ): Promise<ConnectionRecord[]> {
+      const rows = await db
+        .select()
+        .from(t)
+        .where(
+          and(
+            filter.tenant === undefined ? undefined : eq(t.tenant, filter.tenant),
+            filter.end_user === undefined ? undefined : eq(t.endUser, filter.end_user),
+            filter.provider_id === undefined ? undefined : eq(t.providerId, filter.provider_id),
+            filter.status === undefined ? undefined : eq(t.status, filter.status),
+            page.after === undefined ? undefined : gt(t.id, page.after),
+          ),
+        )
+        .orderBy(asc(t.id))
+        .limit(page.limit);
+      return rows.map(fromRow);
+    },
+
+    /**
+     * Stores a grant: one row per (tenant, provider, account). Connecting the
+     * same account again replaces its tokens in place; a grant without a
+     * refresh token keeps the stored one.
+     */
+    async saveGrant(grant: GrantToSave, newId: string, now: number): Promise<string> {
+      for (let attempt = 0; attempt < 3; attempt++) {
+        const existing = await findByAccount(grant);
+        if (existing) {
+          const sealed = grant.seal(existing);
+          await db
+            .update(t)
+            .set({
+              endUser: grant.end_user,
+              accountEmail: grant.account.email,
+              accountDisplayName: grant.account.display_name,
+              scopes: JSON.stringify(grant.scopes),
+              status: 'active',
+              accessToken: sealed.access,
+              ...(sealed.refresh === null ? {} : { refreshToken: sealed.refresh }),
+              tokenType: grant.token_type,
+              expiresAt: grant.expires_at,
+              updatedAt: now,
+            })
+            .where(eq(t.id, existing));
+          return existing;
+        }
+        const sealed = grant.seal(newId);
+        const inserted = await db
+          .insert(t)
+          .values({
+            id: newId,
+            tenant: grant.tenant,
+            providerId: grant.provider_id,
+            endUser: grant.end_user,
+            accountId: grant.account.user_id,
+            accountEmail: grant.account.email,
+            accountDisplayName: grant.account.display_name,
+            scopes: JSON.stringify(grant.scopes),
+            status: 'active',
+            accessToken: sealed.access,
+            refreshToken: sealed.refresh,
+            tokenType: grant.token_type,
+            expiresAt: grant.expires_at,
+            createdAt: now,
+            updatedAt: now,
+          })
+          .onConflictDoNothing()
+          .returning({ id: t.id });
+        if (inserted.length === 1) return newId;
+        // Another request stored the same account first: replace its tokens instead.
+      }
+      throw new Error('could not store the connection after concurrent updates');
+    },
+
+    async delete(id: string): Promise<boolean> {
+      return (await db.delete(t).where(eq(t.id, id)).returning({ id: t.id })).length === 1;
+    },
+
+    async existForProvider(providerId: string): Promise<boolean> {
+      return (await db.select({ id: t.id }).from(t).where(eq(t.providerId, providerId)).limit(1)).length > 0;
+    },
+  };
+}
+
+export type ConnectionStore = ReturnType<typeof createConnectionStore>;

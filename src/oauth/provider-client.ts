@@ -1,0 +1,170 @@
+import * as oauth from 'oauth4webapi';
+import type { ProviderRecord } from '../providers/store.js';
+import { ProviderError, UnexpectedResponseError, UpstreamNetworkError } from '../upstream/errors.js';
+import type { UpstreamFetch } from '../upstream/http-client.js';
+import { normaliseTokenResponse } from './token-response.js';
+import { type TokenSet, toTokenSet } from './token-set.js';
+
+/**
+ * The broker as an OAuth client of one provider, on oauth4webapi. Every
+ * request goes through the upstream fetch (address checks, timeout, size cap,
+ * no redirects); every failure comes out as one of the upstream errors.
+ */
+
+export interface ProviderClientDeps {
+  fetch: UpstreamFetch;
+  now: () => number;
+  /** Development only: lets oauth4webapi talk to http://127.0.0.1 test servers. */
+  allowInsecureRequests: boolean;
+}
+
+/** A provider with its client secret decrypted, for the length of one call. */
+export type ProviderWithSecret = ProviderRecord & { client_secret: string | null };
+
+function metadata(provider: ProviderRecord): oauth.AuthorizationServer {
+  return {
+    // oauth4webapi needs an issuer; the broker checks `iss` itself (see callback).
+    issuer: provider.issuer ?? new URL(provider.token_url).origin,
+    authorization_endpoint: provider.authorization_url,
+    token_endpoint: provider.token_url,
+    revocation_endpoint: provider.revocation_url ?? undefined,
+  };
+}
+
+function clientAuth(provider: ProviderWithSecret): oauth.ClientAuth {
+  const secret = provider.client_secret ?? '';
+  switch (provider.client_auth_method) {
+    case 'client_secret_basic':
+      return oauth.ClientSecretBasic(secret);
+    case 'client_secret_post':
+      return oauth.ClientSecretPost(secret);
+    case 'none':
+      return oauth.None();
+  }
+}
+
+function requestOptions(deps: ProviderClientDeps, provider: ProviderRecord) {
+  return {
+    [oauth.allowInsecureRequests]: deps.allowInsecureRequests,
+    [oauth.customFetch]: async (url: string, init: RequestInit) => {
+      const headers = new Headers(init.headers);
+      headers.set('accept', 'application/json');
+      return normaliseTokenResponse(provider, await deps.fetch(url, { ...init, headers }));
+    },
+    additionalParameters: provider.token_params,
+  };
+}
+
+export async function exchangeCode(
+  deps: ProviderClientDeps,
+  provider: ProviderWithSecret,
+  grant: { code: string; redirectUri: string; codeVerifier: string | null },
+): Promise<{ tokens: TokenSet; answer: Record<string, unknown> }> {
+  const as = metadata(provider);
+  const client = { client_id: provider.client_id };
+  return translateErrors(async () => {
+    // State and iss were checked by the caller; this only brands the parameters.
+    const parameters = oauth.validateAuthResponse(
+      as,
+      client,
+      new URLSearchParams({ code: grant.code }),
+      oauth.skipStateCheck,
+    );
+    const response = await oauth.authorizationCodeGrantRequest(
+      as,
+      client,
+      clientAuth(provider),
+      parameters,
+      grant.redirectUri,
+      grant.codeVerifier ?? oauth.nopkce,
+      requestOptions(deps, provider),
+    );
+    const answer = await oauth.processAuthorizationCodeResponse(as, client, response);
+    // The whole answer too: some providers name the account in it (userinfo_url null).
+    return { tokens: toTokenSet(answer, provider, deps.now()), answer: answer as Record<string, unknown> };
+  });
+}
+
+export async function refreshTokens(
+  deps: ProviderClientDeps,
+  provider: ProviderWithSecret,
+  refreshToken: string,
+): Promise<TokenSet> {
+  const as = metadata(provider);
+  const client = { client_id: provider.client_id };
+  return translateErrors(async () => {
+    const response = await oauth.refreshTokenGrantRequest(
+      as,
+      client,
+      clientAuth(provider),
+      refreshToken,
+      requestOptions(deps, provider),
+    );
+    const answer = await oauth.processRefreshTokenResponse(as, client, response);
+    return toTokenSet(answer, provider, deps.now());
+  });
+}
+
+/** RFC 7009. Resolves when the provider confirmed; throws an upstream error otherwise. */
+export async function revokeToken(
+  deps: ProviderClientDeps,
+  provider: ProviderWithSecret,
+  token: string,
+  hint: 'refresh_token' | 'access_token',
+): Promise<void> {
+  const as = metadata(provider);
+  const client = { client_id: provider.client_id };
+  await translateErrors(async () => {
+    const response = await oauth.revocationRequest(as, client, clientAuth(provider), token, {
+      ...requestOptions(deps, provider),
+      additionalParameters: { token_type_hint: hint },
+    });
+    await oauth.processRevocationResponse(response);
+  });
+}
+
+const oauthErrorCode = /^[\x21-\x7e]{1,64}$/;
+
+/** Maps oauth4webapi's errors onto the upstream ones, keeping no response body (it may hold tokens). */
+async function translateErrors<T>(fn: () => Promise<T>): Promise<T> {
+  try {
+    return await fn();
+  } catch (error) {
+    if (error instanceof UpstreamNetworkError) throw error;
+    if (error instanceof oauth.ResponseBodyError) {
+      const code = oauthErrorCode.test(error.error) ? error.error : 'invalid_response';
+      throw new ProviderError(code, error.status, `the provider answered ${code} (HTTP ${error.status})`, {
+        retryAfterSeconds: retryAfter(error.response),
+      });
+    }
+    if (error instanceof oauth.WWWAuthenticateChallengeError) {
+      const challenge = error.cause[0]?.parameters.error;
+      const code = challenge && oauthErrorCode.test(challenge) ? challenge : 'invalid_client';
+      throw new ProviderError(code, error.status, `the provider refused the request (HTTP ${error.status})`);
+    }
+    const status = error instanceof oauth.OperationProcessingError ? statusOf(error) : undefined;
+    const reason = error instanceof Error ? error.message : 'unknown failure';
+    throw new UnexpectedResponseError(`unexpected answer from the provider: ${reason}`, status, {
+      retryAfterSeconds: status === undefined ? undefined : retryAfterOf(error),
+    });
+  }
+}
+
+function statusOf(error: oauth.OperationProcessingError): number | undefined {
+  const cause = error.cause;
+  return cause instanceof Response ? cause.status : undefined;
+}
+
+function retryAfterOf(error: unknown): number | undefined {
+  const cause = (error as { cause?: unknown }).cause;
+  return cause instanceof Response ? retryAfter(cause) : undefined;
+}
+
+/** Retry-After in seconds, from either of its two forms (RFC 9110 §10.2.3). */
+export function retryAfter(response: Response | undefined, now = Date.now()): number | undefined {
+  const value = response?.headers.get('retry-after');
+  if (!value) return undefined;
+  if (/^\d+$/.test(value)) return Number(value);
+  const date = Date.parse(value);
+  return Number.isNaN(date) ? undefined : Math.max(0, Math.ceil((date - now) / 1000));
+}

@@ -1,0 +1,39 @@
+import type { ProviderTemplate } from '../providers/model.js';
+
+/**
+ * Providers' token answers, made conform before oauth4webapi reads them. Each
+ * quirk handled here is one a real provider has: an error sent with status
+ * 200 (GitHub, when the provider says so), no `token_type`, and an ID token
+ * the broker neither uses nor keeps (accounts are read through userinfo, so
+ * it is dropped rather than validated against an issuer a multi-tenant
+ * provider cannot name in advance).
+ */
+export async function normaliseTokenResponse(
+  provider: Pick<ProviderTemplate, 'token_errors_with_200'>,
+  response: Response,
+): Promise<Response> {
+  if (!isJson(response)) return response;
+  let body: unknown;
+  try {
+    body = await response.clone().json();
+  } catch {
+    return response;
+  }
+  if (!body || typeof body !== 'object' || Array.isArray(body)) return response;
+  const json = { ...(body as Record<string, unknown>) };
+  let status = response.status;
+  if (status === 200 && typeof json.error === 'string' && json.access_token === undefined) {
+    if (!provider.token_errors_with_200) return response;
+    status = 400;
+  }
+  if (typeof json.access_token === 'string' && json.token_type === undefined) json.token_type = 'Bearer';
+  delete json.id_token;
+  const headers = new Headers(response.headers);
+  headers.delete('content-length');
+  return new Response(JSON.stringify(json), { status, statusText: response.statusText, headers });
+}
+
+function isJson(response: Response): boolean {
+  const type = response.headers.get('content-type')?.split(';')[0]?.trim().toLowerCase() ?? '';
+  return type === 'application/json' || type.endsWith('+json');
+}

@@ -18,6 +18,9 @@ const publicRoutes = new Set([
   '/openapi.json',
   '/docs',
   '/docs/app.js',
+  // The browser's side of a connect flow: guarded by its token, state and cookie instead.
+  '/connect/{connect_token}',
+  '/oauth/callback/{provider_id}',
 ]);
 
 const concrete = (path: string) => path.replace(/\{[^}]+\}/g, 'some-id');

@@ -120,9 +120,9 @@ describe('TestBrowser', () => {
     // Ports do not make sites: a chain through another port on the same host stays same-site.
     expect(browser.cookieHeader('http://localhost/', ['http://localhost:8080/x'])).toBe('strict=1; lax=1');
     // Coming back from another site (an authorization server, say) drops Strict, keeps Lax.
-    expect(browser.cookieHeader('http://localhost/', ['http://localhost/', 'http://127.0.0.1:9/authorize'])).toBe(
-      'lax=1',
-    );
+    expect(
+      browser.cookieHeader('http://localhost/', ['http://localhost/', 'http://127.0.0.1:9/authorize']),
+    ).toBe('lax=1');
   });
 
   it('stops before a URL stopAt picks, recording it, and limits redirects', async () => {

@@ -63,9 +63,15 @@ function send(res: ServerResponse, status: number, body: string, type = 'applica
   res.writeHead(status, { 'content-type': type }).end(body);
 }
 const json = (res: ServerResponse, status: number, body: unknown) => send(res, status, JSON.stringify(body));
-const text = (res: ServerResponse, status: number, body: string) => send(res, status, body, 'text/plain; charset=utf-8');
+const text = (res: ServerResponse, status: number, body: string) =>
+  send(res, status, body, 'text/plain; charset=utf-8');
 const html = (res: ServerResponse, status: number) =>
-  send(res, status, '<!DOCTYPE html><html><body><h1>Error (5xx)</h1></body></html>', 'text/html; charset=utf-8');
+  send(
+    res,
+    status,
+    '<!DOCTYPE html><html><body><h1>Error (5xx)</h1></body></html>',
+    'text/html; charset=utf-8',
+  );
 
 export async function startFakeDropbox(options: { redirectUris: string[] }): Promise<FakeDropbox> {
   const codes = new Map<string, Code>();
@@ -94,7 +100,11 @@ export async function startFakeDropbox(options: { redirectUris: string[] }): Pro
     },
     clientId: `app${random(9).toLowerCase().replace(/[-_]/g, 'x')}`,
     clientSecret: random(12),
-    account: { account_id: `dbid:${random(24)}`, email: 'franz@example.test', display_name: 'Franz Ferdinand' },
+    account: {
+      account_id: `dbid:${random(24)}`,
+      email: 'franz@example.test',
+      display_name: 'Franz Ferdinand',
+    },
     tokenMode: 'ok',
     userinfoMode: 'ok',
     denyNext: () => {
@@ -116,17 +126,22 @@ export async function startFakeDropbox(options: { redirectUris: string[] }): Pro
     const body = await readBody(req);
     const target = new URL(req.url ?? '/', url);
     const headers = Object.fromEntries(
-      Object.entries(req.headers).map(([name, value]) => [name, Array.isArray(value) ? value.join(', ') : (value ?? '')]),
+      Object.entries(req.headers).map(([name, value]) => [
+        name,
+        Array.isArray(value) ? value.join(', ') : (value ?? ''),
+      ]),
     );
     fake.requests.push({ method: req.method ?? '', path: target.pathname + target.search, headers, body });
 
-    if (target.pathname === '/oauth2/authorize' && req.method === 'GET') return authorize(target.searchParams, res);
+    if (target.pathname === '/oauth2/authorize' && req.method === 'GET')
+      return authorize(target.searchParams, res);
     if (target.pathname === '/oauth2/token') {
       if (req.method !== 'POST') return text(res, 405, 'Method Not Allowed');
       try {
         return await token(req, body, res);
       } catch (err) {
-        if (err instanceof OAuthError) return json(res, 400, { error: err.error, error_description: err.description });
+        if (err instanceof OAuthError)
+          return json(res, 400, { error: err.error, error_description: err.description });
         throw err;
       }
     }
@@ -162,10 +177,19 @@ export async function startFakeDropbox(options: { redirectUris: string[] }): Pro
     if (deny) {
       deny = false;
       location.searchParams.set('error', 'access_denied');
-      location.searchParams.set('error_description', 'The user chose not to give your app access to their Dropbox account.');
+      location.searchParams.set(
+        'error_description',
+        'The user chose not to give your app access to their Dropbox account.',
+      );
     } else {
       const code = random(32);
-      codes.set(code, { redirectUri, challenge, expiresAt: Date.now() + CODE_LIFETIME_MS, used: false, tokens: [] });
+      codes.set(code, {
+        redirectUri,
+        challenge,
+        expiresAt: Date.now() + CODE_LIFETIME_MS,
+        used: false,
+        tokens: [],
+      });
       location.searchParams.set('code', code);
     }
     location.searchParams.set('state', state); // and no `iss`: Dropbox does not send one
@@ -174,7 +198,8 @@ export async function startFakeDropbox(options: { redirectUris: string[] }): Pro
 
   function authenticateClient(req: IncomingMessage, form: URLSearchParams) {
     const header = req.headers.authorization;
-    if (header !== undefined && (form.has('client_secret') || form.has('client_id'))) {
+    // One method per request (RFC 6749 §2.3); a client_id beside Basic is allowed if it is the same.
+    if (header !== undefined && form.has('client_secret')) {
       throw new OAuthError('invalid_request', 'client credentials must be sent in exactly one way');
     }
     let id: string | null;
@@ -183,12 +208,18 @@ export async function startFakeDropbox(options: { redirectUris: string[] }): Pro
       const [scheme, encoded = ''] = header.split(' ');
       const decoded = Buffer.from(encoded, 'base64').toString('utf8');
       const colon = decoded.indexOf(':');
-      if (scheme?.toLowerCase() !== 'basic' || colon < 0) throw new OAuthError('invalid_request', 'bad Authorization header');
+      if (scheme?.toLowerCase() !== 'basic' || colon < 0)
+        throw new OAuthError('invalid_request', 'bad Authorization header');
       try {
         [id, secret] = [formDecode(decoded.slice(0, colon)), formDecode(decoded.slice(colon + 1))];
       } catch {
-        throw new OAuthError('invalid_request', 'client credentials in the Authorization header are not form-urlencoded');
+        throw new OAuthError(
+          'invalid_request',
+          'client credentials in the Authorization header are not form-urlencoded',
+        );
       }
+      if (form.has('client_id') && form.get('client_id') !== id)
+        throw new OAuthError('invalid_request', 'client_id mismatch');
     } else {
       [id, secret] = [form.get('client_id'), form.get('client_secret')];
     }
@@ -216,16 +247,24 @@ export async function startFakeDropbox(options: { redirectUris: string[] }): Pro
       case 'html':
         return html(res, 200);
       case 'oversized':
-        return json(res, 200, { access_token: 'sl.x', token_type: 'bearer', padding: 'x'.repeat(5 * 1024 * 1024) });
+        return json(res, 200, {
+          access_token: 'sl.x',
+          token_type: 'bearer',
+          padding: 'x'.repeat(5 * 1024 * 1024),
+        });
       case 'error200':
-        return json(res, 200, { error: 'invalid_grant', error_description: 'refresh token is invalid or revoked' });
+        return json(res, 200, {
+          error: 'invalid_grant',
+          error_description: 'refresh token is invalid or revoked',
+        });
     }
     if (!req.headers['content-type']?.startsWith('application/x-www-form-urlencoded')) {
       throw new OAuthError('invalid_request', 'the body must be application/x-www-form-urlencoded');
     }
     const form = new URLSearchParams(body);
     for (const name of new Set(form.keys())) {
-      if (form.getAll(name).length > 1) throw new OAuthError('invalid_request', `duplicate parameter "${name}"`);
+      if (form.getAll(name).length > 1)
+        throw new OAuthError('invalid_request', `duplicate parameter "${name}"`);
     }
     authenticateClient(req, form);
     const need = (name: string) => {
@@ -238,14 +277,16 @@ export async function startFakeDropbox(options: { redirectUris: string[] }): Pro
 
     if (grantType === 'authorization_code') {
       const code = codes.get(need('code'));
-      if (!code || code.expiresAt < Date.now()) throw new OAuthError('invalid_grant', 'code doesn\'t exist or has expired');
+      if (!code || code.expiresAt < Date.now())
+        throw new OAuthError('invalid_grant', "code doesn't exist or has expired");
       if (code.used) {
         // RFC 6749 §4.1.2: a reused code SHOULD revoke what it produced.
         for (const issued of code.tokens) if (accessTokens.has(issued)) accessTokens.set(issued, 'revoked');
         for (const issued of code.tokens) refreshTokens.delete(issued);
         throw new OAuthError('invalid_grant', 'code has already been used');
       }
-      if (need('redirect_uri') !== code.redirectUri) throw new OAuthError('invalid_grant', 'redirect_uri mismatch');
+      if (need('redirect_uri') !== code.redirectUri)
+        throw new OAuthError('invalid_grant', 'redirect_uri mismatch');
       const verifier = need('code_verifier');
       if (createHash('sha256').update(verifier).digest('base64url') !== code.challenge) {
         throw new OAuthError('invalid_grant', 'invalid code verifier');
@@ -297,9 +338,14 @@ export async function startFakeDropbox(options: { redirectUris: string[] }): Pro
     }
     const type = req.headers['content-type'];
     if (type !== 'application/json' && type !== 'application/json; charset=utf-8') {
-      return text(res, 400, `${prefix}Bad HTTP "Content-Type" header: "${type ?? ''}". Expecting "application/json".`);
+      return text(
+        res,
+        400,
+        `${prefix}Bad HTTP "Content-Type" header: "${type ?? ''}". Expecting "application/json".`,
+      );
     }
-    if (body !== 'null') return text(res, 400, `${prefix}request body: expected null, got ${JSON.stringify(body)}`);
+    if (body !== 'null')
+      return text(res, 400, `${prefix}request body: expected null, got ${JSON.stringify(body)}`);
     const { account_id, email, display_name } = fake.account;
     const [given = '', ...rest] = display_name.split(' ');
     const surname = rest.join(' ');

@@ -89,8 +89,12 @@ export async function exchangeAndStore(
 export function failureCode(error: unknown): string {
   if (error instanceof ProviderError)
     return error.oauthError === 'invalid_grant' ? 'invalid_grant' : 'provider_error';
-  if (error instanceof UpstreamNetworkError)
-    return error.code === 'upstream_timeout' ? 'provider_timeout' : 'provider_unreachable';
+  if (error instanceof UpstreamNetworkError) {
+    if (error.code === 'upstream_timeout') return 'provider_timeout';
+    // An answer too large or a redirect is an answer, just not a usable one.
+    if (error.code === 'upstream_too_large' || error.code === 'upstream_redirect') return 'provider_bad_response';
+    return 'provider_unreachable';
+  }
   if (error instanceof UnexpectedResponseError) return 'provider_bad_response';
   return 'internal_error';
 }

@@ -89,11 +89,17 @@ export function handleError(error: unknown, c: Context<AppEnv>): Response {
 /** A provider's failure as the broker answers it: 502, or 504 for a timeout. */
 function fromUpstream(error: unknown): AppError | undefined {
   if (error instanceof UpstreamNetworkError) {
-    return error.code === 'upstream_timeout'
-      ? new AppError('provider_timeout', 504, 'the provider did not answer in time', { cause: error })
-      : new AppError('provider_unreachable', 502, `the provider could not be reached (${error.code})`, {
-          cause: error,
-        });
+    if (error.code === 'upstream_timeout') {
+      return new AppError('provider_timeout', 504, 'the provider did not answer in time', { cause: error });
+    }
+    if (error.code === 'upstream_too_large' || error.code === 'upstream_redirect') {
+      return new AppError('provider_bad_response', 502, `the provider answered something unusable (${error.code})`, {
+        cause: error,
+      });
+    }
+    return new AppError('provider_unreachable', 502, `the provider could not be reached (${error.code})`, {
+      cause: error,
+    });
   }
   if (error instanceof ProviderError) {
     return new AppError('provider_error', 502, `the provider refused: ${error.oauthError}`, { cause: error });

@@ -75,6 +75,8 @@ export function resolvePointer(source: unknown, pointer: string): unknown {
   for (const raw of pointer.slice(1).split('/')) {
     const key = raw.replaceAll('~1', '/').replaceAll('~0', '~');
     if (current === null || typeof current !== 'object') return undefined;
+    // §4: an array is indexed by digits only (no leading zeros), never by `length` or the like.
+    if (Array.isArray(current) && !/^(0|[1-9][0-9]*)$/.test(key)) return undefined;
     if (!Object.hasOwn(current, key)) return undefined;
     current = (current as Record<string, unknown>)[key];
   }

@@ -49,6 +49,8 @@ function requestOptions(deps: ProviderClientDeps, provider: ProviderRecord) {
     [oauth.customFetch]: async (url: string, init: RequestInit) => {
       const headers = new Headers(init.headers);
       headers.set('accept', 'application/json');
+      // oauth4webapi sets its own user-agent, which would win over the broker's (the upstream fetch keeps a given one).
+      headers.delete('user-agent');
       return normaliseTokenResponse(provider, await deps.fetch(url, { ...init, headers }));
     },
     additionalParameters: provider.token_params,

@@ -4,7 +4,7 @@ import type { Database } from '../db/open.js';
 import { createProviderStore, type ProviderRecord, type ProviderStore } from '../providers/store.js';
 import { availableEngines, createTestDatabase, type TestDatabase } from '../test-support/databases.js';
 import type { VaultKey } from './keys.js';
-import { rewrap } from './rewrap.js';
+import { type RewrapReport, rewrap } from './rewrap.js';
 import { keyIdOf, type SecretLocation, Vault, VaultError } from './vault.js';
 
 const engines = await availableEngines();
@@ -139,7 +139,7 @@ describe.each(engines)('rewrap on %s', (engine) => {
   });
 
   it('moves every row to the current key, and a second run does nothing', async () => {
-    const first = await rewrap(t.database, rotated, { batchSize: 100 });
+    const first = providersOnly(await rewrap(t.database, rotated, { batchSize: 100 }));
     expect(first).toEqual([
       { column: 'providers.client_secret', scanned: SECRET_ROWS, rewrapped: SECRET_ROWS },
     ]);
@@ -152,7 +152,7 @@ describe.each(engines)('rewrap on %s', (engine) => {
     }
 
     const snapshot = await allRows(store);
-    const second = await rewrap(t.database, rotated);
+    const second = providersOnly(await rewrap(t.database, rotated));
     expect(second).toEqual([{ column: 'providers.client_secret', scanned: SECRET_ROWS, rewrapped: 0 }]);
     expect(await allRows(store)).toEqual(snapshot);
   });
@@ -178,7 +178,7 @@ describe.each(engines)('rewrap on %s', (engine) => {
     expect(doneFirst).toBeLessThan(SECRET_ROWS);
     expect(doneFirst + (mixed.get('key-a') ?? 0)).toBe(SECRET_ROWS);
 
-    const rest = await rewrap(t.database, rotated, { batchSize: 100 });
+    const rest = providersOnly(await rewrap(t.database, rotated, { batchSize: 100 }));
     expect(rest).toEqual([
       { column: 'providers.client_secret', scanned: SECRET_ROWS, rewrapped: SECRET_ROWS - doneFirst },
     ]);
@@ -220,7 +220,7 @@ describe.each(engines)('rewrap on %s', (engine) => {
       expect(await store.update({ ...current, client_secret_ciphertext: concurrent })).toBe(true);
     });
 
-    const report = await rewrap(database, watching, { batchSize: 100 });
+    const report = providersOnly(await rewrap(database, watching, { batchSize: 100 }));
     expect(changedRow).toBeDefined();
     expect(report).toEqual([
       { column: 'providers.client_secret', scanned: SECRET_ROWS, rewrapped: SECRET_ROWS - 1 },
@@ -233,3 +233,11 @@ describe.each(engines)('rewrap on %s', (engine) => {
     await expectIntact('key-b');
   });
 });
+
+/** The seeded rows are providers; every other encrypted column is empty here and reports zeros. */
+function providersOnly(reports: RewrapReport[]): RewrapReport[] {
+  for (const r of reports.filter((r) => r.column !== 'providers.client_secret')) {
+    expect(r).toMatchObject({ scanned: 0, rewrapped: 0 });
+  }
+  return reports.filter((r) => r.column === 'providers.client_secret');
+}

@@ -15,16 +15,29 @@ interface SecretColumn {
 }
 
 /** Every encrypted column. A new one must be listed here, or rewrap will miss it. */
-export function secretColumns({ tables }: Database): SecretColumn[] {
+export function secretColumns({ tables: t }: Database): SecretColumn[] {
+  const column = (
+    tableName: string,
+    table: PgTable,
+    id: PgColumn,
+    columnName: string,
+    value: PgColumn,
+    valueKey: string,
+  ): SecretColumn => ({ table, tableName, columnName, id, value, valueKey });
   return [
-    {
-      table: tables.providers,
-      tableName: 'providers',
-      columnName: 'client_secret',
-      id: tables.providers.id,
-      value: tables.providers.clientSecret,
-      valueKey: 'clientSecret',
-    },
+    column('providers', t.providers, t.providers.id, 'client_secret', t.providers.clientSecret, 'clientSecret'),
+    column(
+      'connect_sessions',
+      t.connectSessions,
+      t.connectSessions.id,
+      'code_verifier',
+      t.connectSessions.codeVerifier,
+      'codeVerifier',
+    ),
+    column('connections', t.connections, t.connections.id, 'access_token', t.connections.accessToken, 'accessToken'),
+    column('connections', t.connections, t.connections.id, 'refresh_token', t.connections.refreshToken, 'refreshToken'),
+    column('signing_keys', t.signingKeys, t.signingKeys.kid, 'private_jwk', t.signingKeys.privateJwk, 'privateJwk'),
+    column('broker_secrets', t.brokerSecrets, t.brokerSecrets.name, 'value', t.brokerSecrets.value, 'value'),
   ];
 }
 

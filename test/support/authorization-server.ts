@@ -71,12 +71,15 @@ type Row = { model: string; payload: AdapterPayload; expiresAt: number };
 /**
  * A plain Map storage: oidc-provider's built-in adapter is an LRU of 1000 entries that warns at start and
  * keeps rows for an extra clockTolerance. Payloads are cloned so no one mutates stored state by accident.
+ * It does no I/O, so a refresh runs from find() to consume() without yielding to another request: two
+ * concurrent refreshes with one token always end as "one wins, the other trips reuse detection".
  */
 function mapAdapter(rows: Map<string, Row>) {
   const live = (key: string) => {
     const row = rows.get(key);
-    if (row && row.expiresAt <= Date.now()) rows.delete(key);
-    return row && row.expiresAt > Date.now() ? row : undefined;
+    if (row && row.expiresAt > Date.now()) return row;
+    rows.delete(key);
+    return undefined;
   };
   const findBy = (model: string, field: 'uid' | 'userCode', value: string) => {
     for (const [key, row] of rows) {

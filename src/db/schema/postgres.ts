@@ -1,4 +1,4 @@
-import { bigint, boolean, index, pgTable, text, uniqueIndex } from 'drizzle-orm/pg-core';
+import { bigint, boolean, index, integer, pgTable, text, uniqueIndex } from 'drizzle-orm/pg-core';
 
 // Keep in step with ./sqlite.ts: same tables, same columns, same meaning.
 
@@ -69,11 +69,79 @@ export const connections = pgTable(
     refreshToken: text('refresh_token'),
     tokenType: text('token_type').notNull(),
     expiresAt: millis('expires_at'),
+    /** Bumped whenever the tokens change: waiters on a refresh watch it. */
+    tokenVersion: integer('token_version').notNull().default(0),
+    /** Refresh single-flight across replicas: who holds the lease, until when. */
+    refreshLeaseOwner: text('refresh_lease_owner'),
+    refreshLeaseUntil: millis('refresh_lease_until'),
+    /** When the background refresher should renew it; null when it cannot or need not. */
+    nextRefreshAt: millis('next_refresh_at'),
+    refreshFailures: integer('refresh_failures').notNull().default(0),
+    lastRefreshError: text('last_refresh_error'),
     createdAt: millis('created_at').notNull(),
     updatedAt: millis('updated_at').notNull(),
   },
   (t) => [
+    index('connections_next_refresh_at').on(t.nextRefreshAt),
     uniqueIndex('connections_account').on(t.tenant, t.providerId, t.accountId),
     index('connections_tenant_id').on(t.tenant, t.id),
   ],
+);
+
+export const serviceClients = pgTable('service_clients', {
+  id: text('id').primaryKey(),
+  name: text('name').notNull(),
+  isEnabled: boolean('is_enabled').notNull(),
+  grants: text('grants').notNull(),
+  createdAt: millis('created_at').notNull(),
+  updatedAt: millis('updated_at').notNull(),
+});
+
+export const clientSecrets = pgTable(
+  'client_secrets',
+  {
+    id: text('id').primaryKey(),
+    clientId: text('client_id').notNull(),
+    secretHash: text('secret_hash').notNull(),
+    createdAt: millis('created_at').notNull(),
+    expiresAt: millis('expires_at'),
+  },
+  (t) => [index('client_secrets_client_id').on(t.clientId)],
+);
+
+export const brokerSecrets = pgTable('broker_secrets', {
+  name: text('name').primaryKey(),
+  value: text('value').notNull(),
+  createdAt: millis('created_at').notNull(),
+});
+
+export const signingKeys = pgTable('signing_keys', {
+  kid: text('kid').primaryKey(),
+  alg: text('alg').notNull(),
+  privateJwk: text('private_jwk').notNull(),
+  publicJwk: text('public_jwk').notNull(),
+  createdAt: millis('created_at').notNull(),
+  retiredAt: millis('retired_at'),
+});
+
+export const revokedTokens = pgTable('revoked_tokens', {
+  jti: text('jti').primaryKey(),
+  expiresAt: millis('expires_at').notNull(),
+});
+
+export const auditEvents = pgTable(
+  'audit_events',
+  {
+    id: text('id').primaryKey(),
+    at: millis('at').notNull(),
+    actorType: text('actor_type').notNull(),
+    actorId: text('actor_id').notNull(),
+    action: text('action').notNull(),
+    targetType: text('target_type').notNull(),
+    targetId: text('target_id').notNull(),
+    tenant: text('tenant'),
+    outcome: text('outcome').notNull(),
+    details: text('details').notNull(),
+  },
+  (t) => [index('audit_events_at').on(t.at)],
 );

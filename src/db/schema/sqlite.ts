@@ -69,11 +69,79 @@ export const connections = sqliteTable(
     refreshToken: text('refresh_token'),
     tokenType: text('token_type').notNull(),
     expiresAt: integer('expires_at'),
+    /** Bumped whenever the tokens change: waiters on a refresh watch it. */
+    tokenVersion: integer('token_version').notNull().default(0),
+    /** Refresh single-flight across replicas: who holds the lease, until when. */
+    refreshLeaseOwner: text('refresh_lease_owner'),
+    refreshLeaseUntil: integer('refresh_lease_until'),
+    /** When the background refresher should renew it; null when it cannot or need not. */
+    nextRefreshAt: integer('next_refresh_at'),
+    refreshFailures: integer('refresh_failures').notNull().default(0),
+    lastRefreshError: text('last_refresh_error'),
     createdAt: integer('created_at').notNull(),
     updatedAt: integer('updated_at').notNull(),
   },
   (t) => [
+    index('connections_next_refresh_at').on(t.nextRefreshAt),
     uniqueIndex('connections_account').on(t.tenant, t.providerId, t.accountId),
     index('connections_tenant_id').on(t.tenant, t.id),
   ],
+);
+
+export const serviceClients = sqliteTable('service_clients', {
+  id: text('id').primaryKey(),
+  name: text('name').notNull(),
+  isEnabled: integer('is_enabled', { mode: 'boolean' }).notNull(),
+  grants: text('grants').notNull(),
+  createdAt: integer('created_at').notNull(),
+  updatedAt: integer('updated_at').notNull(),
+});
+
+export const clientSecrets = sqliteTable(
+  'client_secrets',
+  {
+    id: text('id').primaryKey(),
+    clientId: text('client_id').notNull(),
+    secretHash: text('secret_hash').notNull(),
+    createdAt: integer('created_at').notNull(),
+    expiresAt: integer('expires_at'),
+  },
+  (t) => [index('client_secrets_client_id').on(t.clientId)],
+);
+
+export const brokerSecrets = sqliteTable('broker_secrets', {
+  name: text('name').primaryKey(),
+  value: text('value').notNull(),
+  createdAt: integer('created_at').notNull(),
+});
+
+export const signingKeys = sqliteTable('signing_keys', {
+  kid: text('kid').primaryKey(),
+  alg: text('alg').notNull(),
+  privateJwk: text('private_jwk').notNull(),
+  publicJwk: text('public_jwk').notNull(),
+  createdAt: integer('created_at').notNull(),
+  retiredAt: integer('retired_at'),
+});
+
+export const revokedTokens = sqliteTable('revoked_tokens', {
+  jti: text('jti').primaryKey(),
+  expiresAt: integer('expires_at').notNull(),
+});
+
+export const auditEvents = sqliteTable(
+  'audit_events',
+  {
+    id: text('id').primaryKey(),
+    at: integer('at').notNull(),
+    actorType: text('actor_type').notNull(),
+    actorId: text('actor_id').notNull(),
+    action: text('action').notNull(),
+    targetType: text('target_type').notNull(),
+    targetId: text('target_id').notNull(),
+    tenant: text('tenant'),
+    outcome: text('outcome').notNull(),
+    details: text('details').notNull(),
+  },
+  (t) => [index('audit_events_at').on(t.at)],
 );

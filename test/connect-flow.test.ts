@@ -87,7 +87,12 @@ async function admin(method: string, path: string, body?: unknown) {
 }
 
 async function startSession(provider: string, extra: Record<string, unknown> = { return_to: RETURN_TO }) {
-  const res = await admin('POST', '/v1/connect-sessions', { provider, tenant: 'acme', end_user: 'user-1', ...extra });
+  const res = await admin('POST', '/v1/connect-sessions', {
+    provider,
+    tenant: 'acme',
+    end_user: 'user-1',
+    ...extra,
+  });
   expect(res.status).toBe(201);
   return (await res.json()) as { id: string; connect_url: string; authorization_url?: string };
 }
@@ -132,7 +137,10 @@ describe('connecting through a real authorization server', () => {
     expect(callbackHop.setCookies.join()).toMatch(/Max-Age=0/);
     expect(browser.cookies().filter((c) => c.name.startsWith('custodian_connect_'))).toEqual([]);
 
-    expect(await sessionStatus(session.id)).toMatchObject({ status: 'completed', connection_id: connectionId });
+    expect(await sessionStatus(session.id)).toMatchObject({
+      status: 'completed',
+      connection_id: connectionId,
+    });
     const connection = await (await admin('GET', `/v1/connections/${connectionId}`)).json();
     expect(connection).toMatchObject({
       provider_id: 'oidc',
@@ -149,7 +157,9 @@ describe('connecting through a real authorization server', () => {
     expect(row.accessToken).toMatch(/^v1\./);
     expect(row.refreshToken).toMatch(/^v1\./);
     const accessToken = broker.t.deps.vault.decrypt(row.accessToken, tokenLocation(row.id, 'access_token'));
-    const userinfo = await fetch(as.endpoints.userinfo, { headers: { authorization: `Bearer ${accessToken}` } });
+    const userinfo = await fetch(as.endpoints.userinfo, {
+      headers: { authorization: `Bearer ${accessToken}` },
+    });
     expect(((await userinfo.json()) as { sub: string }).sub).toBe('alice');
     expect(as.grants.authorization_code).toBeGreaterThanOrEqual(1);
   });
@@ -167,7 +177,9 @@ describe('connecting through a real authorization server', () => {
     if (oldRow) expect(newRow.accessToken).not.toBe(oldRow.accessToken);
 
     as.setLogin('bob');
-    const b = new URL((await new TestBrowser({ stopAt: atApp }).visit((await startSession('oidc')).connect_url)).url);
+    const b = new URL(
+      (await new TestBrowser({ stopAt: atApp }).visit((await startSession('oidc')).connect_url)).url,
+    );
     expect(b.searchParams.get('connection_id')).not.toBe(a.searchParams.get('connection_id'));
     expect((await connections()).length).toBe(afterAgain.length + 1);
   });
@@ -180,7 +192,11 @@ describe('connecting through a real authorization server', () => {
     const { code, state, iss } = Object.fromEntries(back.searchParams) as Record<string, string>;
     expect(iss).toBe(as.issuer);
 
-    const wrongIss = await admin('POST', `/v1/connect-sessions/${session.id}/complete`, { code, state, iss: 'https://evil.example' });
+    const wrongIss = await admin('POST', `/v1/connect-sessions/${session.id}/complete`, {
+      code,
+      state,
+      iss: 'https://evil.example',
+    });
     expect(wrongIss.status).toBe(400);
     expect((await wrongIss.json()).code).toBe('issuer_mismatch');
     // A wrong iss ends the session: it may be a mix-up attack.
@@ -195,7 +211,10 @@ describe('connecting through a real authorization server', () => {
       iss: params.iss,
     });
     expect(done.status).toBe(200);
-    expect(await done.json()).toMatchObject({ status: 'completed', connection_id: expect.stringMatching(/^conn_/) });
+    expect(await done.json()).toMatchObject({
+      status: 'completed',
+      connection_id: expect.stringMatching(/^conn_/),
+    });
     const replay = await admin('POST', `/v1/connect-sessions/${second.id}/complete`, {
       code: params.code,
       state: params.state,
@@ -207,7 +226,9 @@ describe('connecting through a real authorization server', () => {
 
   it('revokes at the provider on DELETE, so the grant is dead there too', async () => {
     as.setLogin('carol');
-    const landed = new URL((await new TestBrowser({ stopAt: atApp }).visit((await startSession('oidc')).connect_url)).url);
+    const landed = new URL(
+      (await new TestBrowser({ stopAt: atApp }).visit((await startSession('oidc')).connect_url)).url,
+    );
     const id = landed.searchParams.get('connection_id')!;
     const row = (await connections()).find((r) => r.id === id)!;
     const accessToken = broker.t.deps.vault.decrypt(row.accessToken, tokenLocation(id, 'access_token'));
@@ -216,7 +237,9 @@ describe('connecting through a real authorization server', () => {
     expect(res.status).toBe(204);
     expect((await admin('GET', `/v1/connections/${id}`)).status).toBe(404);
     // Revoking the refresh token ends the whole grant at oidc-provider, access token included.
-    const userinfo = await fetch(as.endpoints.userinfo, { headers: { authorization: `Bearer ${accessToken}` } });
+    const userinfo = await fetch(as.endpoints.userinfo, {
+      headers: { authorization: `Bearer ${accessToken}` },
+    });
     expect(userinfo.status).toBe(401);
   });
 });

@@ -92,7 +92,8 @@ export function failureCode(error: unknown): string {
   if (error instanceof UpstreamNetworkError) {
     if (error.code === 'upstream_timeout') return 'provider_timeout';
     // An answer too large or a redirect is an answer, just not a usable one.
-    if (error.code === 'upstream_too_large' || error.code === 'upstream_redirect') return 'provider_bad_response';
+    if (error.code === 'upstream_too_large' || error.code === 'upstream_redirect')
+      return 'provider_bad_response';
     return 'provider_unreachable';
   }
   if (error instanceof UnexpectedResponseError) return 'provider_bad_response';

@@ -93,9 +93,14 @@ function fromUpstream(error: unknown): AppError | undefined {
       return new AppError('provider_timeout', 504, 'the provider did not answer in time', { cause: error });
     }
     if (error.code === 'upstream_too_large' || error.code === 'upstream_redirect') {
-      return new AppError('provider_bad_response', 502, `the provider answered something unusable (${error.code})`, {
-        cause: error,
-      });
+      return new AppError(
+        'provider_bad_response',
+        502,
+        `the provider answered something unusable (${error.code})`,
+        {
+          cause: error,
+        },
+      );
     }
     return new AppError('provider_unreachable', 502, `the provider could not be reached (${error.code})`, {
       cause: error,

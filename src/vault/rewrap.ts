@@ -25,7 +25,14 @@ export function secretColumns({ tables: t }: Database): SecretColumn[] {
     valueKey: string,
   ): SecretColumn => ({ table, tableName, columnName, id, value, valueKey });
   return [
-    column('providers', t.providers, t.providers.id, 'client_secret', t.providers.clientSecret, 'clientSecret'),
+    column(
+      'providers',
+      t.providers,
+      t.providers.id,
+      'client_secret',
+      t.providers.clientSecret,
+      'clientSecret',
+    ),
     column(
       'connect_sessions',
       t.connectSessions,
@@ -34,9 +41,30 @@ export function secretColumns({ tables: t }: Database): SecretColumn[] {
       t.connectSessions.codeVerifier,
       'codeVerifier',
     ),
-    column('connections', t.connections, t.connections.id, 'access_token', t.connections.accessToken, 'accessToken'),
-    column('connections', t.connections, t.connections.id, 'refresh_token', t.connections.refreshToken, 'refreshToken'),
-    column('signing_keys', t.signingKeys, t.signingKeys.kid, 'private_jwk', t.signingKeys.privateJwk, 'privateJwk'),
+    column(
+      'connections',
+      t.connections,
+      t.connections.id,
+      'access_token',
+      t.connections.accessToken,
+      'accessToken',
+    ),
+    column(
+      'connections',
+      t.connections,
+      t.connections.id,
+      'refresh_token',
+      t.connections.refreshToken,
+      'refreshToken',
+    ),
+    column(
+      'signing_keys',
+      t.signingKeys,
+      t.signingKeys.kid,
+      'private_jwk',
+      t.signingKeys.privateJwk,
+      'privateJwk',
+    ),
     column('broker_secrets', t.brokerSecrets, t.brokerSecrets.name, 'value', t.brokerSecrets.value, 'value'),
   ];
 }

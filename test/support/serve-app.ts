@@ -15,7 +15,8 @@ export interface ServedBroker {
 }
 
 export async function serveBroker(options: Omit<TestAppOptions, 'publicUrl'> = {}): Promise<ServedBroker> {
-  let handler: (request: Request) => Response | Promise<Response> = () => new Response('starting', { status: 503 });
+  let handler: (request: Request) => Response | Promise<Response> = () =>
+    new Response('starting', { status: 503 });
   const server = serve({ fetch: (request) => handler(request), hostname: '127.0.0.1', port: 0 });
   await new Promise<void>((resolve) => server.once('listening', () => resolve()));
   const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;

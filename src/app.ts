@@ -2,14 +2,14 @@ import { Hono, type MiddlewareHandler } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import { secureHeaders } from 'hono/secure-headers';
 import { adminGuard } from './admin/auth.js';
+import { mountAuditRoutes } from './audit/routes.js';
+import { mountClientRoutes } from './clients/routes.js';
 import { mountBrowserRoutes } from './connect/browser-routes.js';
-import type { ConnectDeps } from './connect/deps.js';
 import { mountConnectRoutes } from './connect/routes.js';
-import { createSessionStore } from './connect/session-store.js';
 import { mountConnectionRoutes } from './connections/routes.js';
-import { createConnectionStore } from './connections/store.js';
 import type { Random } from './crypto/random.js';
 import type { Database } from './db/open.js';
+import { mountHandOutRoutes } from './handout/routes.js';
 import { mountHealthRoutes } from './health/routes.js';
 import { AppError } from './http/errors.js';
 import { handleError, problemResponse } from './http/problem.js';
@@ -17,10 +17,10 @@ import { requestContext } from './http/request-context.js';
 import { type AppEnv, type RouteDefinition, Router } from './http/router.js';
 import type { Logger } from './log/logger.js';
 import { mountOpenApiRoutes } from './openapi/routes.js';
-import { createProviderRegistry } from './providers/registry.js';
 import { mountProviderRoutes } from './providers/routes.js';
-import { createProviderStore } from './providers/store.js';
-import { checkEndpointUrlResolved } from './providers/url-safety.js';
+import { createServices } from './services.js';
+import { mountTokenRoutes } from './tokens/routes.js';
+import { serviceGuard } from './tokens/service-guard.js';
 import type { UpstreamFetch } from './upstream/http-client.js';
 import type { Vault } from './vault/vault.js';
 
@@ -41,8 +41,9 @@ export interface Deps {
     adminToken: string;
     bodyLimitBytes: number;
     allowLoopbackHttp: boolean;
-    allowedReturnUrls: readonly string[];
-    allowedRedirectUris: readonly string[];
+    upstreamTimeoutMs: number;
+    /** This process's name on refresh leases: unique per replica. */
+    replicaId: string;
     /** Check every JSON answer against its declared schema (tests). */
     validateResponses?: boolean;
   };
@@ -66,64 +67,33 @@ export function createApp(deps: Deps) {
     }),
   );
 
+  const services = createServices(deps);
   const passThrough: MiddlewareHandler<AppEnv> = async (_c, next) => next();
-  // Until service clients exist, the admin is the caller of the service routes.
-  const adminCaller = {
-    id: 'admin',
-    allowedReturnUrls: config.allowedReturnUrls,
-    allowedRedirectUris: config.allowedRedirectUris,
-  };
-  const requireAdmin = adminGuard(config.adminToken);
   const router = new Router(app, {
     guards: {
-      admin: async (c, next) =>
-        requireAdmin(c, async () => {
-          c.set('caller', adminCaller);
-          await next();
-        }),
+      admin: adminGuard(config.adminToken),
+      service: serviceGuard(services.tokens),
       none: passThrough,
     },
     validateResponses: config.validateResponses,
   });
 
-  const providerStore = createProviderStore(deps.database);
-  const connections = createConnectionStore(deps.database);
-  const client = { fetch: deps.fetch, now: deps.now, allowInsecureRequests: config.allowLoopbackHttp };
-  const connectDeps: ConnectDeps = {
-    sessions: createSessionStore(deps.database),
-    connections,
-    providers: providerStore,
-    vault: deps.vault,
-    random: deps.random,
-    now: deps.now,
-    log: deps.log,
-    fetch: deps.fetch,
-    client,
-    publicUrl: config.publicUrl,
-  };
-
-  const providers = createProviderRegistry({
-    providers: providerStore,
-    inUse: (id) => connections.existForProvider(id),
-    vault: deps.vault,
-    now: deps.now,
-    publicUrl: config.publicUrl,
-    checkUrl: (url) =>
-      checkEndpointUrlResolved(url, { allowLoopbackHttp: config.allowLoopbackHttp }, deps.resolveHost),
-  });
-
   mountHealthRoutes(router, deps.database);
-  mountProviderRoutes(router, providers);
-  mountConnectRoutes(router, connectDeps);
-  mountBrowserRoutes(router, connectDeps);
+  mountTokenRoutes(router, { ...services, now: deps.now, publicUrl: config.publicUrl });
+  mountProviderRoutes(router, services.providers);
+  mountClientRoutes(router, services.clientRegistry);
+  mountAuditRoutes(router, { store: services.auditStore });
+  mountConnectRoutes(router, services.connect);
+  mountBrowserRoutes(router, services.connect);
   mountConnectionRoutes(router, {
-    connections,
-    providers: providerStore,
+    connections: services.connections,
+    providers: services.providerStore,
     vault: deps.vault,
-    client,
+    client: services.client,
     log: deps.log,
     sleep: deps.sleep,
   });
+  mountHandOutRoutes(router, services.handOut);
   mountOpenApiRoutes(router);
 
   app.notFound((c) => {
@@ -140,7 +110,7 @@ export function createApp(deps: Deps) {
   });
   app.onError(handleError);
 
-  return { app, routes: router.definitions };
+  return { app, routes: router.definitions, services };
 }
 
 function methodsFor(routes: readonly RouteDefinition[], path: string): string[] {

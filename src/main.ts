@@ -1,9 +1,10 @@
 import { randomBytes } from 'node:crypto';
 import { lookup } from 'node:dns/promises';
-import { createApp } from './app.js';
+import { hostname } from 'node:os';
+import { createApp, type Deps } from './app.js';
 import { ConfigError, parseEnv } from './config/env.js';
 import { type RuntimeConfig, resolveRuntimeConfig } from './config/runtime.js';
-import { openDatabase } from './db/open.js';
+import { type Database, openDatabase } from './db/open.js';
 import { createLogger, type Logger } from './log/logger.js';
 import { renderOpenApiYaml } from './openapi/spec-file.js';
 import { listen } from './server.js';
@@ -12,17 +13,19 @@ import { rewrap } from './vault/rewrap.js';
 import { Vault } from './vault/vault.js';
 
 /**
- * `node dist/main.js [serve|migrate|rewrap|openapi]`: reads the configuration, opens
- * the database, and runs one command. Nothing else lives here.
+ * `node dist/main.js <command>`: reads the configuration, opens the database,
+ * and runs one command. Nothing else lives here.
  */
 
 const USER_AGENT = 'custodian/0.1 (OAuth broker)';
-const usage = 'usage: custodian [serve|migrate|rewrap|openapi]';
+const commands = ['serve', 'migrate', 'rewrap', 'rotate-signing-key', 'prune-audit', 'openapi'] as const;
+type Command = (typeof commands)[number];
+const DAY_MS = 86_400_000;
 
 async function main(argv: string[]): Promise<number> {
-  const command = argv[0] ?? 'serve';
-  if (!['serve', 'migrate', 'rewrap', 'openapi'].includes(command)) {
-    process.stderr.write(`${usage}\n`);
+  const command = (argv[0] ?? 'serve') as Command;
+  if (!commands.includes(command)) {
+    process.stderr.write(`usage: custodian [${commands.join('|')}]\n`);
     return 2;
   }
   if (command === 'openapi') {
@@ -46,37 +49,46 @@ async function main(argv: string[]): Promise<number> {
 
   const database = openDatabase(config.databaseUrl);
   const vault = new Vault(config.vaultKeys);
+  await database.migrate();
+  if (command === 'serve') return serveUntilSignal(config, buildDeps(config, database, vault, log));
   try {
-    await database.migrate();
-    if (command === 'migrate') {
-      log.info('migrations applied', { engine: database.engine });
-      return 0;
+    switch (command) {
+      case 'migrate':
+        log.info('migrations applied', { engine: database.engine });
+        break;
+      case 'rewrap':
+        log.info('rewrap finished', {
+          current_key_id: vault.currentKeyId,
+          reports: await rewrap(database, vault),
+        });
+        break;
+      case 'rotate-signing-key': {
+        const { services } = createApp(buildDeps(config, database, vault, log));
+        log.info('signing key rotated', { kid: await services.keys.rotate() });
+        break;
+      }
+      case 'prune-audit': {
+        const { services } = createApp(buildDeps(config, database, vault, log));
+        const cutoff = Date.now() - config.env.CUSTODIAN_AUDIT_RETENTION_DAYS * DAY_MS;
+        log.info('audit events pruned', { deleted: await services.auditStore.pruneOlderThan(cutoff) });
+        break;
+      }
     }
-    if (command === 'rewrap') {
-      const reports = await rewrap(database, vault);
-      log.info('rewrap finished', { current_key_id: vault.currentKeyId, reports });
-      return 0;
-    }
+    return 0;
   } finally {
-    if (command !== 'serve') await database.close();
+    await database.close();
   }
-  return serveUntilSignal(config, database, vault, log);
 }
 
-async function serveUntilSignal(
-  config: RuntimeConfig,
-  database: ReturnType<typeof openDatabase>,
-  vault: Vault,
-  log: Logger,
-): Promise<number> {
-  const { app } = createApp({
+function buildDeps(config: RuntimeConfig, database: Database, vault: Vault, log: Logger): Deps {
+  return {
     database,
     vault,
     log,
     now: Date.now,
     random: randomBytes,
     sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
-    resolveHost: async (hostname) => (await lookup(hostname, { all: true })).map((a) => a.address),
+    resolveHost: async (name) => (await lookup(name, { all: true })).map((a) => a.address),
     fetch: createUpstreamFetch({
       policy: { allowLoopbackHttp: config.env.CUSTODIAN_DEV_ALLOW_LOOPBACK_HTTP },
       timeoutMs: config.env.CUSTODIAN_UPSTREAM_TIMEOUT_MS,
@@ -88,16 +100,29 @@ async function serveUntilSignal(
       adminToken: config.adminToken,
       bodyLimitBytes: config.env.CUSTODIAN_BODY_LIMIT_BYTES,
       allowLoopbackHttp: config.env.CUSTODIAN_DEV_ALLOW_LOOPBACK_HTTP,
-      allowedReturnUrls: config.env.CUSTODIAN_ALLOWED_RETURN_URLS,
-      allowedRedirectUris: config.env.CUSTODIAN_ALLOWED_REDIRECT_URIS,
+      upstreamTimeoutMs: config.env.CUSTODIAN_UPSTREAM_TIMEOUT_MS,
+      replicaId: `${hostname()}:${process.pid}:${randomBytes(4).toString('hex')}`,
     },
-  });
+  };
+}
+
+async function serveUntilSignal(config: RuntimeConfig, deps: Deps): Promise<number> {
+  const { log, database } = deps;
+  const { app, services } = createApp(deps);
   const server = await listen(app, {
     host: config.env.CUSTODIAN_HOST,
     port: config.env.CUSTODIAN_PORT,
     log,
     shutdownTimeoutMs: config.env.CUSTODIAN_SHUTDOWN_TIMEOUT_MS,
   });
+  if (config.env.CUSTODIAN_BACKGROUND_REFRESH) services.background.start();
+  const pruning = setInterval(() => {
+    const cutoff = Date.now() - config.env.CUSTODIAN_AUDIT_RETENTION_DAYS * DAY_MS;
+    services.auditStore
+      .pruneOlderThan(cutoff)
+      .catch((error: unknown) => log.error('audit prune failed', { error }));
+  }, DAY_MS);
+  pruning.unref();
   log.info('listening', { url: server.url, public_url: config.publicUrl, engine: database.engine });
 
   const signal = await new Promise<string>((resolve) => {
@@ -105,7 +130,11 @@ async function serveUntilSignal(
     process.once('SIGINT', () => resolve('SIGINT'));
   });
   log.info('shutting down', { signal });
+  clearInterval(pruning);
   await server.close();
+  // Refreshes in progress finish and commit; queued audit events are written.
+  await services.background.stop();
+  await services.audit.close();
   await database.close();
   log.info('shutdown complete');
   return 0;

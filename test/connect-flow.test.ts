@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { tokenLocation } from '../src/connect/finish.js';
-import { ADMIN_TOKEN } from '../src/test-support/app.js';
+import { ADMIN_TOKEN, allGrants } from '../src/test-support/app.js';
 import { startAuthorizationServer } from './support/authorization-server.js';
 import { TestBrowser } from './support/browser.js';
 import { type FakeDropbox, startFakeDropbox } from './support/fake-dropbox.js';
@@ -26,8 +26,7 @@ let clockOffset = 0;
 
 beforeAll(async () => {
   broker = await serveBroker({
-    allowedReturnUrls: [RETURN_TO],
-    allowedRedirectUris: [OWN_REDIRECT],
+    serviceGrants: allGrants({ return_to_origins: ['https://app.example'], redirect_uris: [OWN_REDIRECT] }),
     upstreamTimeoutMs: 700,
     now: () => Date.now() + clockOffset,
   });
@@ -86,8 +85,11 @@ async function admin(method: string, path: string, body?: unknown) {
   });
 }
 
+/** A call to a service route, as the test's service client. */
+const service = (method: string, path: string, body?: unknown) => broker.t.service(method, path, body);
+
 async function startSession(provider: string, extra: Record<string, unknown> = { return_to: RETURN_TO }) {
-  const res = await admin('POST', '/v1/connect-sessions', {
+  const res = await service('POST', '/v1/connect-sessions', {
     provider,
     tenant: 'acme',
     end_user: 'user-1',
@@ -103,7 +105,7 @@ async function connections() {
 }
 
 async function sessionStatus(id: string) {
-  return (await admin('GET', `/v1/connect-sessions/${id}`)).json();
+  return (await service('GET', `/v1/connect-sessions/${id}`)).json();
 }
 
 /** Runs a flow up to the broker's callback and stops there, returning the callback URL. */
@@ -141,7 +143,7 @@ describe('connecting through a real authorization server', () => {
       status: 'completed',
       connection_id: connectionId,
     });
-    const connection = await (await admin('GET', `/v1/connections/${connectionId}`)).json();
+    const connection = await (await service('GET', `/v1/connections/${connectionId}`)).json();
     expect(connection).toMatchObject({
       provider_id: 'oidc',
       tenant: 'acme',
@@ -192,7 +194,7 @@ describe('connecting through a real authorization server', () => {
     const { code, state, iss } = Object.fromEntries(back.searchParams) as Record<string, string>;
     expect(iss).toBe(as.issuer);
 
-    const wrongIss = await admin('POST', `/v1/connect-sessions/${session.id}/complete`, {
+    const wrongIss = await service('POST', `/v1/connect-sessions/${session.id}/complete`, {
       code,
       state,
       iss: 'https://evil.example',
@@ -205,7 +207,7 @@ describe('connecting through a real authorization server', () => {
     const second = await startSession('oidc', { redirect_uri: OWN_REDIRECT });
     const back2 = new URL((await new TestBrowser({ stopAt: atApp }).visit(second.authorization_url!)).url);
     const params = Object.fromEntries(back2.searchParams) as Record<string, string>;
-    const done = await admin('POST', `/v1/connect-sessions/${second.id}/complete`, {
+    const done = await service('POST', `/v1/connect-sessions/${second.id}/complete`, {
       code: params.code,
       state: params.state,
       iss: params.iss,
@@ -215,7 +217,7 @@ describe('connecting through a real authorization server', () => {
       status: 'completed',
       connection_id: expect.stringMatching(/^conn_/),
     });
-    const replay = await admin('POST', `/v1/connect-sessions/${second.id}/complete`, {
+    const replay = await service('POST', `/v1/connect-sessions/${second.id}/complete`, {
       code: params.code,
       state: params.state,
       iss: params.iss,
@@ -233,9 +235,9 @@ describe('connecting through a real authorization server', () => {
     const row = (await connections()).find((r) => r.id === id)!;
     const accessToken = broker.t.deps.vault.decrypt(row.accessToken, tokenLocation(id, 'access_token'));
 
-    const res = await admin('DELETE', `/v1/connections/${id}`);
+    const res = await service('DELETE', `/v1/connections/${id}`);
     expect(res.status).toBe(204);
-    expect((await admin('GET', `/v1/connections/${id}`)).status).toBe(404);
+    expect((await service('GET', `/v1/connections/${id}`)).status).toBe(404);
     // Revoking the refresh token ends the whole grant at oidc-provider, access token included.
     const userinfo = await fetch(as.endpoints.userinfo, {
       headers: { authorization: `Bearer ${accessToken}` },
@@ -259,7 +261,7 @@ describe('connecting a Dropbox-shaped provider', () => {
     expect(userinfo.method).toBe('POST');
     expect(userinfo.body).toBe('null');
 
-    const connection = await (await admin('GET', `/v1/connections/${connectionId}`)).json();
+    const connection = await (await service('GET', `/v1/connections/${connectionId}`)).json();
     expect(connection.account).toEqual({
       user_id: dropbox.account.account_id,
       email: dropbox.account.email,
@@ -350,6 +352,7 @@ describe('failures store nothing and leak nothing', () => {
     const { session, callback } = await upToCallback(browser, 'oidc');
     clockOffset = 11 * 60 * 1000;
     const landed = await continueIn(browser, callback);
+    clockOffset = 0; // so the service token used below is current again
     expect(new URL(landed.url).searchParams.get('error')).toBe('session_expired');
     expect(await sessionStatus(session.id)).toMatchObject({ status: 'failed', error: 'session_expired' });
     await expectNothingNewStored(before);

@@ -21,6 +21,11 @@ const publicRoutes = new Set([
   // The browser's side of a connect flow: guarded by its token, state and cookie instead.
   '/connect/{connect_token}',
   '/oauth/callback/{provider_id}',
+  // The broker's own OAuth endpoints: the client authenticates in the request itself.
+  '/oauth/token',
+  '/oauth/revoke',
+  '/.well-known/oauth-authorization-server',
+  '/.well-known/jwks.json',
 ]);
 
 const concrete = (path: string) => path.replace(/\{[^}]+\}/g, 'some-id');
@@ -52,9 +57,15 @@ describe('admin authentication', () => {
 
   it('refuses every protected route with 401 and changes nothing', async () => {
     const protectedRoutes = t.routes.filter((r) => !publicRoutes.has(r.path));
-    expect(protectedRoutes.length).toBeGreaterThanOrEqual(8);
+    expect(protectedRoutes.length).toBeGreaterThanOrEqual(20);
+    // Each kind of credential is refused on the other kind's routes.
+    const serviceToken = await (await t.client()).token();
     for (const route of protectedRoutes) {
-      for (const [name, headers] of credentials) {
+      const wrongKind: Array<[string, Record<string, string>]> =
+        route.auth === 'admin'
+          ? [['a service token', { authorization: `Bearer ${serviceToken}` }]]
+          : [['the admin credential', { authorization: `Bearer ${ADMIN_TOKEN}` }]];
+      for (const [name, headers] of [...credentials, ...wrongKind]) {
         const hasBody = ['post', 'put', 'patch'].includes(route.method);
         const res = await t.app.request(concrete(route.path), {
           method: route.method.toUpperCase(),
@@ -69,6 +80,7 @@ describe('admin authentication', () => {
       }
     }
     expect(await t.deps.database.db.select().from(t.deps.database.tables.providers)).toEqual([]);
+    expect(await t.deps.database.db.select().from(t.deps.database.tables.connectSessions)).toEqual([]);
   });
 
   it('accepts the admin credential, with any case of the scheme', async () => {

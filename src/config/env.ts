@@ -8,17 +8,6 @@ import { z } from 'zod';
 const boolean = z.enum(['true', 'false', '1', '0']).transform((v) => v === 'true' || v === '1');
 const port = z.coerce.number().int().min(0).max(65535);
 const positiveInt = (max: number) => z.coerce.number().int().min(1).max(max);
-// Exact URLs, comma-separated: a return_to or redirect_uri must equal one of them.
-const urlList = z
-  .string()
-  .transform((text) =>
-    text
-      .split(',')
-      .map((u) => u.trim())
-      .filter(Boolean),
-  )
-  .pipe(z.array(z.url({ protocol: /^https?$/ })));
-
 const envSchema = z.object({
   NODE_ENV: z.enum(['production', 'development', 'test']).default('development'),
   CUSTODIAN_HOST: z.string().min(1).default('127.0.0.1'),
@@ -29,8 +18,8 @@ const envSchema = z.object({
   CUSTODIAN_VAULT_KEYS: z.string().min(1).optional(),
   CUSTODIAN_ADMIN_TOKEN: z.string().min(32, 'must be at least 32 characters').max(512).optional(),
   CUSTODIAN_DEV_ALLOW_LOOPBACK_HTTP: boolean.default(false),
-  CUSTODIAN_ALLOWED_RETURN_URLS: urlList.default([]),
-  CUSTODIAN_ALLOWED_REDIRECT_URIS: urlList.default([]),
+  CUSTODIAN_BACKGROUND_REFRESH: boolean.default(true),
+  CUSTODIAN_AUDIT_RETENTION_DAYS: positiveInt(36_500).default(90),
   CUSTODIAN_UPSTREAM_TIMEOUT_MS: positiveInt(120_000).default(10_000),
   CUSTODIAN_UPSTREAM_MAX_BYTES: positiveInt(64 * 1024 * 1024).default(1024 * 1024),
   CUSTODIAN_LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error']).default('info'),

@@ -17,7 +17,7 @@ export async function completeFromService(
   input: { code: string; state: string; iss?: string },
 ): Promise<ConnectSession> {
   const session = await deps.sessions.get(sessionId);
-  if (!session || session.created_by !== caller.id) {
+  if (!session || session.created_by !== caller.id || !caller.seesTenant(session.tenant)) {
     throw new AppError('connect_session_not_found', 404, 'no such connect session');
   }
   if (session.completion !== 'service') {

@@ -29,7 +29,7 @@ export function mountConnectRoutes(router: Router, deps: ConnectDeps): void {
         'with `connection_id` or `error`. With your own `redirect_uri`, send it to `authorization_url` ' +
         'instead and finish with `/complete`.',
       tag,
-      auth: 'admin',
+      auth: 'service',
       body: connectSessionCreateSchema,
       responses: {
         201: { description: 'created', schema: connectSessionCreatedSchema },
@@ -59,13 +59,14 @@ export function mountConnectRoutes(router: Router, deps: ConnectDeps): void {
       operationId: 'getConnectSession',
       summary: 'Status of a connect session',
       tag,
-      auth: 'admin',
+      auth: 'service',
       params: sessionPath,
       responses: { 200: { description: 'the session', schema: connectSessionSchema } },
     },
     async (c, { params }) => {
       const session = await deps.sessions.get(params.id);
-      if (!session || session.created_by !== c.get('caller').id) {
+      const caller = c.get('caller');
+      if (!session || session.created_by !== caller.id || !caller.seesTenant(session.tenant)) {
         throw new AppError('connect_session_not_found', 404, 'no such connect session');
       }
       return c.json(sessionView(session));
@@ -80,7 +81,7 @@ export function mountConnectRoutes(router: Router, deps: ConnectDeps): void {
       summary: 'Finish a session whose redirect reached your own page',
       description: 'Send the `code`, `state` and (if present) `iss` your redirect_uri received.',
       tag,
-      auth: 'admin',
+      auth: 'service',
       params: sessionPath,
       body: connectSessionCompleteSchema,
       responses: {

@@ -20,16 +20,19 @@ export interface StartInput {
  * and finishes the flow with `POST /v1/connect-sessions/{id}/complete`.
  */
 export async function startConnectSession(deps: ConnectDeps, caller: Caller, input: StartInput) {
-  const provider = await deps.providers.get(input.provider);
-  if (!provider?.is_enabled)
+  if (!caller.seesTenant(input.tenant)) throw new AppError('tenant_not_found', 404, 'no such tenant');
+  if (!caller.can('connect')) throw new AppError('forbidden', 403, 'this client may not start connect flows');
+  const provider = caller.seesProvider(input.provider) ? await deps.providers.get(input.provider) : null;
+  if (!provider?.is_enabled) {
     throw new AppError('provider_not_found', 404, `no enabled provider "${input.provider}"`);
-  // Exact matches only: no prefix, no normalisation, so no lookalike can pass.
-  if (input.return_to !== undefined && !caller.allowedReturnUrls.includes(input.return_to)) {
-    throw new AppError('return_to_not_allowed', 422, 'return_to is not one of the URLs this caller may use', {
+  }
+  if (input.return_to !== undefined && !caller.mayReturnTo(input.return_to)) {
+    throw new AppError('return_to_not_allowed', 422, 'return_to is not on an origin this client may use', {
       issues: [{ pointer: '/return_to', message: 'not allowed' }],
     });
   }
-  if (input.redirect_uri !== undefined && !caller.allowedRedirectUris.includes(input.redirect_uri)) {
+  // Exact matches only: no prefix, no normalisation, so no lookalike can pass.
+  if (input.redirect_uri !== undefined && !caller.mayRedirectTo(input.redirect_uri)) {
     throw new AppError('redirect_uri_not_allowed', 422, 'redirect_uri is not one this caller may use', {
       issues: [{ pointer: '/redirect_uri', message: 'not allowed' }],
     });

@@ -88,7 +88,7 @@ async function seedConnection(providerId: string, refresh: string | null) {
 describe('DELETE /v1/connections/{id}', () => {
   it('revokes the refresh token with a hint, then deletes', async () => {
     const id = await seedConnection('with-revocation', 'the-refresh-token');
-    const res = await t.admin('DELETE', `/v1/connections/${id}`);
+    const res = await t.service('DELETE', `/v1/connections/${id}`);
     expect(res.status).toBe(204);
     expect(received).toHaveLength(1);
     expect(Object.fromEntries(new URLSearchParams(received[0]!.body))).toEqual({
@@ -96,12 +96,12 @@ describe('DELETE /v1/connections/{id}', () => {
       token_type_hint: 'refresh_token',
     });
     expect(received[0]!.authorization).toBe(`Basic ${btoa('cid:csecret')}`);
-    expect((await t.admin('GET', `/v1/connections/${id}`)).status).toBe(404);
+    expect((await t.service('GET', `/v1/connections/${id}`)).status).toBe(404);
   });
 
   it('revokes the access token when there is no refresh token', async () => {
     const id = await seedConnection('with-revocation', null);
-    expect((await t.admin('DELETE', `/v1/connections/${id}`)).status).toBe(204);
+    expect((await t.service('DELETE', `/v1/connections/${id}`)).status).toBe(204);
     expect(new URLSearchParams(received[0]!.body).get('token_type_hint')).toBe('access_token');
     expect(new URLSearchParams(received[0]!.body).get('token')).toBe('the-access-token');
   });
@@ -109,7 +109,7 @@ describe('DELETE /v1/connections/{id}', () => {
   it('retries a 503, honouring Retry-After, then deletes', async () => {
     answers = [{ status: 503, headers: { 'retry-after': '2' } }, { status: 503 }, { status: 200 }];
     const id = await seedConnection('with-revocation', 'rt');
-    expect((await t.admin('DELETE', `/v1/connections/${id}`)).status).toBe(204);
+    expect((await t.service('DELETE', `/v1/connections/${id}`)).status).toBe(204);
     expect(received).toHaveLength(3);
     expect(sleeps).toEqual([2000, 1000]);
   });
@@ -117,30 +117,30 @@ describe('DELETE /v1/connections/{id}', () => {
   it('keeps the connection when the provider never confirms', async () => {
     answers = [{ status: 503 }, { status: 503 }, { status: 503 }];
     const id = await seedConnection('with-revocation', 'rt');
-    const res = await t.admin('DELETE', `/v1/connections/${id}`);
+    const res = await t.service('DELETE', `/v1/connections/${id}`);
     expect(res.status).toBe(502);
     expect((await res.json()).code).toBe('revocation_failed');
-    expect((await t.admin('GET', `/v1/connections/${id}`)).status).toBe(200);
+    expect((await t.service('GET', `/v1/connections/${id}`)).status).toBe(200);
   });
 
   it('does not retry a refusal other than 503', async () => {
     answers = [{ status: 400, headers: { 'content-type': 'application/json' } }];
     const id = await seedConnection('with-revocation', 'rt');
-    expect((await t.admin('DELETE', `/v1/connections/${id}`)).status).toBe(502);
+    expect((await t.service('DELETE', `/v1/connections/${id}`)).status).toBe(502);
     expect(received).toHaveLength(1);
   });
 
   it('deletes without calling a provider that has no revocation endpoint, or with revoke=false', async () => {
     const a = await seedConnection('without-revocation', 'rt');
-    expect((await t.admin('DELETE', `/v1/connections/${a}`)).status).toBe(204);
+    expect((await t.service('DELETE', `/v1/connections/${a}`)).status).toBe(204);
     answers = [{ status: 503 }];
     const b = await seedConnection('with-revocation', 'rt');
-    expect((await t.admin('DELETE', `/v1/connections/${b}?revoke=false`)).status).toBe(204);
+    expect((await t.service('DELETE', `/v1/connections/${b}?revoke=false`)).status).toBe(204);
     expect(received).toHaveLength(0);
   });
 
   it('answers 404 for an unknown connection', async () => {
-    const res = await t.admin('DELETE', '/v1/connections/conn_nope');
+    const res = await t.service('DELETE', '/v1/connections/conn_nope');
     expect((await res.json()).code).toBe('connection_not_found');
   });
 });

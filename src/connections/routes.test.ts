@@ -37,7 +37,7 @@ afterAll(async () => {
 });
 
 const ids = async (query: string) => {
-  const res = await t.admin('GET', `/v1/connections${query}`);
+  const res = await t.service('GET', `/v1/connections${query}`);
   expect(res.status).toBe(200);
   const body = await res.json();
   return {
@@ -69,7 +69,7 @@ describe('GET /v1/connections', () => {
     const { text } = await ids('');
     expect(text).not.toContain('marker');
     expect(text).not.toMatch(/access_token|refresh_token/);
-    const one = await (await t.admin('GET', '/v1/connections/conn_a1')).text();
+    const one = await (await t.service('GET', '/v1/connections/conn_a1')).text();
     expect(one).not.toContain('marker');
     expect(JSON.parse(one)).toMatchObject({
       account: { user_id: 'acct-conn_a1', email: 'conn_a1@example.test' },
@@ -77,7 +77,7 @@ describe('GET /v1/connections', () => {
   });
 
   it('rejects an unknown status or filter', async () => {
-    expect((await t.admin('GET', '/v1/connections?status=weird')).status).toBe(400);
-    expect((await t.admin('GET', '/v1/connections?colour=red')).status).toBe(400);
+    expect((await t.service('GET', '/v1/connections?status=weird')).status).toBe(400);
+    expect((await t.service('GET', '/v1/connections?colour=red')).status).toBe(400);
   });
 });

@@ -1,5 +1,7 @@
 import { z } from 'zod';
+import type { Action } from '../clients/grants.js';
 import { endUserSchema, tenantSchema } from '../connect/api-schema.js';
+import type { Caller } from '../http/caller.js';
 import { AppError } from '../http/errors.js';
 import { decodeCursor, pageOf, pageQuerySchema, toPage } from '../http/pagination.js';
 import { problemAnswer } from '../http/problem.js';
@@ -53,9 +55,18 @@ const connectionPath = z.strictObject({ id: z.string().max(64) });
 const tag = 'connections';
 
 export function mountConnectionRoutes(router: Router, deps: RevokeDeps): void {
-  const mustGet = async (id: string) => {
+  /** A connection the caller may see, else 404 whether it exists or not; then the action check. */
+  const mustGet = async (caller: Caller, id: string, action: Action) => {
     const connection = await deps.connections.get(id);
-    if (!connection) throw new AppError('connection_not_found', 404, 'no such connection');
+    if (
+      !connection ||
+      !caller.seesTenant(connection.tenant) ||
+      !caller.seesProvider(connection.provider_id)
+    ) {
+      throw new AppError('connection_not_found', 404, 'no such connection');
+    }
+    if (!caller.can(action))
+      throw new AppError('forbidden', 403, `this client may not ${action.replace('_', ' ')}`);
     return connection;
   };
 
@@ -66,7 +77,7 @@ export function mountConnectionRoutes(router: Router, deps: RevokeDeps): void {
       operationId: 'listConnections',
       summary: 'List connections (metadata only)',
       tag,
-      auth: 'admin',
+      auth: 'service',
       query: pageQuerySchema.extend({
         tenant: tenantSchema.optional(),
         end_user: endUserSchema.optional(),
@@ -78,8 +89,20 @@ export function mountConnectionRoutes(router: Router, deps: RevokeDeps): void {
       },
     },
     async (c, { query }) => {
+      const caller = c.get('caller');
+      if (!caller.can('read_connections'))
+        throw new AppError('forbidden', 403, 'this client may not read connections');
+      if (query.tenant !== undefined && !caller.seesTenant(query.tenant))
+        return c.json({ data: [], next_cursor: null });
       const rows = await deps.connections.list(
-        { tenant: query.tenant, end_user: query.end_user, provider_id: query.provider, status: query.status },
+        {
+          tenant: query.tenant,
+          tenants: caller.tenants === '*' ? undefined : caller.tenants,
+          providers: caller.providers === '*' ? undefined : caller.providers,
+          end_user: query.end_user,
+          provider_id: query.provider,
+          status: query.status,
+        },
         { limit: query.limit + 1, after: decodeCursor(query.cursor) },
       );
       const page = toPage(rows, query.limit, (r) => r.id);
@@ -94,11 +117,12 @@ export function mountConnectionRoutes(router: Router, deps: RevokeDeps): void {
       operationId: 'getConnection',
       summary: 'Read one connection (metadata only)',
       tag,
-      auth: 'admin',
+      auth: 'service',
       params: connectionPath,
       responses: { 200: { description: 'the connection', schema: connectionSchema } },
     },
-    async (c, { params }) => c.json(connectionView(await mustGet(params.id))),
+    async (c, { params }) =>
+      c.json(connectionView(await mustGet(c.get('caller'), params.id, 'read_connections'))),
   );
 
   router.add(
@@ -111,7 +135,7 @@ export function mountConnectionRoutes(router: Router, deps: RevokeDeps): void {
         'Revokes at the provider (RFC 7009) where it has a revocation endpoint, retrying a 503. If the ' +
         'provider does not confirm, nothing is deleted; `revoke=false` deletes without asking it.',
       tag,
-      auth: 'admin',
+      auth: 'service',
       params: connectionPath,
       query: z.strictObject({ revoke: z.enum(['true', 'false']).default('true') }),
       responses: {
@@ -120,7 +144,8 @@ export function mountConnectionRoutes(router: Router, deps: RevokeDeps): void {
       },
     },
     async (c, { params, query }) => {
-      await revokeAndDelete(deps, await mustGet(params.id), query.revoke === 'true');
+      const connection = await mustGet(c.get('caller'), params.id, 'delete_connections');
+      await revokeAndDelete(deps, connection, query.revoke === 'true');
       return c.body(null, 204);
     },
   );

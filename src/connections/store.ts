@@ -1,4 +1,4 @@
-import { and, asc, eq, gt } from 'drizzle-orm';
+import { and, asc, eq, gt, inArray } from 'drizzle-orm';
 import type { Database } from '../db/open.js';
 import type { Account } from '../oauth/account.js';
 
@@ -23,6 +23,9 @@ export interface ConnectionRecord {
 
 export interface ConnectionFilter {
   tenant?: string;
+  /** Restricts to these tenants (a caller's grants). */
+  tenants?: readonly string[];
+  providers?: readonly string[];
   end_user?: string;
   provider_id?: string;
   status?: ConnectionStatus;
@@ -87,6 +90,8 @@ export function createConnectionStore({ db, tables }: Database) {
         .where(
           and(
             filter.tenant === undefined ? undefined : eq(t.tenant, filter.tenant),
+            filter.tenants === undefined ? undefined : inArray(t.tenant, [...filter.tenants]),
+            filter.providers === undefined ? undefined : inArray(t.providerId, [...filter.providers]),
             filter.end_user === undefined ? undefined : eq(t.endUser, filter.end_user),
             filter.provider_id === undefined ? undefined : eq(t.providerId, filter.provider_id),
             filter.status === undefined ? undefined : eq(t.status, filter.status),

@@ -33,6 +33,10 @@ export type ErrorCode =
   | 'provider_unreachable'
   | 'provider_timeout'
   | 'provider_bad_response'
+  | 'client_not_found'
+  | 'tenant_not_found'
+  | 'connection_needs_reauth'
+  | 'provider_unavailable'
   | 'conflict'
   | 'internal_error'
   | 'service_unavailable';

@@ -20,6 +20,29 @@ export async function readJsonBody(c: Context): Promise<unknown> {
   }
 }
 
+/**
+ * Reads a form-encoded body (RFC 6749 endpoints). A parameter sent twice is
+ * refused (RFC 6749 §3.2), then the whole form is checked against `schema`.
+ */
+export async function readForm(c: Context, schema: z.ZodType): Promise<URLSearchParams> {
+  const type = c.req.header('content-type')?.split(';')[0]?.trim().toLowerCase();
+  if (type !== 'application/x-www-form-urlencoded') {
+    throw new AppError(
+      'unsupported_media_type',
+      415,
+      'the request body must be application/x-www-form-urlencoded',
+    );
+  }
+  const form = new URLSearchParams(await c.req.text());
+  const seen = new Set<string>();
+  for (const name of form.keys()) {
+    if (seen.has(name)) throw invalidRequest(`parameter "${truncate(name)}" is repeated`);
+    seen.add(name);
+  }
+  parseInput(schema, Object.fromEntries(form), 'body');
+  return form;
+}
+
 function isJsonMediaType(header: string): boolean {
   const essence = header.split(';')[0]?.trim().toLowerCase() ?? '';
   return essence === 'application/json' || /^application\/[a-z0-9.+-]+\+json$/.test(essence);

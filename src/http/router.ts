@@ -3,7 +3,7 @@ import type { z } from 'zod';
 import type { Logger } from '../log/logger.js';
 import type { Caller } from './caller.js';
 import { AppError } from './errors.js';
-import { parseInput, readJsonBody } from './input.js';
+import { parseInput, readForm, readJsonBody } from './input.js';
 
 /**
  * Routes are declared once, as data plus a handler. The same declaration
@@ -12,7 +12,7 @@ import { parseInput, readJsonBody } from './input.js';
  */
 
 export type AppEnv = { Variables: { requestId: string; log: Logger; caller: Caller } };
-export type AuthKind = 'admin' | 'none';
+export type AuthKind = 'admin' | 'service' | 'none';
 export type Method = 'get' | 'post' | 'put' | 'patch' | 'delete';
 
 export interface ResponseDefinition {
@@ -39,6 +39,10 @@ export interface RouteDefinition<
   params?: P;
   query?: Q;
   body?: B;
+  /** An empty body (no content type) reads as `{}`. */
+  bodyOptional?: boolean;
+  /** A form-encoded body instead of JSON (the OAuth endpoints); handed over as URLSearchParams. */
+  form?: z.ZodType;
   responses: Record<number, ResponseDefinition>;
   /** Hidden from the spec (the docs page itself). */
   hidden?: boolean;
@@ -49,6 +53,7 @@ export interface RouteInput<P, Q, B> {
   params: Output<P>;
   query: Output<Q>;
   body: Output<B>;
+  form: URLSearchParams;
 }
 
 export type Handler<P, Q, B> = (
@@ -81,13 +86,21 @@ export class Router {
       const input = {
         params: definition.params ? parseInput(definition.params, c.req.param(), 'path') : undefined,
         query: definition.query ? parseInput(definition.query, c.req.query(), 'query') : undefined,
-        body: definition.body ? parseInput(definition.body, await readJsonBody(c), 'body') : undefined,
+        body: definition.body
+          ? parseInput(definition.body, await readBody(c, definition), 'body')
+          : undefined,
+        form: definition.form ? await readForm(c, definition.form) : new URLSearchParams(),
       } as RouteInput<P, Q, B>;
       const response = await handler(c, input);
       if (this.options.validateResponses) await checkResponse(definition, response);
       return response;
     });
   }
+}
+
+async function readBody(c: Context, definition: RouteDefinition): Promise<unknown> {
+  const empty = !c.req.header('content-type') && (c.req.header('content-length') ?? '0') === '0';
+  return definition.bodyOptional && empty ? {} : readJsonBody(c);
 }
 
 async function checkResponse(definition: RouteDefinition, response: Response): Promise<void> {

@@ -142,7 +142,7 @@ describe('served', () => {
   it('serves the page under its CSP and the script as JavaScript', async () => {
     const app = new Hono<AppEnv>();
     const pass: MiddlewareHandler<AppEnv> = async (_c, next) => next();
-    mountOpenApiRoutes(new Router(app, { guards: { admin: pass, none: pass } }));
+    mountOpenApiRoutes(new Router(app, { guards: { admin: pass, service: pass, none: pass } }));
 
     const page = await app.request('/docs');
     expect(page.status).toBe(200);

@@ -28,14 +28,22 @@ export function buildOpenApiDocument(routes: readonly RouteDefinition[], info: D
       summary: route.summary,
       description: route.description,
       tags: [route.tag],
-      security: route.auth === 'admin' ? [{ adminToken: [] }] : undefined,
+      security:
+        route.auth === 'none'
+          ? undefined
+          : [{ [route.auth === 'admin' ? 'adminToken' : 'serviceToken']: [] }],
       parameters: [
         ...parameters(route.params, 'path', convert),
         ...parameters(route.query, 'query', convert),
       ],
       requestBody: route.body
         ? { required: true, content: { 'application/json': { schema: convert(route.body, 'input') } } }
-        : undefined,
+        : route.form
+          ? {
+              required: true,
+              content: { 'application/x-www-form-urlencoded': { schema: convert(route.form, 'input') } },
+            }
+          : undefined,
       responses: responses(route, convert),
     };
     if ((operation.parameters as unknown[]).length === 0) delete operation.parameters;
@@ -77,11 +85,19 @@ function parameters(schema: z.ZodType | undefined, where: 'path' | 'query', conv
   });
 }
 
+// The OAuth endpoints answer errors as RFC 6749 §5.2 JSON, not problem+json.
+const oauthErrorSchema = z
+  .object({ error: z.string(), error_description: z.string().optional() })
+  .meta({ id: 'OAuthError' });
+
 function responses(route: RouteDefinition, convert: Convert) {
-  const problem = (description: string) => ({
-    description,
-    content: { 'application/problem+json': { schema: convert(problemSchema, 'output') } },
-  });
+  const problem = (description: string) =>
+    route.form
+      ? { description, content: { 'application/json': { schema: convert(oauthErrorSchema, 'output') } } }
+      : {
+          description,
+          content: { 'application/problem+json': { schema: convert(problemSchema, 'output') } },
+        };
   const out: Record<string, unknown> = {};
   for (const [status, response] of Object.entries(route.responses)) {
     const mediaType = response.mediaType ?? 'application/json';
@@ -94,11 +110,11 @@ function responses(route: RouteDefinition, convert: Convert) {
           : undefined,
     };
   }
-  const takesInput = route.body || route.query;
+  const takesInput = route.body || route.query || route.form;
   if (takesInput) out['400'] ??= problem('malformed or invalid request');
   if (route.auth !== 'none') out['401'] ??= problem('missing or invalid credential');
   if (route.params) out['404'] ??= problem('no such resource');
-  if (route.body) {
+  if (route.body || route.form) {
     out['413'] ??= problem('request body too large');
     out['415'] ??= problem('request body is not JSON');
   }

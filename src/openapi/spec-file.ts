@@ -29,8 +29,8 @@ export async function renderOpenApiYaml(): Promise<string> {
         adminToken: 'x'.repeat(32),
         bodyLimitBytes: 1024,
         allowLoopbackHttp: false,
-        allowedReturnUrls: [],
-        allowedRedirectUris: [],
+        upstreamTimeoutMs: 1000,
+        replicaId: 'spec',
       },
     });
     return toYaml(buildOpenApiDocument(routes, documentInfo));

@@ -41,12 +41,12 @@ describe('openapi.yaml', () => {
     }
   });
 
-  it('marks admin routes as needing the admin credential, and only those', () => {
+  it('marks each protected route with its own kind of credential', () => {
     const document = parse(checkedIn);
     for (const route of t.routes.filter((r) => !r.hidden)) {
       const operation = document.paths[route.path][route.method];
       expect(operation.security, `${route.method} ${route.path}`).toEqual(
-        route.auth === 'admin' ? [{ adminToken: [] }] : undefined,
+        { admin: [{ adminToken: [] }], service: [{ serviceToken: [] }], none: undefined }[route.auth],
       );
     }
   });

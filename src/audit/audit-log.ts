@@ -1,0 +1,244 @@
+import { encodeBase64urlNoPadding } from '@oslojs/encoding';
+import { DrizzleQueryError } from 'drizzle-orm';
+import type { Random } from '../crypto/random.js';
+import type { Database } from '../db/open.js';
+import { type Logger, REDACTED } from '../log/logger.js';
+
+/**
+ * The audit trail: who did what to which thing, and whether it worked.
+ * Recording is write-behind so that it never slows or fails a request:
+ * events wait in memory and are written in multi-row inserts, at the latest
+ * `flushIntervalMs` after they were recorded. A failed write keeps its events,
+ * in order, for the next flush.
+ */
+
+export type AuditOutcome = 'success' | 'failure';
+export type AuditActorType = 'admin' | 'service' | 'broker';
+export type AuditDetails = Record<string, string | number | boolean | null>;
+
+export interface AuditEventInput {
+  actor: { type: AuditActorType; id: string };
+  /** Dotted, e.g. 'provider.created', 'connection.token_issued', 'connection.refreshed'. */
+  action: string;
+  target: { type: string; id: string };
+  tenant?: string | null;
+  outcome: AuditOutcome;
+  details?: AuditDetails;
+}
+
+export interface AuditLog {
+  /** Never throws, never blocks the request: the event is queued and written within flushIntervalMs. */
+  record(event: AuditEventInput): void;
+  /** Writes everything queued so far. Never rejects: a failed write is logged and kept for the next flush. */
+  flush(): Promise<void>;
+  /** Flushes and stops the timer (graceful shutdown). Events recorded afterwards are dropped with a warning. */
+  close(): Promise<void>;
+}
+
+export interface AuditLogDeps {
+  database: Database;
+  now: () => number;
+  random: Random;
+  log: Logger;
+  /** Longest wait before a recorded event is written; 200 ms by default. */
+  flushIntervalMs?: number;
+  /** Rows per insert, and the queue length that starts a flush at once; 500 by default. */
+  maxBatch?: number;
+  /** Events kept while the database cannot be written; beyond it the oldest are dropped. 100,000 by default. */
+  maxQueue?: number;
+}
+
+/** Longest string stored, anywhere in an event. */
+export const AUDIT_MAX_STRING = 512;
+// 10 columns a row: keeps one insert under SQLite's 32,766 and Postgres's 65,535 bound parameters.
+const MAX_ROWS_PER_INSERT = 3000;
+// Retries after a failed write back off to this.
+const MAX_RETRY_DELAY_MS = 30_000;
+// Base36 of a millisecond time, zero-padded: 9 digits last until the year 5188.
+const TIME_WIDTH = 9;
+
+// The logger's rule (src/log/logger.ts), kept in step: a name is sensitive when it
+// ends in one of these words, so `access_token` and `client_secret` are redacted
+// and `token_url` is not; `code` only on its own, not `status_code`.
+const sensitiveName =
+  /(^|[_-])(secrets?|password|authorization|cookie|apikey|keys?|tokens?|verifier|credentials?)$|^(code|auth_code)$/i;
+
+/**
+ * An id that sorts by time: the fixed-width base36 time, then 80 random bits
+ * (base64url), so `order by id` is chronological to the millisecond. Events of
+ * the same millisecond order among themselves at random.
+ */
+export function auditEventId(at: number, random: Random): string {
+  const time = Math.max(0, Math.trunc(at)).toString(36).padStart(TIME_WIDTH, '0');
+  return time + encodeBase64urlNoPadding(random(10));
+}
+
+/** Redacts values under secret-looking keys and caps every string; what is stored in `details`. */
+export function sanitizeDetails(details: AuditDetails | undefined): AuditDetails {
+  const out: AuditDetails = {};
+  for (const [rawKey, value] of Object.entries(details ?? {})) {
+    if (value === undefined) continue;
+    const key = cap(rawKey);
+    if (sensitiveName.test(rawKey) && value !== null) out[key] = REDACTED;
+    else if (typeof value === 'string') out[key] = cap(value);
+    else if (typeof value === 'number') out[key] = Number.isFinite(value) ? value : null;
+    else if (typeof value === 'boolean' || value === null) out[key] = value;
+    // Outside the declared types (nested objects could hide secrets under other keys).
+    else out[key] = typeof value === 'bigint' ? cap(String(value)) : '[unsupported]';
+  }
+  return out;
+}
+
+function cap(text: string): string {
+  // A NUL cannot be stored in a Postgres text column; one would fail its whole batch forever.
+  const clean = text.includes('\u0000') ? text.replaceAll('\u0000', '\ufffd') : text;
+  return clean.length > AUDIT_MAX_STRING ? `${clean.slice(0, AUDIT_MAX_STRING - 1)}…` : clean;
+}
+
+export function createAuditLog(deps: AuditLogDeps): AuditLog {
+  const { database, now, random, log } = deps;
+  const { db, tables } = database;
+  const t = tables.auditEvents;
+  type Row = typeof t.$inferInsert;
+
+  const interval = Math.max(1, deps.flushIntervalMs ?? 200);
+  const maxBatch = Math.max(1, deps.maxBatch ?? 500);
+  const perInsert = Math.min(maxBatch, MAX_ROWS_PER_INSERT);
+  const maxQueue = Math.max(1, deps.maxQueue ?? 100_000);
+
+  // Oldest first. A batch being written is out of the queue, and goes back to its front if the write fails.
+  let queue: Row[] = [];
+  let draining: Promise<boolean> | null = null;
+  let timer: ReturnType<typeof setTimeout> | null = null;
+  let failures = 0;
+  let dropped = 0;
+  let closed = false;
+
+  const trim = () => {
+    const over = queue.length - maxQueue;
+    if (over <= 0) return;
+    queue.splice(0, over);
+    dropped += over;
+  };
+
+  const reportDropped = () => {
+    if (dropped === 0) return;
+    log.warn('audit queue full: oldest events dropped', { dropped, max_queue: maxQueue });
+    dropped = 0;
+  };
+
+  const schedule = (delay: number) => {
+    if (timer !== null || closed) return;
+    timer = setTimeout(() => {
+      timer = null;
+      void flush();
+    }, delay);
+    timer.unref();
+  };
+
+  const retryDelay = () =>
+    Math.max(interval, Math.min(interval * 2 ** Math.min(failures, 16), MAX_RETRY_DELAY_MS));
+
+  /** Writes until the queue is empty; false when a write failed (its events are back in the queue). */
+  const drain = async (): Promise<boolean> => {
+    reportDropped();
+    while (queue.length > 0) {
+      const batch = queue.splice(0, perInsert);
+      try {
+        // A retry after a write that committed but whose answer was lost must not fail on its own rows.
+        await db.insert(t).values(batch).onConflictDoNothing();
+        failures = 0;
+      } catch (error) {
+        queue = batch.concat(queue);
+        trim();
+        failures += 1;
+        log.error('audit events could not be written; will retry', {
+          error: withoutParams(error),
+          events: batch.length,
+          queued: queue.length,
+          failures,
+        });
+        schedule(retryDelay());
+        return false;
+      }
+    }
+    return true;
+  };
+
+  const startDrain = (): Promise<boolean> => {
+    draining ??= drain()
+      .catch((error: unknown) => {
+        log.error('audit flush failed', { error: withoutParams(error) });
+        return false;
+      })
+      .finally(() => {
+        draining = null;
+      });
+    return draining;
+  };
+
+  async function flush(): Promise<void> {
+    // A drain under way may have passed the point where it sees what was queued just now.
+    if (draining !== null && !(await draining)) return;
+    if (queue.length > 0 || dropped > 0) await startDrain();
+  }
+
+  const toRow = (event: AuditEventInput): Row => {
+    const at = now();
+    return {
+      id: auditEventId(at, random),
+      at,
+      actorType: cap(event.actor.type),
+      actorId: cap(event.actor.id),
+      action: cap(event.action),
+      targetType: cap(event.target.type),
+      targetId: cap(event.target.id),
+      tenant: event.tenant == null ? null : cap(event.tenant),
+      outcome: event.outcome,
+      details: JSON.stringify(sanitizeDetails(event.details)),
+    };
+  };
+
+  return {
+    record(event) {
+      try {
+        if (closed) {
+          log.warn('audit event recorded after close; dropped', { action: cap(String(event.action)) });
+          return;
+        }
+        queue.push(toRow(event));
+        trim();
+        if (queue.length >= maxBatch && failures === 0) void startDrain();
+        else schedule(failures === 0 ? interval : retryDelay());
+      } catch (error) {
+        // A malformed event from a caller must not fail its request.
+        try {
+          log.error('audit event could not be recorded', { error: withoutParams(error) });
+        } catch {
+          // nothing left to tell
+        }
+      }
+    },
+    flush,
+    async close() {
+      closed = true;
+      if (timer !== null) clearTimeout(timer);
+      timer = null;
+      await flush();
+      reportDropped();
+      if (queue.length > 0) {
+        log.error('audit events lost at shutdown: the database could not be written', {
+          events: queue.length,
+        });
+      }
+    },
+  };
+}
+
+/** A drizzle query error carries the bound values (event details) in its message; log the driver's error. */
+function withoutParams(error: unknown): unknown {
+  if (!(error instanceof DrizzleQueryError)) return error;
+  return (
+    error.cause ?? { name: 'DrizzleQueryError', message: 'the query failed (its parameters are withheld)' }
+  );
+}

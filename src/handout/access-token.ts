@@ -1,0 +1,109 @@
+import type { AuditLog } from '../audit/audit-log.js';
+import { tokenLocation } from '../connect/finish.js';
+import type { Caller } from '../http/caller.js';
+import { AppError } from '../http/errors.js';
+import type { ProviderCache } from '../providers/cache.js';
+import type { Refresher } from '../refresh/refresher.js';
+import type { TokenRow, TokenRows } from '../refresh/token-rows.js';
+import type { Vault } from '../vault/vault.js';
+
+export interface HandOutDeps {
+  rows: TokenRows;
+  providers: ProviderCache;
+  refresher: Refresher;
+  vault: Vault;
+  audit: AuditLog;
+  now: () => number;
+}
+
+export interface HandedOut {
+  access_token: string;
+  token_type: string;
+  expires_at: string | null;
+  expires_in: number | null;
+  scope: string;
+  connection_id: string;
+  provider_id: string;
+  account: { user_id: string; email: string | null; display_name: string | null };
+}
+
+type Row = NonNullable<TokenRow>;
+
+/**
+ * A valid access token for a connection, refreshed first when it expires
+ * within the provider's buffer (or the caller's `min_validity_seconds`).
+ * The refresh token never leaves.
+ */
+export async function handOutAccessToken(
+  deps: HandOutDeps,
+  caller: Caller,
+  connectionId: string,
+  options: { forceRefresh?: boolean; minValiditySeconds?: number },
+): Promise<HandedOut> {
+  let row = await deps.rows.read(connectionId);
+  // Outside the caller's tenants and providers, the connection does not exist.
+  if (!row || !caller.seesTenant(row.tenant) || !caller.seesProvider(row.providerId)) {
+    throw new AppError('connection_not_found', 404, 'no such connection');
+  }
+  if (!caller.can('get_access_token'))
+    throw new AppError('forbidden', 403, 'this client may not get access tokens');
+  if (row.status !== 'active') throw needsReauth();
+
+  const provider = await deps.providers.get(row.providerId);
+  const now = deps.now();
+  const wanted = Math.max(provider?.expiry_buffer_seconds ?? 0, options.minValiditySeconds ?? 0) * 1000;
+  const expired = row.expiresAt !== null && row.expiresAt <= now;
+  const stale = options.forceRefresh === true || (row.expiresAt !== null && row.expiresAt - now < wanted);
+
+  if (stale) {
+    // A provider that failed recently is not called again before its backoff ends, while the token still works.
+    const backingOff = row.refreshFailures > 0 && (row.nextRefreshAt ?? 0) > now && !expired;
+    if (row.refreshToken === null) {
+      if (expired) throw needsReauth();
+    } else if (!backingOff || options.forceRefresh) {
+      const outcome = await deps.refresher.refresh(row, 'on_demand');
+      if (outcome.kind === 'needs_reauth') throw needsReauth();
+      if (
+        outcome.kind === 'unavailable' &&
+        (outcome.row.expiresAt ?? Number.POSITIVE_INFINITY) <= deps.now()
+      ) {
+        throw new AppError(
+          'provider_unavailable',
+          503,
+          'the provider could not renew the token; try again later',
+          {
+            headers: { 'retry-after': String(outcome.retryAfterSeconds) },
+          },
+        );
+      }
+      row = outcome.row;
+    }
+  }
+
+  deps.audit.record({
+    actor: { type: 'service', id: caller.id },
+    action: 'connection.token_issued',
+    target: { type: 'connection', id: row.id },
+    tenant: row.tenant,
+    outcome: 'success',
+    details: { provider_id: row.providerId, forced: options.forceRefresh === true },
+  });
+  return view(deps, row);
+}
+
+function view(deps: HandOutDeps, row: Row): HandedOut {
+  const now = deps.now();
+  return {
+    access_token: deps.vault.decrypt(row.accessToken, tokenLocation(row.id, 'access_token')),
+    token_type: row.tokenType,
+    expires_at: row.expiresAt === null ? null : new Date(row.expiresAt).toISOString(),
+    expires_in: row.expiresAt === null ? null : Math.max(0, Math.floor((row.expiresAt - now) / 1000)),
+    scope: (JSON.parse(row.scopes) as string[]).join(' '),
+    connection_id: row.id,
+    provider_id: row.providerId,
+    account: { user_id: row.accountId, email: row.accountEmail, display_name: row.accountDisplayName },
+  };
+}
+
+const needsReauth = () =>
+  new AppError('connection_needs_reauth', 409, 'the grant is no longer valid; connect the account again');

@@ -1,0 +1,159 @@
+import type { AuditLog } from '../audit/audit-log.js';
+import { failureCode, tokenLocation } from '../connect/finish.js';
+import type { Random } from '../crypto/random.js';
+import type { Logger } from '../log/logger.js';
+import { type ProviderClientDeps, refreshTokens } from '../oauth/provider-client.js';
+import type { ProviderCache } from '../providers/cache.js';
+import { ProviderError } from '../upstream/errors.js';
+import type { Vault } from '../vault/vault.js';
+import { nextRefreshAt, retryDelayMs } from './schedule.js';
+import type { TokenRow, TokenRows } from './token-rows.js';
+
+export interface RefresherDeps {
+  rows: TokenRows;
+  providers: ProviderCache;
+  vault: Vault;
+  client: ProviderClientDeps;
+  audit: AuditLog;
+  log: Logger;
+  random: Random;
+  now: () => number;
+  sleep: (ms: number) => Promise<void>;
+  /** This replica's name on the leases it takes. */
+  owner: string;
+  /** Longer than any refresh can take (the upstream timeout), so a live lease is never taken over. */
+  leaseMs: number;
+}
+
+type Row = NonNullable<TokenRow>;
+export type RefreshOutcome =
+  | { kind: 'fresh'; row: Row }
+  | { kind: 'needs_reauth' }
+  | { kind: 'unavailable'; row: Row; retryAfterSeconds: number };
+
+const POLL_MS = 25;
+
+/**
+ * Refreshes a connection's tokens with at most one refresh in flight per
+ * connection: in this process, callers share one promise; across replicas,
+ * a lease on the row decides who calls the provider and the others wait for
+ * the new token version. No transaction is open while the provider is
+ * called, and new tokens are committed before anyone is answered.
+ */
+export function createRefresher(deps: RefresherDeps) {
+  const inFlight = new Map<string, Promise<RefreshOutcome>>();
+
+  function refresh(row: Row, reason: 'on_demand' | 'background'): Promise<RefreshOutcome> {
+    let running = inFlight.get(row.id);
+    if (!running) {
+      running = coordinate(row, reason).finally(() => inFlight.delete(row.id));
+      inFlight.set(row.id, running);
+    }
+    return running;
+  }
+
+  /** For the background refresher: refresh if this replica can take the lease now, else leave it. */
+  async function refreshIfFree(row: Row): Promise<RefreshOutcome | 'skipped'> {
+    if (inFlight.has(row.id)) return 'skipped';
+    if (!(await deps.rows.acquireLease(row.id, row.tokenVersion, deps.owner, deps.now(), deps.leaseMs)))
+      return 'skipped';
+    const running = refreshHoldingLease(row, 'background').finally(() => inFlight.delete(row.id));
+    inFlight.set(row.id, running);
+    return running;
+  }
+
+  async function coordinate(seen: Row, reason: string): Promise<RefreshOutcome> {
+    let row = seen;
+    const deadline = deps.now() + deps.leaseMs + 5_000;
+    for (;;) {
+      if (await deps.rows.acquireLease(row.id, row.tokenVersion, deps.owner, deps.now(), deps.leaseMs)) {
+        return refreshHoldingLease(row, reason);
+      }
+      // Someone else holds the lease (or already refreshed): wait for their result.
+      for (;;) {
+        const latest = await deps.rows.read(row.id);
+        if (!latest || latest.status !== 'active') return { kind: 'needs_reauth' };
+        if (latest.tokenVersion !== row.tokenVersion) return { kind: 'fresh', row: latest };
+        const leaseFree = latest.refreshLeaseUntil === null || latest.refreshLeaseUntil < deps.now();
+        if (leaseFree) {
+          row = latest;
+          break;
+        }
+        if (deps.now() > deadline) return { kind: 'unavailable', row: latest, retryAfterSeconds: 1 };
+        await deps.sleep(POLL_MS);
+      }
+    }
+  }
+
+  async function refreshHoldingLease(row: Row, reason: string): Promise<RefreshOutcome> {
+    const now = deps.now();
+    const provider = await deps.providers.get(row.providerId);
+    const log = deps.log.child({ connection_id: row.id, provider_id: row.providerId, reason });
+    const audit = (outcome: 'success' | 'failure', details: Record<string, string | number | null>) =>
+      deps.audit.record({
+        actor: { type: 'broker', id: deps.owner },
+        action: 'connection.refreshed',
+        target: { type: 'connection', id: row.id },
+        tenant: row.tenant,
+        outcome,
+        details: { reason, ...details },
+      });
+    if (!provider || row.refreshToken === null) {
+      await deps.rows.markNeedsReauth(row.id, row.tokenVersion, 'no_refresh_possible', now);
+      return { kind: 'needs_reauth' };
+    }
+    try {
+      const secret =
+        provider.client_secret_ciphertext === null
+          ? null
+          : deps.vault.decrypt(provider.client_secret_ciphertext, {
+              table: 'providers',
+              column: 'client_secret',
+              rowId: provider.provider_id,
+            });
+      const refreshToken = deps.vault.decrypt(row.refreshToken, tokenLocation(row.id, 'refresh_token'));
+      const tokens = await refreshTokens(deps.client, { ...provider, client_secret: secret }, refreshToken);
+      const committed = await deps.rows.commit(
+        row.id,
+        row.tokenVersion,
+        {
+          accessToken: deps.vault.encrypt(tokens.accessToken, tokenLocation(row.id, 'access_token')),
+          refreshToken:
+            tokens.refreshToken === null
+              ? null
+              : deps.vault.encrypt(tokens.refreshToken, tokenLocation(row.id, 'refresh_token')),
+          tokenType: tokens.tokenType,
+          expiresAt: tokens.expiresAt,
+          scopes: tokens.scopes,
+          nextRefreshAt: nextRefreshAt(tokens.expiresAt, true, provider.expiry_buffer_seconds, deps.random),
+        },
+        deps.now(),
+      );
+      if (!committed) log.error('refreshed tokens could not be committed: the row changed under the lease');
+      audit(committed ? 'success' : 'failure', { expires_at: tokens.expiresAt });
+      const latest = await deps.rows.read(row.id);
+      return latest && latest.status === 'active' ? { kind: 'fresh', row: latest } : { kind: 'needs_reauth' };
+    } catch (error) {
+      const code = failureCode(error);
+      if (error instanceof ProviderError && error.oauthError === 'invalid_grant') {
+        // Another replica may have refreshed just before us: then its tokens are good.
+        const latest = await deps.rows.read(row.id);
+        if (latest && latest.tokenVersion !== row.tokenVersion) return { kind: 'fresh', row: latest };
+        await deps.rows.markNeedsReauth(row.id, row.tokenVersion, code, deps.now());
+        log.warn('refresh token rejected: connection needs re-authorization', { error_code: code });
+        audit('failure', { error: code, status: 'needs_reauth' });
+        return { kind: 'needs_reauth' };
+      }
+      const retryAfter = (error as { retryAfterSeconds?: number }).retryAfterSeconds;
+      const delay = retryDelayMs(row.refreshFailures, retryAfter, deps.random);
+      await deps.rows.recordFailure(row.id, deps.owner, code, deps.now() + delay, deps.now());
+      log.warn('refresh failed; tokens kept, will retry', { error_code: code, retry_in_ms: delay, error });
+      audit('failure', { error: code, retry_in_ms: delay });
+      return { kind: 'unavailable', row, retryAfterSeconds: Math.ceil(delay / 1000) };
+    }
+  }
+
+  return { refresh, refreshIfFree };
+}
+
+export type Refresher = ReturnType<typeof createRefresher>;

@@ -1,0 +1,136 @@
+import { and, eq, isNull, lt, lte, or, sql } from 'drizzle-orm';
+import type { Database } from '../db/open.js';
+
+/**
+ * The connection-row operations of hand-out and refresh. Each is a single
+ * statement, prepared once: the point read runs on every hand-out, and the
+ * writes are conditional so that concurrent replicas cannot both win.
+ */
+
+export type TokenRow = Awaited<ReturnType<ReturnType<typeof createTokenRows>['read']>>;
+
+export interface Commit {
+  accessToken: string;
+  /** Null keeps the stored refresh token (a provider that does not rotate it). */
+  refreshToken: string | null;
+  tokenType: string;
+  expiresAt: number | null;
+  scopes: string[] | null;
+  nextRefreshAt: number | null;
+}
+
+export function createTokenRows(database: Database) {
+  const { db, tables } = database;
+  const t = tables.connections;
+  // Prepared on first use, not at start-up: SQLite compiles a statement against
+  // the schema, which does not exist before migrations have run.
+  let byId: ReturnType<typeof prepareById> | undefined;
+  const prepareById = () =>
+    db
+      .select()
+      .from(t)
+      .where(eq(t.id, sql.placeholder('id')))
+      .limit(1)
+      .prepare('custodian_connection_by_id');
+
+  return {
+    async read(id: string) {
+      byId ??= prepareById();
+      const rows = (await byId.execute({ id })) as Array<typeof t.$inferSelect>;
+      return rows[0] ?? null;
+    },
+
+    /**
+     * Takes the refresh lease if it is free (or expired) and the tokens are
+     * still the version the caller saw. One caller wins, across replicas.
+     */
+    async acquireLease(id: string, seenVersion: number, owner: string, now: number, leaseMs: number) {
+      const rows = await db
+        .update(t)
+        .set({ refreshLeaseOwner: owner, refreshLeaseUntil: now + leaseMs })
+        .where(
+          and(
+            eq(t.id, id),
+            eq(t.tokenVersion, seenVersion),
+            eq(t.status, 'active'),
+            or(isNull(t.refreshLeaseUntil), lt(t.refreshLeaseUntil, now)),
+          ),
+        )
+        .returning({ id: t.id });
+      return rows.length === 1;
+    },
+
+    /** Stores refreshed tokens, only if nobody else changed them since `seenVersion`. */
+    async commit(id: string, seenVersion: number, tokens: Commit, now: number) {
+      const rows = await db
+        .update(t)
+        .set({
+          accessToken: tokens.accessToken,
+          ...(tokens.refreshToken === null ? {} : { refreshToken: tokens.refreshToken }),
+          tokenType: tokens.tokenType,
+          expiresAt: tokens.expiresAt,
+          ...(tokens.scopes === null ? {} : { scopes: JSON.stringify(tokens.scopes) }),
+          tokenVersion: seenVersion + 1,
+          refreshLeaseOwner: null,
+          refreshLeaseUntil: null,
+          nextRefreshAt: tokens.nextRefreshAt,
+          refreshFailures: 0,
+          lastRefreshError: null,
+          updatedAt: now,
+        })
+        .where(and(eq(t.id, id), eq(t.tokenVersion, seenVersion)))
+        .returning({ id: t.id });
+      return rows.length === 1;
+    },
+
+    /** The grant is dead at the provider: only a new connect flow can help. */
+    async markNeedsReauth(id: string, seenVersion: number, error: string, now: number) {
+      const rows = await db
+        .update(t)
+        .set({
+          status: 'needs_reauth',
+          refreshLeaseOwner: null,
+          refreshLeaseUntil: null,
+          nextRefreshAt: null,
+          lastRefreshError: error,
+          updatedAt: now,
+        })
+        .where(and(eq(t.id, id), eq(t.tokenVersion, seenVersion)))
+        .returning({ id: t.id });
+      return rows.length === 1;
+    },
+
+    /** A transient failure: tokens kept, lease released, next attempt not before `retryAt`. */
+    async recordFailure(id: string, owner: string, error: string, retryAt: number, now: number) {
+      await db
+        .update(t)
+        .set({
+          refreshLeaseOwner: null,
+          refreshLeaseUntil: null,
+          refreshFailures: sql`${t.refreshFailures} + 1`,
+          lastRefreshError: error,
+          nextRefreshAt: retryAt,
+          updatedAt: now,
+        })
+        .where(and(eq(t.id, id), eq(t.refreshLeaseOwner, owner)));
+    },
+
+    /** Connections the background refresher should renew now, oldest due first. */
+    async due(now: number, limit: number) {
+      return db
+        .select({ id: t.id, tokenVersion: t.tokenVersion })
+        .from(t)
+        .where(
+          and(
+            eq(t.status, 'active'),
+            lte(t.nextRefreshAt, now),
+            or(isNull(t.refreshLeaseUntil), lt(t.refreshLeaseUntil, now)),
+          ),
+        )
+        .orderBy(t.nextRefreshAt)
+        .limit(limit);
+    },
+  };
+}
+
+export type TokenRows = ReturnType<typeof createTokenRows>;

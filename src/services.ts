@@ -1,0 +1,92 @@
+import type { Deps } from './app.js';
+import { createAuditLog } from './audit/audit-log.js';
+import { createAuditStore } from './audit/store.js';
+import { createClientRegistry } from './clients/registry.js';
+import { createSecretHasher } from './clients/secret-hasher.js';
+import { createClientStore } from './clients/store.js';
+import type { ConnectDeps } from './connect/deps.js';
+import { createSessionStore } from './connect/session-store.js';
+import { createConnectionStore } from './connections/store.js';
+import type { HandOutDeps } from './handout/access-token.js';
+import { createProviderCache } from './providers/cache.js';
+import { createProviderRegistry } from './providers/registry.js';
+import { createProviderStore } from './providers/store.js';
+import { checkEndpointUrlResolved } from './providers/url-safety.js';
+import { createBackgroundRefresher } from './refresh/background.js';
+import { createRefresher } from './refresh/refresher.js';
+import { createTokenRows } from './refresh/token-rows.js';
+import { createServiceTokens } from './tokens/service-tokens.js';
+import { createSigningKeys } from './tokens/signing-keys.js';
+
+/**
+ * Builds every store and service from the app's dependencies, once. Routes
+ * receive the pieces they use; `main.ts` starts and stops the background
+ * parts (refresher, audit writer).
+ */
+export function createServices(deps: Deps) {
+  const { database, vault, random, now, log, config } = deps;
+  const audit = createAuditLog({ database, now, random, log });
+  const providerStore = createProviderStore(database);
+  const providerCache = createProviderCache(providerStore, now);
+  const connections = createConnectionStore(database);
+  const client = { fetch: deps.fetch, now, allowInsecureRequests: config.allowLoopbackHttp };
+  const clients = createClientStore(database);
+  const hasher = createSecretHasher({ database, vault, random, now });
+  const keys = createSigningKeys({ database, vault, random, now });
+  const rows = createTokenRows(database);
+  const refresher = createRefresher({
+    rows,
+    providers: providerCache,
+    vault,
+    client,
+    audit,
+    log,
+    random,
+    now,
+    sleep: deps.sleep,
+    owner: config.replicaId,
+    // Longer than a refresh can take (one provider call), so a live lease is never taken over.
+    leaseMs: config.upstreamTimeoutMs * 3,
+  });
+
+  const connect: ConnectDeps = {
+    sessions: createSessionStore(database),
+    connections,
+    providers: providerStore,
+    vault,
+    random,
+    now,
+    log,
+    fetch: deps.fetch,
+    client,
+    publicUrl: config.publicUrl,
+  };
+  const handOut: HandOutDeps = { rows, providers: providerCache, refresher, vault, audit, now };
+
+  return {
+    audit,
+    auditStore: createAuditStore(database),
+    connect,
+    connections,
+    providerStore,
+    client,
+    clients,
+    hasher,
+    keys,
+    handOut,
+    providers: createProviderRegistry({
+      providers: providerStore,
+      inUse: (id) => connections.existForProvider(id),
+      vault,
+      now,
+      publicUrl: config.publicUrl,
+      checkUrl: (url) =>
+        checkEndpointUrlResolved(url, { allowLoopbackHttp: config.allowLoopbackHttp }, deps.resolveHost),
+    }),
+    clientRegistry: createClientRegistry({ clients, hasher, random, now }),
+    tokens: createServiceTokens({ database, clients, keys, random, now, issuer: config.publicUrl }),
+    background: createBackgroundRefresher({ rows, refresher, log, random, now }),
+  };
+}
+
+export type Services = ReturnType<typeof createServices>;

@@ -2,6 +2,7 @@ import { Hono, type MiddlewareHandler } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import { secureHeaders } from 'hono/secure-headers';
 import { adminGuard } from './admin/auth.js';
+import { auditRouteChanges } from './audit/route-changes.js';
 import { mountAuditRoutes } from './audit/routes.js';
 import { mountClientRoutes } from './clients/routes.js';
 import { mountBrowserRoutes } from './connect/browser-routes.js';
@@ -76,6 +77,7 @@ export function createApp(deps: Deps) {
       none: passThrough,
     },
     validateResponses: config.validateResponses,
+    onChange: auditRouteChanges(services.audit),
   });
 
   mountHealthRoutes(router, deps.database);

@@ -40,6 +40,7 @@ export function mountConnectRoutes(router: Router, deps: ConnectDeps): void {
     async (c, { body }) => {
       const started = await startConnectSession(deps, c.get('caller'), body);
       c.header('cache-control', 'no-store');
+      c.header('location', `/v1/connect-sessions/${started.session.id}`);
       return c.json(
         {
           id: started.session.id,

@@ -32,6 +32,7 @@ export function mountHandOutRoutes(router: Router, deps: HandOutDeps): void {
         '`force_refresh` renews it regardless (after a provider answered 401). Never a refresh token.',
       tag: 'connections',
       auth: 'service',
+      auditsItself: true,
       params: z.strictObject({ id: z.string().max(64) }),
       bodyOptional: true,
       body: z

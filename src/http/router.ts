@@ -46,6 +46,8 @@ export interface RouteDefinition<
   responses: Record<number, ResponseDefinition>;
   /** Hidden from the spec (the docs page itself). */
   hidden?: boolean;
+  /** The handler records its own audit events (the token hand-out), so the router does not. */
+  auditsItself?: boolean;
 }
 
 type Output<T> = T extends z.ZodType ? z.output<T> : undefined;
@@ -65,6 +67,12 @@ export interface RouterOptions {
   guards: Record<AuthKind, MiddlewareHandler<AppEnv>>;
   /** Tests turn this on: every JSON answer is checked against its declared schema. */
   validateResponses?: boolean;
+  /** Called after every state-changing request that got past its guard: the audit trail. */
+  onChange?: (
+    c: Context<AppEnv>,
+    definition: RouteDefinition,
+    outcome: { status: number; error?: unknown },
+  ) => void;
 }
 
 export class Router {
@@ -82,18 +90,25 @@ export class Router {
     this.definitions.push(definition);
     const honoPath = definition.path.replace(/\{([^}]+)\}/g, ':$1');
     const guard = this.options.guards[definition.auth];
+    const audited = definition.method !== 'get' && definition.auth !== 'none' && !definition.auditsItself;
     this.app.on(definition.method.toUpperCase(), honoPath, guard, async (c) => {
-      const input = {
-        params: definition.params ? parseInput(definition.params, c.req.param(), 'path') : undefined,
-        query: definition.query ? parseInput(definition.query, c.req.query(), 'query') : undefined,
-        body: definition.body
-          ? parseInput(definition.body, await readBody(c, definition), 'body')
-          : undefined,
-        form: definition.form ? await readForm(c, definition.form) : new URLSearchParams(),
-      } as RouteInput<P, Q, B>;
-      const response = await handler(c, input);
-      if (this.options.validateResponses) await checkResponse(definition, response);
-      return response;
+      try {
+        const input = {
+          params: definition.params ? parseInput(definition.params, c.req.param(), 'path') : undefined,
+          query: definition.query ? parseInput(definition.query, c.req.query(), 'query') : undefined,
+          body: definition.body
+            ? parseInput(definition.body, await readBody(c, definition), 'body')
+            : undefined,
+          form: definition.form ? await readForm(c, definition.form) : new URLSearchParams(),
+        } as RouteInput<P, Q, B>;
+        const response = await handler(c, input);
+        if (this.options.validateResponses) await checkResponse(definition, response);
+        if (audited) this.options.onChange?.(c, definition, { status: response.status });
+        return response;
+      } catch (error) {
+        if (audited) this.options.onChange?.(c, definition, { status: 0, error });
+        throw error;
+      }
     });
   }
 }

@@ -62,6 +62,7 @@ export function createServices(deps: Deps) {
     publicUrl: config.publicUrl,
   };
   const handOut: HandOutDeps = { rows, providers: providerCache, refresher, vault, audit, now };
+  const tokens = createServiceTokens({ database, clients, keys, random, now, issuer: config.publicUrl });
 
   return {
     audit,
@@ -83,8 +84,8 @@ export function createServices(deps: Deps) {
       checkUrl: (url) =>
         checkEndpointUrlResolved(url, { allowLoopbackHttp: config.allowLoopbackHttp }, deps.resolveHost),
     }),
-    clientRegistry: createClientRegistry({ clients, hasher, random, now }),
-    tokens: createServiceTokens({ database, clients, keys, random, now, issuer: config.publicUrl }),
+    clientRegistry: createClientRegistry({ clients, hasher, random, now, forget: tokens.forgetClient }),
+    tokens,
     background: createBackgroundRefresher({ rows, refresher, log, random, now }),
   };
 }

@@ -15,6 +15,8 @@ export interface ClientRegistryDeps {
   hasher: SecretHasher;
   random: Random;
   now: () => number;
+  /** Drops what this replica cached about a client, so a change applies here at once. */
+  forget: (clientId: string) => void;
 }
 
 const iso = (ms: number) => new Date(ms).toISOString();
@@ -87,11 +89,13 @@ export function createClientRegistry(deps: ClientRegistryDeps) {
         updated_at: now(),
       };
       if (!(await clients.update(next))) throw new AppError('client_not_found', 404, 'no such client');
+      deps.forget(id);
       return next;
     },
 
     async delete(id: string) {
       if (!(await clients.delete(id))) throw new AppError('client_not_found', 404, 'no such client');
+      deps.forget(id);
     },
 
     /** Rotation with overlap: the other secrets keep working until they expire or are deleted. */

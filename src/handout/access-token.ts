@@ -56,25 +56,20 @@ export async function handOutAccessToken(
   const stale = options.forceRefresh === true || (row.expiresAt !== null && row.expiresAt - now < wanted);
 
   if (stale) {
-    // A provider that failed recently is not called again before its backoff ends, while the token still works.
-    const backingOff = row.refreshFailures > 0 && (row.nextRefreshAt ?? 0) > now && !expired;
+    // After a failed refresh the provider is not called again before the backoff ends.
+    const backoffUntil = row.refreshFailures > 0 ? (row.nextRefreshAt ?? 0) : 0;
     if (row.refreshToken === null) {
       if (expired) throw needsReauth();
-    } else if (!backingOff || options.forceRefresh) {
+    } else if (backoffUntil > now) {
+      if (expired) throw unavailable(Math.ceil((backoffUntil - now) / 1000));
+    } else {
       const outcome = await deps.refresher.refresh(row, 'on_demand');
       if (outcome.kind === 'needs_reauth') throw needsReauth();
       if (
         outcome.kind === 'unavailable' &&
         (outcome.row.expiresAt ?? Number.POSITIVE_INFINITY) <= deps.now()
       ) {
-        throw new AppError(
-          'provider_unavailable',
-          503,
-          'the provider could not renew the token; try again later',
-          {
-            headers: { 'retry-after': String(outcome.retryAfterSeconds) },
-          },
-        );
+        throw unavailable(outcome.retryAfterSeconds);
       }
       row = outcome.row;
     }
@@ -104,6 +99,11 @@ function view(deps: HandOutDeps, row: Row): HandedOut {
     account: { user_id: row.accountId, email: row.accountEmail, display_name: row.accountDisplayName },
   };
 }
+
+const unavailable = (retryAfterSeconds: number) =>
+  new AppError('provider_unavailable', 503, 'the provider could not renew the token; try again later', {
+    headers: { 'retry-after': String(Math.max(1, retryAfterSeconds)) },
+  });
 
 const needsReauth = () =>
   new AppError('connection_needs_reauth', 409, 'the grant is no longer valid; connect the account again');

@@ -304,7 +304,7 @@ describe('reading, listing, replacing, patching, deleting', () => {
 
   it('lists only enabled providers on /v1/providers', async () => {
     await t.admin('POST', '/v1/admin/providers', { ...custom, provider_id: 'off', is_enabled: false });
-    const res = await json(await t.admin('GET', '/v1/providers'));
+    const res = await json(await t.service('GET', '/v1/providers'));
     expect(res.body).toEqual({
       data: [{ provider_id: 'acme', display_name: 'Acme Cloud', is_enabled: true }],
       next_cursor: null,

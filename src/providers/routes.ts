@@ -191,9 +191,9 @@ export function mountProviderRoutes(router: Router, registry: ProviderRegistry):
       path: '/v1/providers',
       operationId: 'listEnabledProviders',
       summary: 'Providers a service can connect accounts to',
-      description: 'Enabled providers only. Takes the admin credential until service authentication exists.',
+      description: 'Enabled providers this client may use.',
       tag,
-      auth: 'admin',
+      auth: 'service',
       query: pageQuerySchema,
       responses: {
         200: {
@@ -203,10 +203,12 @@ export function mountProviderRoutes(router: Router, registry: ProviderRegistry):
       },
     },
     async (c, { query }) => {
+      const caller = c.get('caller');
       const rows = await registry.list({
         limit: query.limit + 1,
         after: decodeCursor(query.cursor),
         enabledOnly: true,
+        only: caller.providers === '*' ? undefined : caller.providers,
       });
       const page = toPage(rows, query.limit, (r) => r.provider_id);
       return c.json({

@@ -1,4 +1,4 @@
-import { and, asc, eq, gt } from 'drizzle-orm';
+import { and, asc, eq, gt, inArray } from 'drizzle-orm';
 import type { Database } from '../db/open.js';
 import type { ProviderTemplate } from './model.js';
 
@@ -30,7 +30,13 @@ type Settings = Pick<
 export interface ProviderStore {
   get(id: string): Promise<ProviderRecord | null>;
   /** Ordered by id; `after` is the last id of the previous page. */
-  list(options: { limit: number; after?: string; enabledOnly?: boolean }): Promise<ProviderRecord[]>;
+  list(options: {
+    limit: number;
+    after?: string;
+    enabledOnly?: boolean;
+    /** Only these ids (a client's granted providers). */
+    only?: readonly string[];
+  }): Promise<ProviderRecord[]>;
   /** False when the id is taken. */
   insert(record: ProviderRecord): Promise<boolean>;
   /** Replaces everything but `created_at`; false when the row is gone. */
@@ -97,10 +103,11 @@ export function createProviderStore({ db, tables }: Database): ProviderStore {
       const rows = await db.select().from(t).where(eq(t.id, id)).limit(1);
       return rows[0] ? fromRow(rows[0]) : null;
     },
-    async list({ limit, after, enabledOnly }) {
+    async list({ limit, after, enabledOnly, only }) {
       const where = and(
         after === undefined ? undefined : gt(t.id, after),
         enabledOnly ? eq(t.isEnabled, true) : undefined,
+        only === undefined ? undefined : inArray(t.id, [...only]),
       );
       const rows = await db.select().from(t).where(where).orderBy(asc(t.id)).limit(limit);
       return rows.map(fromRow);

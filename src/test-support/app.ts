@@ -25,6 +25,8 @@ export interface TestClient {
   token(): Promise<string>;
   /** `app.request` with a service token and a JSON body. */
   request(method: string, path: string, body?: unknown): Promise<Response>;
+  /** Drops the cached service token (after a test moved the clock past its expiry). */
+  renew(): void;
 }
 
 export interface TestApp {
@@ -142,6 +144,9 @@ export async function createTestApp(options: TestAppOptions = {}): Promise<TestA
       request: async (method, path, body) => {
         cached ??= await token();
         return json(method, path, `Bearer ${cached}`, body);
+      },
+      renew: () => {
+        cached = undefined;
       },
     };
   };

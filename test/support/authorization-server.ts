@@ -31,6 +31,11 @@ export interface TestAuthorizationServer {
   tokenRequests: Array<{ grantType: string; status: number; error?: string }>;
   /** For advanced assertions (e.g. `provider.RefreshToken.find(value)`). */
   provider: Provider;
+  /**
+   * Holds the answers to refresh grants after the server has processed them (the refresh token is
+   * already rotated), until released: the window in which a client can die holding nothing.
+   */
+  holdRefreshAnswers(): { reached: Promise<void>; release: () => void };
   close(): Promise<void>;
 }
 
@@ -216,6 +221,25 @@ export async function startAuthorizationServer(
   const grants = { authorization_code: 0, refresh_token: 0 };
   const tokenErrors: string[] = [];
   const tokenRequests: TestAuthorizationServer['tokenRequests'] = [];
+  let hold: { gate: Promise<void>; arrived: () => void } | undefined;
+  const holdRefreshAnswers = () => {
+    let release!: () => void;
+    let arrived!: () => void;
+    const gate = new Promise<void>((r) => {
+      release = r;
+    });
+    const reached = new Promise<void>((r) => {
+      arrived = r;
+    });
+    hold = { gate, arrived };
+    return {
+      reached,
+      release: () => {
+        hold = undefined;
+        release();
+      },
+    };
+  };
   provider.use(async (ctx: KoaContextWithOIDC, next) => {
     const clientAuthenticates =
       ctx.method === 'POST' && (ctx.path === '/token' || ctx.path === '/token/revocation');
@@ -235,6 +259,10 @@ export async function startAuthorizationServer(
     }
     if (ctx.method !== 'POST' || ctx.path !== '/token') return;
     const grantType = String(ctx.oidc?.params?.grant_type ?? 'unknown');
+    if (grantType === 'refresh_token' && hold) {
+      hold.arrived();
+      await hold.gate;
+    }
     const error = (ctx.body as { error?: unknown } | undefined)?.error;
     if (ctx.status === 200 && (grantType === 'authorization_code' || grantType === 'refresh_token')) {
       grants[grantType] += 1;
@@ -323,6 +351,7 @@ export async function startAuthorizationServer(
     tokenErrors,
     tokenRequests,
     provider,
+    holdRefreshAnswers,
     close: () =>
       new Promise<void>((resolve, reject) => {
         server.close((err) => (err ? reject(err) : resolve()));

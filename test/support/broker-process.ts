@@ -47,7 +47,11 @@ export function startBroker(env: Record<string, string>): Promise<BrokerProcess>
   let stderr = '';
   const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
   return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`broker did not start:\n${stdout}\n${stderr}`)), 15_000);
+    const timer = setTimeout(() => {
+      // Not left running: the caller never gets a handle to stop it.
+      child.kill('SIGKILL');
+      reject(new Error(`broker did not start:\n${stdout}\n${stderr}`));
+    }, 15_000);
     child.stderr.on('data', (d) => {
       stderr += d;
     });

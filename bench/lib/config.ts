@@ -1,0 +1,54 @@
+/**
+ * Every knob of `npm run bench`, from the environment (all optional). The
+ * defaults keep one whole run under about five minutes on a 2-core machine.
+ */
+
+const int = (name: string, fallback: number, min = 0): number => {
+  const raw = process.env[name];
+  if (raw === undefined || raw === '') return fallback;
+  const value = Number(raw);
+  if (!Number.isInteger(value) || value < min) throw new Error(`${name} must be an integer >= ${min}`);
+  return value;
+};
+
+const flag = (name: string, fallback: boolean): boolean => {
+  const raw = process.env[name];
+  if (raw === undefined || raw === '') return fallback;
+  return raw === '1' || raw === 'true';
+};
+
+export const config = {
+  /** Load-generator connections, each with its own cached service token. */
+  connections: int('BENCH_CONNECTIONS', 16, 1),
+  /** Seconds of each measured run (bare and broker alike). */
+  durationSeconds: int('BENCH_DURATION', 5, 1),
+  /** Seconds of warm-up before the first measured run of each server. */
+  warmupSeconds: int('BENCH_WARMUP', 3, 0),
+  /** Measured bare/broker pairs per engine; they alternate. */
+  rounds: int('BENCH_ROUNDS', 2, 1),
+  /** Connections seeded for the hand-out runs (the "thousand" of the scale test). */
+  smallConnections: int('BENCH_SMALL_CONNECTIONS', 1_000, 1),
+  /** Connections for the scale test (SQLite). */
+  largeConnections: int('BENCH_LARGE_CONNECTIONS', 1_000_000, 1),
+  /** Run the million-row scale test on Postgres too. */
+  scalePostgres: flag('BENCH_SCALE_POSTGRES', true),
+  /** Requests per second of the scale test's fixed-rate runs (0: 40 % of the broker's SQLite throughput). */
+  scaleRate: int('BENCH_SCALE_RATE', 0, 0),
+  /** Connections all due at once in the refresh test. */
+  refreshConnections: int('BENCH_REFRESH_CONNECTIONS', 10_000, 1),
+  /** Engines to run: sqlite, postgres, or both. */
+  engines: (process.env.BENCH_ENGINES ?? 'sqlite,postgres')
+    .split(',')
+    .map((e) => e.trim())
+    .filter((e): e is 'sqlite' | 'postgres' => e === 'sqlite' || e === 'postgres'),
+  /** Parts to run: handout, refresh, scale (memory is measured during the others). */
+  parts: new Set((process.env.BENCH_PARTS ?? 'handout,refresh,scale').split(',').map((p) => p.trim())),
+  /** Server for the scratch Postgres databases (created and dropped by the bench). */
+  postgresUrl: process.env.BENCH_POSTGRES_URL ?? 'postgres://postgres@127.0.0.1:5432/test',
+  /** Write a V8 CPU profile of every broker process and print its hottest functions. */
+  profile: flag('BENCH_PROFILE', false),
+  /** Keep the scratch folder (logs, SQLite files, profiles) after the run. */
+  keep: flag('BENCH_KEEP', false),
+};
+
+export type Engine = 'sqlite' | 'postgres';

@@ -1,0 +1,141 @@
+import autocannon from 'autocannon';
+import { cpuSeconds, machineBusySeconds, sampleRss } from './proc.js';
+
+/**
+ * One autocannon run against a server process. Every load-generator
+ * connection carries its own service token for the whole run (as one
+ * service instance would cache it) and asks each time for a connection id
+ * drawn at random from `ids`. Latencies are recorded here at microsecond
+ * resolution (autocannon's own histogram keeps whole milliseconds).
+ */
+
+export interface LoadSpec {
+  url: string;
+  ids: readonly string[];
+  tokens: readonly string[];
+  connections: number;
+  durationSeconds: number;
+  /** Requests per second for all connections together; omitted: as fast as answers come. */
+  rate?: number;
+  /** The server's pid: its CPU time and memory are read during the run. */
+  pid: number;
+}
+
+export interface LoadResult {
+  ok: number;
+  failed: number;
+  /** Status codes other than 2xx, and transport errors, by kind. */
+  failures: Record<string, number>;
+  seconds: number;
+  rps: number;
+  p50: number;
+  p90: number;
+  p99: number;
+  max: number;
+  /** Server CPU time per answered request, in microseconds. */
+  cpuMicrosPerRequest: number;
+  /** Server CPU use during the run, in percent of one core. */
+  serverCpuPercent: number;
+  /** CPU used by everything else on the machine but the server and this load generator (other processes), percent of one core. */
+  otherCpuPercent: number;
+  peakRssKb: number;
+  bytesPerAnswer: number;
+}
+
+export function percentile(sorted: Float64Array, p: number): number {
+  if (sorted.length === 0) return Number.NaN;
+  const index = Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1));
+  return sorted[index]!;
+}
+
+export async function runLoad(spec: LoadSpec): Promise<LoadResult> {
+  if (spec.tokens.length < spec.connections) throw new Error('one service token per connection is needed');
+  let latencies = new Float64Array(1 << 16);
+  let ok = 0;
+  let bytes = 0;
+  const failures: Record<string, number> = {};
+  const fail = (kind: string) => {
+    failures[kind] = (failures[kind] ?? 0) + 1;
+  };
+  let nextClient = 0;
+  const ids = spec.ids;
+  const pick = () => ids[Math.floor(Math.random() * ids.length)]!;
+
+  const cpuBefore = cpuSeconds(spec.pid);
+  const machineBefore = machineBusySeconds();
+  const selfBefore = process.cpuUsage();
+  const rss = sampleRss(spec.pid);
+  const started = performance.now();
+
+  let finish: (error: unknown, result: autocannon.Result) => void = () => {};
+  const finished = new Promise<autocannon.Result>((resolve, reject) => {
+    finish = (error, result) => (error ? reject(error) : resolve(result));
+  });
+  const instance = autocannon(
+    {
+      url: spec.url,
+      connections: spec.connections,
+      duration: spec.durationSeconds,
+      pipelining: 1,
+      timeout: 10,
+      ...(spec.rate ? { overallRate: spec.rate } : {}),
+      setupClient: (client) => {
+        const token = spec.tokens[nextClient++ % spec.tokens.length]!;
+        client.setRequests([
+          {
+            method: 'POST',
+            path: `/v1/connections/${pick()}/access-token`,
+            headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+            body: '{}',
+            setupRequest: (request) => {
+              request.path = `/v1/connections/${pick()}/access-token`;
+              return request;
+            },
+          },
+        ]);
+      },
+    },
+    (error, result) => finish(error, result),
+  );
+  instance.on('response', (_client, statusCode, resBytes, responseTime) => {
+    if (statusCode >= 200 && statusCode < 300) {
+      if (ok === latencies.length) {
+        const grown = new Float64Array(latencies.length * 2);
+        grown.set(latencies);
+        latencies = grown;
+      }
+      latencies[ok++] = responseTime;
+      bytes += resBytes;
+    } else {
+      fail(`HTTP ${statusCode}`);
+    }
+  });
+  instance.on('reqError', (error: Error) => fail(error.message));
+  const result = await finished;
+  const seconds = (performance.now() - started) / 1000;
+  const peakRssKb = rss.stop();
+  const serverCpu = cpuSeconds(spec.pid) - cpuBefore;
+  const self = process.cpuUsage(selfBefore);
+  const selfCpu = (self.user + self.system) / 1e6;
+  const machine = machineBusySeconds() - machineBefore;
+  if (result.timeouts > 0) failures.timeout = (failures.timeout ?? 0) + result.timeouts;
+
+  const sorted = latencies.slice(0, ok).sort();
+  const failed = Object.values(failures).reduce((a, b) => a + b, 0);
+  return {
+    ok,
+    failed,
+    failures,
+    seconds,
+    rps: ok / seconds,
+    p50: percentile(sorted, 50),
+    p90: percentile(sorted, 90),
+    p99: percentile(sorted, 99),
+    max: sorted[sorted.length - 1] ?? Number.NaN,
+    cpuMicrosPerRequest: ok === 0 ? Number.NaN : (serverCpu / ok) * 1e6,
+    serverCpuPercent: (serverCpu / seconds) * 100,
+    otherCpuPercent: Math.max(0, ((machine - serverCpu - selfCpu) / seconds) * 100),
+    peakRssKb,
+    bytesPerAnswer: ok === 0 ? 0 : bytes / ok,
+  };
+}

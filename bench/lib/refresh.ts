@@ -1,0 +1,154 @@
+import { randomBytes } from 'node:crypto';
+import { hostname } from 'node:os';
+import { eq, sql } from 'drizzle-orm';
+import type { Deps } from '../../src/app.js';
+import { freePort, PUBLIC_URL, startProcess } from './broker.js';
+import type { Engine } from './config.js';
+import { type BrokerModules, repoRoot } from './modules.js';
+import { scratchDatabase } from './scratch.js';
+import { seedConnections } from './seed.js';
+
+/**
+ * The background refresher renewing N connections that are all due at once,
+ * against a fake token endpoint in its own process. The broker's services
+ * are built in this process exactly as `main.ts` builds them (the provider
+ * is on http://127.0.0.1, which production settings refuse); rounds of
+ * `background.runOnce()` run back to back, as the refresher's own loop
+ * does while rounds come back full, until nothing is due.
+ */
+
+export interface RefreshResult {
+  engine: Engine;
+  connections: number;
+  seconds: number;
+  perSecond: number;
+  rounds: number;
+  grants: { total: number; distinct: number; duplicated: number; most: number; refused: number };
+  /** Rows whose token version is exactly 1 and whose new access token decrypts to the fake's answer. */
+  verified: number;
+  /** Rows still due after the run. */
+  stillDue: number;
+  cpuPercent: number;
+}
+
+const PREFIX = 'rt-bench-';
+
+export async function refreshBench(mods: BrokerModules, engine: Engine, count: number): Promise<RefreshResult> {
+  const fakePort = await freePort();
+  const fake = await startProcess({
+    label: `fake-provider-${engine}`,
+    args: [`${repoRoot}/node_modules/.cache/custodian-bench/bench/fake-provider.js`],
+    env: { FAKE_PORT: String(fakePort) },
+    port: fakePort,
+    readyPath: '/healthz',
+  });
+  const url = await scratchDatabase(engine, `refresh-${engine}`);
+  const database = mods.open.openDatabase(url);
+  await database.migrate();
+  const material = new Uint8Array(randomBytes(32));
+  const vault = new mods.vault.Vault([{ id: 'bench1', material }]);
+  const adminToken = randomBytes(32).toString('base64url');
+  let logLines = 0;
+  const deps: Deps = {
+    database,
+    vault,
+    // The default level, written nowhere: the bench's output stays readable.
+    log: mods.logger.createLogger({ level: 'info', write: () => void logLines++, secrets: [adminToken] }),
+    now: Date.now,
+    random: randomBytes,
+    sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
+    resolveHost: async () => ['127.0.0.1'],
+    fetch: mods.httpClient.createUpstreamFetch({
+      policy: { allowLoopbackHttp: true },
+      timeoutMs: 10_000,
+      maxResponseBytes: 1024 * 1024,
+      userAgent: 'custodian/0.1 (OAuth broker)',
+    }),
+    config: {
+      publicUrl: PUBLIC_URL,
+      adminToken,
+      bodyLimitBytes: 65_536,
+      allowLoopbackHttp: true,
+      upstreamTimeoutMs: 10_000,
+      replicaId: `${hostname()}:${process.pid}:bench`,
+    },
+  };
+  const { app, services } = mods.app.createApp(deps);
+  try {
+    const base = `http://127.0.0.1:${fakePort}`;
+    const created = await app.request('/v1/admin/providers', {
+      method: 'POST',
+      headers: { authorization: `Bearer ${adminToken}`, 'content-type': 'application/json' },
+      body: JSON.stringify({
+        provider_id: 'fake',
+        display_name: 'Fake provider',
+        client_id: 'bench-client',
+        client_secret: 'bench-secret',
+        authorization_url: `${base}/authorize`,
+        token_url: `${base}/token`,
+        userinfo: { user_id: ['/id'] },
+      }),
+    });
+    if (created.status !== 201) throw new Error(`provider: HTTP ${created.status} ${await created.text()}`);
+
+    const now = Date.now();
+    await seedConnections(mods, {
+      engine,
+      url,
+      from: 0,
+      count,
+      providerId: 'fake',
+      vaultKeys: [{ id: 'bench1', material }],
+      // Expiring within the buffer, and all due now.
+      expiresAt: now + 60_000,
+      nextRefreshAt: now - 1_000,
+      refreshTokenPrefix: PREFIX,
+    });
+
+    const cpuBefore = process.cpuUsage();
+    const started = performance.now();
+    let rounds = 0;
+    for (;;) {
+      const round = await services.background.runOnce();
+      rounds++;
+      if (round.due === 0) break;
+    }
+    const seconds = (performance.now() - started) / 1000;
+    const cpu = process.cpuUsage(cpuBefore);
+    await services.audit.flush();
+
+    const grants = (await (await fetch(`${base}/stats`)).json()) as RefreshResult['grants'];
+    const t = database.tables.connections;
+    const rows = await database.db
+      .select({ id: t.id, accessToken: t.accessToken, refreshToken: t.refreshToken, tokenVersion: t.tokenVersion })
+      .from(t)
+      .where(eq(t.providerId, 'fake'));
+    let verified = 0;
+    for (const row of rows) {
+      if (row.tokenVersion !== 1 || row.refreshToken === null) continue;
+      const refresh = vault.decrypt(row.refreshToken, mods.finish.tokenLocation(row.id, 'refresh_token'));
+      const access = vault.decrypt(row.accessToken, mods.finish.tokenLocation(row.id, 'access_token'));
+      if (refresh.startsWith(PREFIX) && access === `at-${refresh}`) verified++;
+    }
+    const [due] = await database.db
+      .select({ n: sql<number>`count(*)` })
+      .from(t)
+      .where(sql`${t.nextRefreshAt} <= ${Date.now()}`);
+    return {
+      engine,
+      connections: count,
+      seconds,
+      perSecond: count / seconds,
+      rounds,
+      grants,
+      verified,
+      stillDue: Number(due?.n ?? 0),
+      cpuPercent: (((cpu.user + cpu.system) / 1e6) / seconds) * 100,
+    };
+  } finally {
+    await services.background.stop();
+    await services.audit.close();
+    await database.close();
+    await fake.stop();
+  }
+}

@@ -1,0 +1,107 @@
+import { randomBytes } from 'node:crypto';
+import { availableParallelism } from 'node:os';
+import { Worker } from 'node:worker_threads';
+import BetterSqlite3 from 'better-sqlite3';
+import pg from 'pg';
+import type { VaultKey } from '../../src/vault/keys.js';
+import type { Engine } from './config.js';
+import type { BrokerModules } from './modules.js';
+
+/**
+ * Seeds connections the way the broker stores them: the real schema (column
+ * names read from the broker's drizzle tables), tokens sealed by the real
+ * Vault at `tokenLocation(id, column)`, `next_refresh_at` from the real
+ * scheduler. Fast paths: one prepared insert in big transactions on SQLite,
+ * multi-row `insert … select * from unnest(…)` on Postgres. Sealing costs
+ * more than inserting, so worker threads share the rows; on SQLite they take
+ * turns holding the write lock while the others encrypt their next batch.
+ */
+
+export interface SeedSpec {
+  engine: Engine;
+  url: string;
+  /** Indexes [from, from + count) name the rows (account ids, end users). */
+  from: number;
+  count: number;
+  providerId: string;
+  /** The broker's vault keys (the first encrypts). */
+  vaultKeys: VaultKey[];
+  /** Access-token expiry of every row. */
+  expiresAt: number;
+  /** Overrides the scheduler: the refresh test makes every row due now. */
+  nextRefreshAt?: number;
+  /** Row i's plaintext refresh token is `${prefix}${i}` (the refresh test's fake provider recognises them). */
+  refreshTokenPrefix?: string;
+}
+
+export interface WorkerTask extends SeedSpec {
+  batchSize: number;
+}
+
+export const SCOPES = ['account_info.read', 'files.content.read', 'files.content.write'];
+
+/**
+ * CSPRNG bytes handed out from 64 KiB refills: one `randomBytes` call per
+ * few hundred rows instead of five per row (each costs microseconds).
+ */
+export function randomPool(): (size: number) => Uint8Array {
+  let pool = randomBytes(65_536);
+  let offset = 0;
+  return (size) => {
+    if (offset + size > pool.length) {
+      pool = randomBytes(Math.max(65_536, size));
+      offset = 0;
+    }
+    const out = pool.subarray(offset, offset + size);
+    offset += size;
+    return out;
+  };
+}
+
+/** Answers the ids it inserted. Migrates the database first, with the broker's own migrations. */
+export async function seedConnections(
+  mods: BrokerModules,
+  spec: SeedSpec,
+  onProgress?: (done: number) => void,
+): Promise<string[]> {
+  const database = mods.open.openDatabase(spec.url);
+  await database.migrate();
+  await database.close();
+
+  const batchSize = spec.engine === 'sqlite' ? 10_000 : 5_000;
+  const workers = Math.max(1, Math.min(availableParallelism(), Math.ceil(spec.count / batchSize)));
+  const share = Math.ceil(spec.count / workers);
+  const progress = new Array<number>(workers).fill(0);
+  const parts = await Promise.all(
+    Array.from({ length: workers }, (_, w) => {
+      const from = spec.from + w * share;
+      const count = Math.max(0, Math.min(share, spec.from + spec.count - from));
+      const task: WorkerTask = { ...spec, from, count, batchSize };
+      return new Promise<string[]>((resolve, reject) => {
+        const worker = new Worker(new URL('./seed-worker.js', import.meta.url), { workerData: task });
+        worker.on('message', (message: { done?: number; ids?: string[] }) => {
+          if (message.ids) resolve(message.ids);
+          else if (message.done !== undefined) {
+            progress[w] = message.done;
+            onProgress?.(progress.reduce((a, b) => a + b, 0));
+          }
+        });
+        worker.once('error', reject);
+        worker.once('exit', (code) => {
+          if (code !== 0) reject(new Error(`seed worker exited with ${code}`));
+        });
+      });
+    }),
+  );
+  // What a long-running database would look like: WAL folded in, Postgres statistics current.
+  if (spec.engine === 'sqlite') {
+    const client = new BetterSqlite3(spec.url);
+    client.pragma('wal_checkpoint(TRUNCATE)');
+    client.close();
+  } else {
+    const client = new pg.Client({ connectionString: spec.url });
+    await client.connect();
+    await client.query('vacuum analyze connections').finally(() => client.end());
+  }
+  return parts.flat();
+}

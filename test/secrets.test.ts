@@ -2,17 +2,22 @@ import { randomBytes } from 'node:crypto';
 import { readdirSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { tokenLocation } from '../src/connect/finish.js';
 import { ADMIN_TOKEN, createTestApp } from '../src/test-support/app.js';
 import { Vault } from '../src/vault/vault.js';
 
 /**
- * Seeds marker secrets, drives every route with them, including malformed
- * and hostile requests, and checks they appear nowhere they should not:
- * not in an answer (body or header), a log line, or the database file.
+ * Seeds marker secrets (a provider's client secret, a connection's tokens,
+ * a service client's secret and token, the admin credential, the vault key),
+ * drives every route with them, including malformed and hostile requests,
+ * and checks they appear nowhere they should not: not in an answer (body or
+ * header), a log line, an audit event, or the database files.
  */
 
 const CLIENT_SECRET = `MARKER-client-secret-${randomBytes(8).toString('hex')}`;
 const ROTATED_SECRET = `MARKER-rotated-secret-${randomBytes(8).toString('hex')}`;
+const ACCESS_TOKEN = `MARKER-access-token-${randomBytes(8).toString('hex')}`;
+const REFRESH_TOKEN = `MARKER-refresh-token-${randomBytes(8).toString('hex')}`;
 const keyMaterial = randomBytes(32);
 const KEY_TEXT = keyMaterial.toString('base64');
 
@@ -57,10 +62,38 @@ describe('secrets stay secret', () => {
         await t.admin('PATCH', '/v1/admin/providers/dropbox', { client_secret: 7, token_url: 'nope' }),
       );
       await record(await t.admin('PUT', '/v1/admin/providers/dropbox', { client_secret: CLIENT_SECRET }));
+      // A connection holding marker tokens, and a service client that reads and uses it.
+      const now = Date.now();
+      await t.deps.database.db.insert(t.deps.database.tables.connections).values({
+        id: 'conn_marker',
+        tenant: 'acme',
+        providerId: 'dropbox',
+        endUser: 'u',
+        accountId: 'acct',
+        scopes: '[]',
+        status: 'active',
+        accessToken: t.deps.vault.encrypt(ACCESS_TOKEN, tokenLocation('conn_marker', 'access_token')),
+        refreshToken: t.deps.vault.encrypt(REFRESH_TOKEN, tokenLocation('conn_marker', 'refresh_token')),
+        tokenType: 'Bearer',
+        expiresAt: now + 3600_000,
+        createdAt: now,
+        updatedAt: now,
+      });
+      const client = await t.client();
+      const serviceToken = await client.token();
       for (const route of t.routes.filter((r) => r.method === 'get')) {
-        const path = route.path.replace('{provider_id}', 'dropbox');
-        await record(await t.admin('GET', path));
+        const path = route.path.replace('{provider_id}', 'dropbox').replace('{id}', 'conn_marker');
+        await record(await (route.auth === 'service' ? client.request('GET', path) : t.admin('GET', path)));
       }
+      // The hand-out is the one answer allowed to carry the access token.
+      const handOut = await client.request('POST', '/v1/connections/conn_marker/access-token', {});
+      const handOutText = await handOut.text();
+      expect(handOutText).toContain(ACCESS_TOKEN);
+      expect(handOutText).not.toContain(REFRESH_TOKEN);
+      await record(
+        await client.request('POST', '/v1/connections/conn_marker/access-token', { force_refresh: 'x' }),
+      );
+      await t.services.audit.flush();
       await record(
         await t.app.request('/v1/admin/providers', { headers: { authorization: `Bearer ${CLIENT_SECRET}` } }),
       );
@@ -81,7 +114,16 @@ describe('secrets stay secret', () => {
         ['database files', dbFiles.join('\n')],
       ];
       for (const [where, text] of places) {
-        for (const marker of [CLIENT_SECRET, ROTATED_SECRET, ADMIN_TOKEN, KEY_TEXT]) {
+        for (const marker of [
+          CLIENT_SECRET,
+          ROTATED_SECRET,
+          ADMIN_TOKEN,
+          KEY_TEXT,
+          ACCESS_TOKEN,
+          REFRESH_TOKEN,
+          client.secret,
+          serviceToken,
+        ]) {
           expect(text.includes(marker), `${marker.slice(0, 20)}… found in ${where}`).toBe(false);
         }
       }

@@ -60,6 +60,14 @@ async function waitForExit(child: ChildProcess, timeoutMs: number): Promise<void
   });
 }
 
+const children = new Set<ChildProcess>();
+
+/** Kills whatever the bench started and has not stopped (on an error or Ctrl-C). */
+export function killAll(): void {
+  for (const child of children) child.kill('SIGKILL');
+  children.clear();
+}
+
 /** Spawns a node process, waits until `readyPath` answers 200. */
 export async function startProcess(options: {
   label: string;
@@ -77,6 +85,8 @@ export async function startProcess(options: {
     stdio: ['ignore', out, out],
   });
   closeSync(out);
+  children.add(child);
+  child.once('exit', () => children.delete(child));
   const url = `http://127.0.0.1:${options.port}`;
   const deadline = Date.now() + 60_000;
   for (;;) {

@@ -19,7 +19,12 @@ function area(url: string, name: string): string {
   if (pkg) return pkg[1]!;
   const dist = /\/dist\/(.+?)(?:\/[^/]+)?\.js$/.exec(url);
   if (dist) return `custodian ${dist[1]!.includes('/') ? dist[1] : url.replace(/.*\/dist\//, '')}`;
-  if (url.startsWith('node:')) return url.replace(/^node:(internal\/)?/, 'node:').split('/').slice(0, 2).join('/');
+  if (url.startsWith('node:'))
+    return url
+      .replace(/^node:(internal\/)?/, 'node:')
+      .split('/')
+      .slice(0, 2)
+      .join('/');
   return url;
 }
 

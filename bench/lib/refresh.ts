@@ -33,7 +33,11 @@ export interface RefreshResult {
 
 const PREFIX = 'rt-bench-';
 
-export async function refreshBench(mods: BrokerModules, engine: Engine, count: number): Promise<RefreshResult> {
+export async function refreshBench(
+  mods: BrokerModules,
+  engine: Engine,
+  count: number,
+): Promise<RefreshResult> {
   const fakePort = await freePort();
   const fake = await startProcess({
     label: `fake-provider-${engine}`,
@@ -120,7 +124,12 @@ export async function refreshBench(mods: BrokerModules, engine: Engine, count: n
     const grants = (await (await fetch(`${base}/stats`)).json()) as RefreshResult['grants'];
     const t = database.tables.connections;
     const rows = await database.db
-      .select({ id: t.id, accessToken: t.accessToken, refreshToken: t.refreshToken, tokenVersion: t.tokenVersion })
+      .select({
+        id: t.id,
+        accessToken: t.accessToken,
+        refreshToken: t.refreshToken,
+        tokenVersion: t.tokenVersion,
+      })
       .from(t)
       .where(eq(t.providerId, 'fake'));
     let verified = 0;
@@ -143,7 +152,7 @@ export async function refreshBench(mods: BrokerModules, engine: Engine, count: n
       grants,
       verified,
       stillDue: Number(due?.n ?? 0),
-      cpuPercent: (((cpu.user + cpu.system) / 1e6) / seconds) * 100,
+      cpuPercent: ((cpu.user + cpu.system) / 1e6 / seconds) * 100,
     };
   } finally {
     await services.background.stop();

@@ -1,4 +1,4 @@
-import { gt } from 'drizzle-orm';
+import { gt, lt } from 'drizzle-orm';
 import { decodeProtectedHeader, jwtVerify, SignJWT } from 'jose';
 import type { ClientRecord, ClientStore } from '../clients/store.js';
 import { type Random, randomToken } from '../crypto/random.js';
@@ -137,6 +137,11 @@ export function createServiceTokens(deps: ServiceTokensDeps) {
       revoked.ids.add(claims.jti);
       verified.delete(token);
       return true;
+    },
+
+    /** Forgets revocations of tokens that have expired anyway. */
+    async pruneRevoked(): Promise<void> {
+      await deps.database.db.delete(t).where(lt(t.expiresAt, deps.now()));
     },
 
     /** Drops cached client state, after an admin change on this replica. */

@@ -1,0 +1,515 @@
+import { writeFileSync } from 'node:fs';
+import { availableParallelism, loadavg } from 'node:os';
+import {
+  type Broker,
+  brokerSecrets,
+  createProvider,
+  freePort,
+  killAll,
+  profileDir,
+  type RunningProcess,
+  serviceTokens,
+  startBroker,
+  startProcess,
+} from './lib/broker.js';
+import { config, type Engine } from './lib/config.js';
+import { type LoadResult, runLoad } from './lib/load.js';
+import { brokerModules, repoRoot } from './lib/modules.js';
+import { statusKb } from './lib/proc.js';
+import { summariseProfiles } from './lib/profile.js';
+import { type RefreshResult, refreshBench } from './lib/refresh.js';
+import { cleanUp, postgresReachable, scratchDatabase, scratchDir, scratchPath } from './lib/scratch.js';
+import { seedConnections } from './lib/seed.js';
+
+/**
+ * `npm run bench`: the broker's performance targets, measured in one run and
+ * printed as a table, each target next to its measured value and PASS/FAIL.
+ *
+ *   1. hand-out throughput and p99 against a bare Hono route (SQLite, Postgres)
+ *   2. the background refresher renewing N connections due at once
+ *   3. hand-out latency at 1,000 versus 1,000,000 stored connections
+ *   4. the broker's resident memory at rest and at its peak
+ *
+ * Knobs: bench/lib/config.ts (BENCH_* environment variables).
+ */
+
+const FOUR_HOURS = 4 * 3600 * 1000;
+
+interface Check {
+  part: string;
+  engine: string;
+  measured: string;
+  target: string;
+  pass: boolean;
+}
+
+interface RunRow {
+  label: string;
+  result: LoadResult;
+}
+
+interface MemoryRow {
+  label: string;
+  restKb: number;
+  peakKb: number;
+}
+
+const checks: Check[] = [];
+const runs: RunRow[] = [];
+const memory: MemoryRow[] = [];
+const refreshes: RefreshResult[] = [];
+const notes: string[] = [];
+const profiles: Array<{ label: string; dir: string }> = [];
+const throughput = new Map<Engine, number>();
+
+const fmt = {
+  int: (n: number) => Math.round(n).toLocaleString('en-US'),
+  ms: (n: number) => (n < 10 ? n.toFixed(2) : n.toFixed(1)),
+  ratio: (n: number) => n.toFixed(2),
+  mb: (kb: number) => (kb / 1024).toFixed(1),
+};
+
+const median = (values: number[]) => {
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = Math.floor(sorted.length / 2);
+  return sorted.length % 2 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
+};
+
+function log(message: string) {
+  process.stderr.write(`[bench ${new Date().toISOString().slice(11, 19)}] ${message}\n`);
+}
+
+function record(label: string, result: LoadResult): LoadResult {
+  runs.push({ label, result });
+  const failed = result.failed > 0 ? ` FAILED ${JSON.stringify(result.failures)}` : '';
+  log(
+    `  ${label}: ${fmt.int(result.rps)} req/s, p50 ${fmt.ms(result.p50)} ms, p99 ${fmt.ms(result.p99)} ms, ` +
+      `server CPU ${fmt.int(result.cpuMicrosPerRequest)} µs/req${failed}`,
+  );
+  if (result.failed > 0)
+    notes.push(`${label}: ${result.failed} failed requests ${JSON.stringify(result.failures)}`);
+  return result;
+}
+
+async function withBroker<T>(
+  label: string,
+  databaseUrl: string,
+  secrets: ReturnType<typeof brokerSecrets>,
+  fn: (broker: Broker) => Promise<T>,
+): Promise<T> {
+  const broker = await startBroker({ label, databaseUrl, secrets });
+  try {
+    return await fn(broker);
+  } finally {
+    const peakKb = statusKb(broker.pid, 'VmHWM');
+    const last = memory.find((m) => m.label === label);
+    if (last) last.peakKb = Math.max(last.peakKb, peakKb);
+    await broker.stop();
+    if (config.profile) profiles.push({ label, dir: profileDir(`broker-${label}`) });
+  }
+}
+
+/** After setup, idle for a second: the broker's resident memory at rest. */
+async function atRest(label: string, broker: Broker) {
+  await new Promise((r) => setTimeout(r, 1000));
+  memory.push({ label, restKb: statusKb(broker.pid, 'VmRSS'), peakKb: 0 });
+}
+
+async function sampleAnswer(broker: Broker, token: string, id: string): Promise<string> {
+  const res = await fetch(`${broker.url}/v1/connections/${id}/access-token`, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+    body: '{}',
+  });
+  const text = await res.text();
+  if (res.status !== 200) throw new Error(`hand-out: HTTP ${res.status} ${text}`);
+  const answer = JSON.parse(text) as { connection_id: string; expires_in: number };
+  if (answer.connection_id !== id || answer.expires_in < 3600) throw new Error(`unexpected hand-out ${text}`);
+  return text;
+}
+
+async function startBare(label: string, body: string): Promise<RunningProcess> {
+  const file = scratchPath(`bare-body-${label}.json`);
+  writeFileSync(file, body);
+  const port = await freePort();
+  const bare = await startProcess({
+    label: `bare-${label}`,
+    args: [`${repoRoot}/node_modules/.cache/custodian-bench/bench/bare-server.js`],
+    env: { NODE_ENV: 'production', BARE_PORT: String(port), BARE_BODY_FILE: file },
+    port,
+    readyPath: '/healthz',
+  });
+  const res = await fetch(`${bare.url}/v1/connections/x/access-token`, { method: 'POST', body: '{}' });
+  const size = Buffer.byteLength(await res.text());
+  if (size !== Buffer.byteLength(body))
+    throw new Error(`bare answer is ${size} bytes, hand-out ${body.length}`);
+  return bare;
+}
+
+/** Part 1 (and the "thousand" of part 3): hand-outs against the bare route, alternating. */
+async function handOut(mods: Awaited<ReturnType<typeof brokerModules>>, engine: Engine) {
+  log(`${engine}: seeding ${fmt.int(config.smallConnections)} connections`);
+  const url = await scratchDatabase(engine, `handout-${engine}`);
+  const secrets = brokerSecrets();
+  const ids = await seedConnections(mods, {
+    engine,
+    url,
+    from: 0,
+    count: config.smallConnections,
+    providerId: 'dropbox',
+    vaultKeys: secrets.vaultKeys,
+    expiresAt: Date.now() + FOUR_HOURS,
+  });
+  const label = `${engine}-${fmt.int(config.smallConnections)}`;
+  await withBroker(label, url, secrets, async (broker) => {
+    await createProvider(broker);
+    const tokens = await serviceTokens(broker, config.connections);
+    const body = await sampleAnswer(broker, tokens[0]!, ids[0]!);
+    await atRest(label, broker);
+    const bare = await startBare(engine, body);
+    try {
+      const load = (target: RunningProcess, seconds: number, rate?: number) =>
+        runLoad({
+          url: target.url,
+          ids,
+          tokens,
+          connections: config.connections,
+          durationSeconds: seconds,
+          pid: target.pid,
+          ...(rate ? { rate } : {}),
+        });
+      if (config.warmupSeconds > 0) {
+        log(`${engine}: warming up (${config.warmupSeconds} s each)`);
+        await load(broker, config.warmupSeconds);
+        await load(bare, config.warmupSeconds);
+      }
+      const pairs: Array<{ bare: LoadResult; broker: LoadResult }> = [];
+      for (let round = 1; round <= config.rounds; round++) {
+        log(`${engine}: round ${round}/${config.rounds}`);
+        // Alternate which goes first, so neither always runs on the warmer machine.
+        const first = round % 2 === 1 ? 'bare' : 'broker';
+        const results: Partial<{ bare: LoadResult; broker: LoadResult }> = {};
+        for (const which of first === 'bare'
+          ? (['bare', 'broker'] as const)
+          : (['broker', 'bare'] as const)) {
+          results[which] = record(
+            `${engine} r${round} ${which === 'bare' ? 'bare Hono' : 'hand-out'}`,
+            await load(which === 'bare' ? bare : broker, config.durationSeconds),
+          );
+        }
+        pairs.push(results as { bare: LoadResult; broker: LoadResult });
+      }
+      const brokerRps = pairs.reduce((a, p) => a + p.broker.rps, 0) / pairs.length;
+      const bareRps = pairs.reduce((a, p) => a + p.bare.rps, 0) / pairs.length;
+      throughput.set(engine, brokerRps);
+      const minimum = engine === 'sqlite' ? 0.75 : 0.5;
+      checks.push({
+        part: '1 hand-out throughput / bare',
+        engine,
+        measured: `${fmt.int(brokerRps)} / ${fmt.int(bareRps)} req/s = ${fmt.ratio(brokerRps / bareRps)}`,
+        target: `>= ${minimum}`,
+        pass: brokerRps / bareRps >= minimum && pairs.every((p) => p.broker.failed === 0),
+      });
+      const p99Ratios = pairs.map((p) => p.broker.p99 / p.bare.p99);
+      checks.push({
+        part: '1 hand-out p99 / bare p99',
+        engine,
+        measured:
+          pairs.map((p) => `${fmt.ms(p.broker.p99)}/${fmt.ms(p.bare.p99)}`).join(', ') +
+          ` ms = ${p99Ratios.map(fmt.ratio).join(', ')} (median ${fmt.ratio(median(p99Ratios))})`,
+        target: '<= 2 (median of rounds)',
+        pass: median(p99Ratios) <= 2,
+      });
+      checks.push({
+        part: '1 hand-out p50 / bare p50 (info)',
+        engine,
+        measured: `${fmt.ms(median(pairs.map((p) => p.broker.p50)))} / ${fmt.ms(median(pairs.map((p) => p.bare.p50)))} ms`,
+        target: '-',
+        pass: true,
+      });
+    } finally {
+      await bare.stop();
+    }
+
+    if (config.parts.has('scale') && (engine === 'sqlite' || config.scalePostgres)) {
+      const rate = scaleRate(engine);
+      log(`${engine}: fixed rate ${fmt.int(rate)} req/s over ${fmt.int(ids.length)} connections`);
+      await fixedRate(
+        broker,
+        ids,
+        tokens,
+        rate,
+        `${engine} ${fmt.int(ids.length)} rows @${fmt.int(rate)}/s`,
+        false,
+      );
+    }
+  });
+  return { url, secrets, ids };
+}
+
+function scaleRate(engine: Engine): number {
+  if (config.scaleRate > 0) return config.scaleRate;
+  return Math.max(100, Math.round((0.4 * (throughput.get(engine) ?? 1000)) / 50) * 50);
+}
+
+const scaleRuns = new Map<string, LoadResult>();
+
+async function fixedRate(
+  broker: Broker,
+  ids: readonly string[],
+  tokens: string[],
+  rate: number,
+  label: string,
+  warm: boolean,
+): Promise<LoadResult> {
+  const load = (seconds: number) =>
+    runLoad({
+      url: broker.url,
+      ids,
+      tokens,
+      connections: config.connections,
+      durationSeconds: seconds,
+      pid: broker.pid,
+      rate,
+    });
+  if (warm && config.warmupSeconds > 0) await load(config.warmupSeconds);
+  const result = record(label, await load(config.durationSeconds));
+  scaleRuns.set(label, result);
+  return result;
+}
+
+/** Part 3: the same database grown to the large count; a fresh broker; the same fixed rate. */
+async function scale(
+  mods: Awaited<ReturnType<typeof brokerModules>>,
+  engine: Engine,
+  small: { url: string; secrets: ReturnType<typeof brokerSecrets>; ids: string[] },
+) {
+  const extra = config.largeConnections - small.ids.length;
+  log(`${engine}: seeding ${fmt.int(extra)} more connections`);
+  const started = performance.now();
+  let shown = 0;
+  const more = await seedConnections(
+    mods,
+    {
+      engine,
+      url: small.url,
+      from: small.ids.length,
+      count: extra,
+      providerId: 'dropbox',
+      vaultKeys: small.secrets.vaultKeys,
+      expiresAt: Date.now() + FOUR_HOURS,
+    },
+    (done) => {
+      if (done - shown >= 200_000) {
+        shown = done;
+        log(`  ${fmt.int(done)} rows`);
+      }
+    },
+  );
+  const seedSeconds = (performance.now() - started) / 1000;
+  notes.push(
+    `${engine}: seeded ${fmt.int(extra)} connections in ${seedSeconds.toFixed(1)} s ` +
+      `(${fmt.int(extra / seedSeconds)} rows/s, tokens sealed by the real Vault)`,
+  );
+  const ids = small.ids.concat(more);
+  const rate = scaleRate(engine);
+  const label = `${engine}-${fmt.int(ids.length)}`;
+  await withBroker(label, small.url, small.secrets, async (broker) => {
+    const tokens = await serviceTokens(broker, config.connections);
+    await sampleAnswer(broker, tokens[0]!, more[more.length - 1]!);
+    await atRest(label, broker);
+    log(`${engine}: fixed rate ${fmt.int(rate)} req/s over ${fmt.int(ids.length)} connections`);
+    const large = await fixedRate(
+      broker,
+      ids,
+      tokens,
+      rate,
+      `${engine} ${fmt.int(ids.length)} rows @${fmt.int(rate)}/s`,
+      true,
+    );
+    const base = scaleRuns.get(`${engine} ${fmt.int(small.ids.length)} rows @${fmt.int(rate)}/s`);
+    if (!base) return;
+    for (const p of ['p50', 'p99'] as const) {
+      checks.push({
+        part: `3 ${p} at ${fmt.int(ids.length)} / at ${fmt.int(small.ids.length)}`,
+        engine,
+        measured: `${fmt.ms(large[p])} / ${fmt.ms(base[p])} ms = ${fmt.ratio(large[p] / base[p])} (@${fmt.int(rate)} req/s)`,
+        target: '<= 1.2',
+        pass: large[p] / base[p] <= 1.2 && large.failed === 0,
+      });
+    }
+  });
+}
+
+function memoryChecks() {
+  for (const m of memory) {
+    checks.push({
+      part: '4 broker RSS rest / peak',
+      engine: m.label,
+      measured: `${fmt.mb(m.restKb)} / ${fmt.mb(m.peakKb)} MB`,
+      target: '< 150 MB',
+      pass: m.restKb < 150 * 1024 && m.peakKb < 150 * 1024,
+    });
+  }
+}
+
+function refreshChecks() {
+  for (const r of refreshes) {
+    const exactlyOnce =
+      r.grants.total === r.connections &&
+      r.grants.distinct === r.connections &&
+      r.grants.duplicated === 0 &&
+      r.verified === r.connections &&
+      r.stillDue === 0;
+    checks.push({
+      part: `2 background refresh of ${fmt.int(r.connections)} due`,
+      engine: r.engine,
+      measured: `${r.seconds.toFixed(1)} s = ${fmt.int(r.perSecond)} conn/s (${r.rounds} rounds, bench process CPU ${fmt.int(r.cpuPercent)}%)`,
+      target: 'report',
+      pass: true,
+    });
+    checks.push({
+      part: '2 each refreshed exactly once',
+      engine: r.engine,
+      measured: `grants ${fmt.int(r.grants.total)}, distinct ${fmt.int(r.grants.distinct)}, repeated ${r.grants.duplicated}, verified rows ${fmt.int(r.verified)}, still due ${r.stillDue}`,
+      target: `${fmt.int(r.connections)} once each`,
+      pass: exactlyOnce,
+    });
+  }
+}
+
+function table(headers: string[], rows: string[][]): string {
+  const widths = headers.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
+  const line = (cells: string[]) =>
+    cells
+      .map((c, i) => c.padEnd(widths[i]!))
+      .join('  ')
+      .trimEnd();
+  return [line(headers), widths.map((w) => '-'.repeat(w)).join('  '), ...rows.map(line)].join('\n');
+}
+
+function report(totalSeconds: number, loadAtStart: number) {
+  const out: string[] = [];
+  out.push('');
+  out.push(
+    `Custodian bench: node ${process.version}, ${availableParallelism()} cores, ${config.connections} connections, ` +
+      `${config.durationSeconds} s runs, ${config.rounds} rounds, warm-up ${config.warmupSeconds} s; ` +
+      `load average at start ${loadAtStart.toFixed(2)}; total ${totalSeconds.toFixed(0)} s`,
+  );
+  out.push('');
+  out.push(
+    'Runs (server CPU is the measured process only; "other CPU" is everything on the machine but it and the load generator):',
+  );
+  out.push(
+    table(
+      [
+        'run',
+        'req/s',
+        'p50 ms',
+        'p90 ms',
+        'p99 ms',
+        'max ms',
+        'CPU µs/req',
+        'server CPU',
+        'other CPU',
+        'bytes',
+        'failed',
+      ],
+      runs.map(({ label, result: r }) => [
+        label,
+        fmt.int(r.rps),
+        fmt.ms(r.p50),
+        fmt.ms(r.p90),
+        fmt.ms(r.p99),
+        fmt.ms(r.max),
+        fmt.int(r.cpuMicrosPerRequest),
+        `${fmt.int(r.serverCpuPercent)}%`,
+        `${fmt.int(r.otherCpuPercent)}%`,
+        fmt.int(r.bytesPerAnswer),
+        String(r.failed),
+      ]),
+    ),
+  );
+  out.push('');
+  out.push('Targets:');
+  out.push(
+    table(
+      ['target', 'engine', 'measured', 'wanted', 'verdict'],
+      checks.map((c) => [
+        c.part,
+        c.engine,
+        c.measured,
+        c.target,
+        c.target === '-' || c.target === 'report' ? 'info' : c.pass ? 'PASS' : 'FAIL',
+      ]),
+    ),
+  );
+  const judged = checks.filter((c) => c.target !== '-' && c.target !== 'report');
+  out.push('');
+  out.push(
+    `targets: ${judged.filter((c) => c.pass).length} PASS, ${judged.filter((c) => !c.pass).length} FAIL`,
+  );
+  for (const note of notes) out.push(`note: ${note}`);
+  for (const p of profiles) {
+    out.push('');
+    out.push(`CPU profile of broker ${p.label} (${p.dir}):`);
+    out.push(summariseProfiles(p.dir));
+  }
+  process.stdout.write(`${out.join('\n')}\n`);
+}
+
+async function main() {
+  const started = performance.now();
+  const loadAtStart = loadavg()[0]!;
+  if (loadAtStart > 1) log(`load average is ${loadAtStart.toFixed(2)}: other processes may skew the numbers`);
+  const mods = await brokerModules();
+  let engines = config.engines;
+  if (engines.includes('postgres') && !(await postgresReachable())) {
+    notes.push(`Postgres at ${config.postgresUrl} is not reachable: its parts were SKIPPED`);
+    engines = engines.filter((e) => e !== 'postgres');
+  }
+  log(`scratch folder ${scratchDir}`);
+
+  const small = new Map<Engine, Awaited<ReturnType<typeof handOut>>>();
+  if (config.parts.has('handout') || config.parts.has('scale')) {
+    for (const engine of engines) small.set(engine, await handOut(mods, engine));
+  }
+  if (config.parts.has('refresh')) {
+    for (const engine of engines) {
+      log(`${engine}: background refresh of ${fmt.int(config.refreshConnections)} connections due at once`);
+      const result = await refreshBench(mods, engine, config.refreshConnections);
+      log(`  ${result.seconds.toFixed(1)} s, ${fmt.int(result.perSecond)} connections/s`);
+      refreshes.push(result);
+    }
+  }
+  if (config.parts.has('scale')) {
+    for (const engine of engines) {
+      if (engine === 'postgres' && !config.scalePostgres) continue;
+      await scale(mods, engine, small.get(engine)!);
+    }
+  }
+  refreshChecks();
+  memoryChecks();
+  report((performance.now() - started) / 1000, loadAtStart);
+}
+
+let cleaning: Promise<void> | undefined;
+const cleanOnce = () => {
+  killAll();
+  cleaning ??= cleanUp();
+  return cleaning;
+};
+process.once('SIGINT', () => {
+  log('interrupted: cleaning up');
+  void cleanOnce().finally(() => process.exit(130));
+});
+
+try {
+  await main();
+} catch (error) {
+  process.exitCode = 1;
+  console.error('bench failed:', error);
+} finally {
+  await cleanOnce();
+  if (config.keep) log(`kept ${scratchDir}`);
+}

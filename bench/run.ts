@@ -105,7 +105,7 @@ async function withBroker<T>(
     const last = memory.find((m) => m.label === label);
     if (last) last.peakKb = Math.max(last.peakKb, peakKb);
     await broker.stop();
-    if (config.profile) profiles.push({ label, dir: profileDir(`broker-${label}`) });
+    if (config.profile) profiles.push({ label, dir: profileDir(label) });
   }
 }
 

@@ -8,7 +8,11 @@ import { join } from 'node:path';
  */
 
 interface CpuProfile {
-  nodes: Array<{ id: number; callFrame: { functionName: string; url: string; lineNumber: number } }>;
+  nodes: Array<{
+    id: number;
+    children?: number[];
+    callFrame: { functionName: string; url: string; lineNumber: number };
+  }>;
   samples: number[];
   timeDeltas: number[];
 }
@@ -36,11 +40,26 @@ export function summariseProfiles(dir: string, top = 25): string {
   if (files.length === 0) return `(no profile in ${dir})`;
   const byFunction = new Map<string, number>();
   const byArea = new Map<string, number>();
+  // Inclusive: a sample counts once for every distinct broker function on its stack.
+  const inclusive = new Map<string, number>();
   let busy = 0;
   let idle = 0;
   for (const file of files) {
     const profile = JSON.parse(readFileSync(join(dir, file), 'utf8')) as CpuProfile;
     const nodes = new Map(profile.nodes.map((n) => [n.id, n]));
+    const parent = new Map<number, number>();
+    for (const n of profile.nodes) for (const child of n.children ?? []) parent.set(child, n.id);
+    const stackKeys = new Map<number, string[]>();
+    const ownKeys = (id: number): string[] => {
+      const known = stackKeys.get(id);
+      if (known) return known;
+      const { functionName, url, lineNumber } = nodes.get(id)!.callFrame;
+      const above = parent.has(id) ? ownKeys(parent.get(id)!) : [];
+      const key = url.includes('/dist/') ? `${functionName || '(anonymous)'}  ${where(url, lineNumber)}` : null;
+      const keys = key && !above.includes(key) ? [...above, key] : above;
+      stackKeys.set(id, keys);
+      return keys;
+    };
     for (let i = 0; i < profile.samples.length; i++) {
       const node = nodes.get(profile.samples[i]!)!;
       const dt = profile.timeDeltas[i] ?? 0;
@@ -54,6 +73,7 @@ export function summariseProfiles(dir: string, top = 25): string {
       byFunction.set(key, (byFunction.get(key) ?? 0) + dt);
       const a = area(url, functionName);
       byArea.set(a, (byArea.get(a) ?? 0) + dt);
+      for (const k of ownKeys(node.id)) inclusive.set(k, (inclusive.get(k) ?? 0) + dt);
     }
   }
   const pct = (v: number) => `${((v / busy) * 100).toFixed(1).padStart(5)}%`;
@@ -66,6 +86,11 @@ export function summariseProfiles(dir: string, top = 25): string {
       .map(([k, v]) => `    ${pct(v)}  ${k}`),
     '  by function (self time):',
     ...[...byFunction]
+      .sort((a, b) => b[1] - a[1])
+      .slice(0, top)
+      .map(([k, v]) => `    ${pct(v)}  ${k}`),
+    '  broker functions (inclusive: with everything they call):',
+    ...[...inclusive]
       .sort((a, b) => b[1] - a[1])
       .slice(0, top)
       .map(([k, v]) => `    ${pct(v)}  ${k}`),

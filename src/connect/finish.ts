@@ -1,6 +1,7 @@
 import { randomId } from '../crypto/random.js';
 import { fetchAccount } from '../oauth/account.js';
 import { exchangeCode } from '../oauth/provider-client.js';
+import { withClientSecret } from '../providers/client-secret.js';
 import type { ProviderRecord } from '../providers/store.js';
 import { ProviderError, UnexpectedResponseError, UpstreamNetworkError } from '../upstream/errors.js';
 import { type ConnectDeps, verifierLocation } from './deps.js';
@@ -31,23 +32,15 @@ export async function exchangeAndStore(
   const log = deps.log.child({ connect_session_id: session.id, provider_id: provider.provider_id });
   let outcome: FinishOutcome;
   try {
-    const secret =
-      provider.client_secret_ciphertext === null
-        ? null
-        : deps.vault.decrypt(provider.client_secret_ciphertext, {
-            table: 'providers',
-            column: 'client_secret',
-            rowId: provider.provider_id,
-          });
     const codeVerifier =
       session.code_verifier_ciphertext === null
         ? null
         : deps.vault.decrypt(session.code_verifier_ciphertext, verifierLocation(session.id));
-    const { tokens, answer } = await exchangeCode(
-      deps.client,
-      { ...provider, client_secret: secret },
-      { code, redirectUri: session.redirect_uri, codeVerifier },
-    );
+    const { tokens, answer } = await exchangeCode(deps.client, withClientSecret(deps.vault, provider), {
+      code,
+      redirectUri: session.redirect_uri,
+      codeVerifier,
+    });
     const account = await fetchAccount(deps.fetch, provider, tokens.accessToken, answer);
     const connectionId = await deps.connections.saveGrant(
       {

@@ -2,6 +2,7 @@ import { tokenLocation } from '../connect/finish.js';
 import { AppError } from '../http/errors.js';
 import type { Logger } from '../log/logger.js';
 import { type ProviderClientDeps, revokeToken } from '../oauth/provider-client.js';
+import { withClientSecret } from '../providers/client-secret.js';
 import type { ProviderStore } from '../providers/store.js';
 import { ProviderError, UnexpectedResponseError } from '../upstream/errors.js';
 import type { Vault } from '../vault/vault.js';
@@ -43,17 +44,9 @@ export async function revokeAndDelete(deps: RevokeDeps, connection: ConnectionRe
             deps.vault.decrypt(refresh, tokenLocation(connection.id, 'refresh_token')),
             'refresh_token' as const,
           ];
-    const secret =
-      provider.client_secret_ciphertext === null
-        ? null
-        : deps.vault.decrypt(provider.client_secret_ciphertext, {
-            table: 'providers',
-            column: 'client_secret',
-            rowId: provider.provider_id,
-          });
     for (let attempt = 1; ; attempt++) {
       try {
-        await revokeToken(deps.client, { ...provider, client_secret: secret }, token, hint);
+        await revokeToken(deps.client, withClientSecret(deps.vault, provider), token, hint);
         break;
       } catch (error) {
         const wait = retryableWait(error);

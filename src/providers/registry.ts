@@ -1,6 +1,7 @@
 import { AppError, type FieldIssue, invalidRequest } from '../http/errors.js';
 import type { Vault } from '../vault/vault.js';
 import type { ProviderCreate, ProviderPatch, ProviderReplace, ProviderView } from './api-schema.js';
+import { clientSecretLocation } from './client-secret.js';
 import type { Preset, ProviderTemplate } from './model.js';
 import { findPreset } from './presets/catalog.js';
 import type { ProviderRecord, ProviderStore } from './store.js';
@@ -46,12 +47,6 @@ const requiredTemplateFields = ['display_name', 'authorization_url', 'token_url'
 // Sending the client secret to a new address needs the secret itself: whoever
 // can edit a provider must not be able to point its stored secret elsewhere.
 const secretBoundFields = ['client_id', 'token_url', 'userinfo_url', 'revocation_url'] as const;
-
-const secretLocation = (providerId: string) => ({
-  table: 'providers',
-  column: 'client_secret',
-  rowId: providerId,
-});
 
 export function createProviderRegistry(deps: ProviderRegistryDeps) {
   const { providers, vault, now } = deps;
@@ -117,7 +112,7 @@ export function createProviderRegistry(deps: ProviderRegistryDeps) {
       }
       return null;
     }
-    if (secret !== undefined) return vault.encrypt(secret, secretLocation(providerId));
+    if (secret !== undefined) return vault.encrypt(secret, clientSecretLocation(providerId));
     const changed = existing ? secretBoundFields.filter((k) => existing[k] !== template[k]) : [];
     if (!existing?.client_secret_ciphertext || changed.length > 0) {
       const why = existing?.client_secret_ciphertext

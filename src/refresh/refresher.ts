@@ -4,6 +4,7 @@ import type { Random } from '../crypto/random.js';
 import type { Logger } from '../log/logger.js';
 import { type ProviderClientDeps, refreshTokens } from '../oauth/provider-client.js';
 import type { ProviderCache } from '../providers/cache.js';
+import { withClientSecret } from '../providers/client-secret.js';
 import { ProviderError } from '../upstream/errors.js';
 import type { Vault } from '../vault/vault.js';
 import { nextRefreshAt, retryDelayMs } from './schedule.js';
@@ -103,16 +104,8 @@ export function createRefresher(deps: RefresherDeps) {
       return { kind: 'needs_reauth' };
     }
     try {
-      const secret =
-        provider.client_secret_ciphertext === null
-          ? null
-          : deps.vault.decrypt(provider.client_secret_ciphertext, {
-              table: 'providers',
-              column: 'client_secret',
-              rowId: provider.provider_id,
-            });
       const refreshToken = deps.vault.decrypt(row.refreshToken, tokenLocation(row.id, 'refresh_token'));
-      const tokens = await refreshTokens(deps.client, { ...provider, client_secret: secret }, refreshToken);
+      const tokens = await refreshTokens(deps.client, withClientSecret(deps.vault, provider), refreshToken);
       const committed = await deps.rows.commit(
         row.id,
         row.tokenVersion,

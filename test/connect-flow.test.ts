@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { tokenLocation } from '../src/connect/finish.js';
 import { ADMIN_TOKEN, allGrants } from '../src/test-support/app.js';
-import { startAuthorizationServer } from './support/authorization-server.js';
+import { providerDefinition, startAuthorizationServer } from './support/authorization-server.js';
 import { TestBrowser } from './support/browser.js';
 import { type FakeDropbox, startFakeDropbox } from './support/fake-dropbox.js';
 import { type ServedBroker, serveBroker } from './support/serve-app.js';
@@ -34,20 +34,11 @@ beforeAll(async () => {
   dropbox = await startFakeDropbox({ redirectUris: [broker.callbackUrl('dropbox')] });
   expect(
     (
-      await admin('POST', '/v1/admin/providers', {
-        provider_id: 'oidc',
-        display_name: 'Test OIDC',
-        client_id: as.clientId,
-        client_secret: as.clientSecret,
-        authorization_url: as.endpoints.authorization,
-        token_url: as.endpoints.token,
-        userinfo_url: as.endpoints.userinfo,
-        revocation_url: as.endpoints.revocation,
-        issuer: as.issuer,
-        scopes: ['openid', 'email', 'profile', 'offline_access'],
-        authorization_params: { prompt: 'consent' },
-        userinfo: { user_id: ['/sub'], email: ['/email'], display_name: ['/name'] },
-      })
+      await admin(
+        'POST',
+        '/v1/admin/providers',
+        providerDefinition(as, { authorization_params: { prompt: 'consent' } }),
+      )
     ).status,
   ).toBe(201);
   expect(

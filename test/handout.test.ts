@@ -1,7 +1,11 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { tokenLocation } from '../src/connect/finish.js';
 import { ADMIN_TOKEN, allGrants, type TestClient } from '../src/test-support/app.js';
-import { startAuthorizationServer, type TestAuthorizationServer } from './support/authorization-server.js';
+import {
+  providerDefinition,
+  startAuthorizationServer,
+  type TestAuthorizationServer,
+} from './support/authorization-server.js';
 import { TestBrowser } from './support/browser.js';
 import { type FakeDropbox, startFakeDropbox } from './support/fake-dropbox.js';
 import { type ServedBroker, serveBroker } from './support/serve-app.js';
@@ -41,21 +45,10 @@ beforeAll(async () => {
     });
   expect(
     (
-      await admin('/v1/admin/providers', {
-        provider_id: 'oidc',
-        display_name: 'Test OIDC',
-        client_id: as.clientId,
-        client_secret: as.clientSecret,
-        authorization_url: as.endpoints.authorization,
-        token_url: as.endpoints.token,
-        userinfo_url: as.endpoints.userinfo,
-        revocation_url: as.endpoints.revocation,
-        issuer: as.issuer,
-        scopes: ['openid', 'email', 'profile', 'offline_access'],
-        authorization_params: { prompt: 'consent' },
-        expiry_buffer_seconds: 60,
-        userinfo: { user_id: ['/sub'], email: ['/email'], display_name: ['/name'] },
-      })
+      await admin(
+        '/v1/admin/providers',
+        providerDefinition(as, { authorization_params: { prompt: 'consent' }, expiry_buffer_seconds: 60 }),
+      )
     ).status,
   ).toBe(201);
   expect(

@@ -14,7 +14,11 @@ import {
   type TestDatabase,
 } from '../src/test-support/databases.js';
 import { Vault } from '../src/vault/vault.js';
-import { startAuthorizationServer, type TestAuthorizationServer } from './support/authorization-server.js';
+import {
+  providerDefinition,
+  startAuthorizationServer,
+  type TestAuthorizationServer,
+} from './support/authorization-server.js';
 import { type BrokerProcess, mainScript, startBroker } from './support/broker-process.js';
 import { obtainGrant } from './support/obtain-grant.js';
 
@@ -169,20 +173,7 @@ describe.skipIf(!postgres)('replicas of the built broker on one Postgres', () =>
     testDb = await createTestDatabase('postgres', true);
     [brokerA, brokerB] = await Promise.all([startReplica(), startReplica()]);
 
-    await adminCall(brokerA, '/v1/admin/providers', {
-      provider_id: 'oidc',
-      display_name: 'Test OIDC',
-      client_id: as.clientId,
-      client_secret: as.clientSecret,
-      authorization_url: as.endpoints.authorization,
-      token_url: as.endpoints.token,
-      userinfo_url: as.endpoints.userinfo,
-      revocation_url: as.endpoints.revocation,
-      issuer: as.issuer,
-      scopes: ['openid', 'email', 'profile', 'offline_access'],
-      expiry_buffer_seconds: 30,
-      userinfo: { user_id: ['/sub'], email: ['/email'], display_name: ['/name'] },
-    });
+    await adminCall(brokerA, '/v1/admin/providers', providerDefinition(as, { expiry_buffer_seconds: 30 }));
     const client = await adminCall(brokerA, '/v1/admin/clients', {
       name: 'replica test service',
       grants: allGrants(),

@@ -359,3 +359,21 @@ export async function startAuthorizationServer(
       }),
   };
 }
+
+/** The admin API body that registers this server as a custom provider of the broker. */
+export function providerDefinition(as: TestAuthorizationServer, overrides: Record<string, unknown> = {}) {
+  return {
+    provider_id: 'oidc',
+    display_name: 'Test OIDC',
+    client_id: as.clientId,
+    client_secret: as.clientSecret,
+    authorization_url: as.endpoints.authorization,
+    token_url: as.endpoints.token,
+    userinfo_url: as.endpoints.userinfo,
+    revocation_url: as.endpoints.revocation,
+    issuer: as.issuer,
+    scopes: ['openid', 'email', 'profile', 'offline_access'],
+    userinfo: { user_id: ['/sub'], email: ['/email'], display_name: ['/name'] },
+    ...overrides,
+  };
+}

@@ -398,7 +398,8 @@ function report(totalSeconds: number, loadAtStart: number) {
   );
   out.push('');
   out.push(
-    'Runs (server CPU is the measured process only; "other CPU" is everything on the machine but it and the load generator):',
+    'Runs. CPU µs/req: server CPU time per answer (kernel: its share in system calls); server CPU: % of one core; ' +
+      'other CPU: everything on the machine but the server and the load generator; bytes: per answer, headers included.',
   );
   out.push(
     table(
@@ -410,6 +411,7 @@ function report(totalSeconds: number, loadAtStart: number) {
         'p99 ms',
         'max ms',
         'CPU µs/req',
+        'kernel',
         'server CPU',
         'other CPU',
         'bytes',
@@ -423,6 +425,7 @@ function report(totalSeconds: number, loadAtStart: number) {
         fmt.ms(r.p99),
         fmt.ms(r.max),
         fmt.int(r.cpuMicrosPerRequest),
+        `${fmt.int(r.serverKernelShare * 100)}%`,
         `${fmt.int(r.serverCpuPercent)}%`,
         `${fmt.int(r.otherCpuPercent)}%`,
         fmt.int(r.bytesPerAnswer),

@@ -135,7 +135,10 @@ export async function startBroker(options: {
   secrets: BrokerSecrets;
 }): Promise<Broker> {
   const port = await freePort();
-  const flags = config.profile ? ['--cpu-prof', `--cpu-prof-dir=${profileDir(options.label)}`] : [];
+  const flags = [
+    ...config.brokerNodeFlags,
+    ...(config.profile ? ['--cpu-prof', `--cpu-prof-dir=${profileDir(options.label)}`] : []),
+  ];
   const running = await startProcess({
     label: `broker-${options.label}`,
     args: [distMain, 'serve'],

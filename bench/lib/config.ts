@@ -47,6 +47,10 @@ export const config = {
   postgresUrl: process.env.BENCH_POSTGRES_URL ?? 'postgres://postgres@127.0.0.1:5432/test',
   /** Write a V8 CPU profile of every broker process and print its hottest functions. */
   profile: flag('BENCH_PROFILE', false),
+  /** Another build of the broker to measure (a folder laid out like dist/), e.g. a candidate fix. */
+  brokerDist: process.env.BENCH_BROKER_DIST,
+  /** Extra node flags for the broker processes (e.g. `--import ./instrument.mjs` for an experiment). */
+  brokerNodeFlags: (process.env.BENCH_BROKER_NODE_FLAGS ?? '').split(' ').filter(Boolean),
   /** Keep the scratch folder (logs, SQLite files, profiles) after the run. */
   keep: flag('BENCH_KEEP', false),
 };

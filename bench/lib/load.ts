@@ -1,5 +1,5 @@
 import autocannon from 'autocannon';
-import { cpuSeconds, machineBusySeconds, sampleRss } from './proc.js';
+import { cpuTimes, machineBusySeconds, sampleRss } from './proc.js';
 
 /**
  * One autocannon run against a server process. Every load-generator
@@ -36,6 +36,8 @@ export interface LoadResult {
   cpuMicrosPerRequest: number;
   /** Server CPU use during the run, in percent of one core. */
   serverCpuPercent: number;
+  /** The part of the server's CPU time spent in the kernel (system calls: sockets, files). */
+  serverKernelShare: number;
   /** CPU used by everything else on the machine but the server and this load generator (other processes), percent of one core. */
   otherCpuPercent: number;
   peakRssKb: number;
@@ -61,7 +63,7 @@ export async function runLoad(spec: LoadSpec): Promise<LoadResult> {
   const ids = spec.ids;
   const pick = () => ids[Math.floor(Math.random() * ids.length)]!;
 
-  const cpuBefore = cpuSeconds(spec.pid);
+  const cpuBefore = cpuTimes(spec.pid);
   const machineBefore = machineBusySeconds();
   const selfBefore = process.cpuUsage();
   const rss = sampleRss(spec.pid);
@@ -114,7 +116,9 @@ export async function runLoad(spec: LoadSpec): Promise<LoadResult> {
   const result = await finished;
   const seconds = (performance.now() - started) / 1000;
   const peakRssKb = rss.stop();
-  const serverCpu = cpuSeconds(spec.pid) - cpuBefore;
+  const cpuAfter = cpuTimes(spec.pid);
+  const serverKernel = cpuAfter.system - cpuBefore.system;
+  const serverCpu = cpuAfter.user - cpuBefore.user + serverKernel;
   const self = process.cpuUsage(selfBefore);
   const selfCpu = (self.user + self.system) / 1e6;
   const machine = machineBusySeconds() - machineBefore;
@@ -134,6 +138,7 @@ export async function runLoad(spec: LoadSpec): Promise<LoadResult> {
     max: sorted[sorted.length - 1] ?? Number.NaN,
     cpuMicrosPerRequest: ok === 0 ? Number.NaN : (serverCpu / ok) * 1e6,
     serverCpuPercent: (serverCpu / seconds) * 100,
+    serverKernelShare: serverCpu === 0 ? 0 : serverKernel / serverCpu,
     otherCpuPercent: Math.max(0, ((machine - serverCpu - selfCpu) / seconds) * 100),
     peakRssKb,
     bytesPerAnswer: ok === 0 ? 0 : bytes / ok,

@@ -11,6 +11,7 @@ import type * as ScheduleModule from '../../src/refresh/schedule.js';
 import type * as HttpClientModule from '../../src/upstream/http-client.js';
 import type * as KeysModule from '../../src/vault/keys.js';
 import type * as VaultModule from '../../src/vault/vault.js';
+import { config } from './config.js';
 
 /**
  * The broker's own modules, loaded from `dist/` (what `node dist/main.js`
@@ -32,10 +33,11 @@ function findRoot(from: string): string {
   }
 }
 
-export const distMain = join(repoRoot, 'dist', 'main.js');
+export const distDir = config.brokerDist ?? join(repoRoot, 'dist');
+export const distMain = join(distDir, 'main.js');
 
 const load = async <T>(path: string): Promise<T> => {
-  const file = join(repoRoot, 'dist', path);
+  const file = join(distDir, path);
   if (!existsSync(file)) throw new Error(`${file} is missing: run npm run build first`);
   return (await import(pathToFileURL(file).href)) as T;
 };

@@ -55,7 +55,10 @@ export function summariseProfiles(dir: string, top = 25): string {
       if (known) return known;
       const { functionName, url, lineNumber } = nodes.get(id)!.callFrame;
       const above = parent.has(id) ? ownKeys(parent.get(id)!) : [];
-      const key = url.includes('/dist/') ? `${functionName || '(anonymous)'}  ${where(url, lineNumber)}` : null;
+      const key =
+        url.includes('/dist/') && !url.includes('/node_modules/')
+          ? `${functionName || '(anonymous)'}  ${where(url, lineNumber)}`
+          : null;
       const keys = key && !above.includes(key) ? [...above, key] : above;
       stackKeys.set(id, keys);
       return keys;

@@ -80,6 +80,7 @@ const METHODS = ['get', 'put', 'post', 'delete', 'options', 'head', 'patch', 'tr
 const TICK = '\x60';
 let spec = {};
 let adminToken = '';
+let serviceToken = '';
 
 /** Builds an element; strings among the children become text nodes, so document data is never parsed as HTML. */
 function el(tag, props, ...children) {
@@ -296,7 +297,7 @@ function securityView(op) {
     const scheme = deref(schemes[key]).schema;
     const kind = scheme.type === 'http' ? scheme.scheme + ' token' : scheme.type || 'credential';
     return [el('code', null, key), ' (' + kind + ')', scheme.description ? ': ' + scheme.description : ''];
-  })]), '. Try it sends the admin token from the sidebar.');
+  })]), '. Try it sends the matching token from the sidebar.');
 }
 
 function paramsView(params) {
@@ -366,8 +367,10 @@ async function send(entry, fields, media, body, output, button) {
     init.body = body.value;
   }
   const secured = (entry.op.security || spec.security || []).length > 0;
-  if (secured && adminToken) headers.authorization = 'Bearer ' + adminToken;
-  else if (secured) output.append(el('p', { class: 'hint' }, 'No admin token set in the sidebar; expect 401.'));
+  const scheme = secured ? Object.keys((entry.op.security || spec.security || [])[0] || {})[0] : undefined;
+  const bearer = scheme === 'serviceToken' ? serviceToken : adminToken;
+  if (secured && bearer) headers.authorization = 'Bearer ' + bearer;
+  else if (secured) output.append(el('p', { class: 'hint' }, 'No ' + (scheme === 'serviceToken' ? 'service token' : 'admin token') + ' set in the sidebar; expect 401.'));
   button.disabled = true;
   const started = performance.now();
   try {
@@ -414,10 +417,14 @@ function operationView(entry) {
 function sidebar(groups) {
   const token = el('input', { type: 'password', id: 'admin-token', autocomplete: 'off', spellcheck: false });
   token.addEventListener('input', () => { adminToken = token.value.trim(); });
+  const service = el('input', { type: 'password', id: 'service-token', autocomplete: 'off', spellcheck: false });
+  service.addEventListener('input', () => { serviceToken = service.value.trim(); });
   return [
-    // A form (never submitted) so the browser treats the password field as expected.
-    el('form', { class: 'token', onsubmit: (event) => event.preventDefault() }, el('label', { htmlFor: 'admin-token' }, 'Admin token', token),
-      el('p', { class: 'hint' }, 'Sent as a bearer token by Try it on admin operations. Kept in this page only; reloading forgets it.')),
+    // A form (never submitted) so the browser treats the password fields as expected.
+    el('form', { class: 'token', onsubmit: (event) => event.preventDefault() },
+      el('label', { htmlFor: 'admin-token' }, 'Admin token', token),
+      el('label', { htmlFor: 'service-token' }, 'Service token', service),
+      el('p', { class: 'hint' }, 'Try it sends the admin token on admin operations and the service token (from POST /oauth/token) on service operations. Kept in this page only; reloading forgets them.')),
     [...groups].map(([tag, ops]) => [el('h2', null, tag), el('ul', null, ops.map((entry) =>
       el('li', null, el('a', { href: '#' + entry.id }, el('span', { class: 'method m-' + entry.method }, entry.method),
         el('span', { class: 'path' }, pathText(entry.path))))))]),

@@ -40,7 +40,7 @@ export function createBackgroundRefresher(deps: BackgroundDeps) {
       while (!stopped && next < due.length) {
         const item = due[next++]!;
         const row = await deps.rows.read(item.id);
-        if (!row || row.status !== 'active' || row.tokenVersion !== item.tokenVersion) continue;
+        if (row?.status !== 'active' || row.tokenVersion !== item.tokenVersion) continue;
         const outcome = await deps.refresher.refreshIfFree(row);
         if (outcome !== 'skipped' && outcome.kind === 'fresh') refreshed++;
       }

@@ -73,7 +73,7 @@ export function createRefresher(deps: RefresherDeps) {
       // Someone else holds the lease (or already refreshed): wait for their result.
       for (;;) {
         const latest = await deps.rows.read(row.id);
-        if (!latest || latest.status !== 'active') return { kind: 'needs_reauth' };
+        if (latest?.status !== 'active') return { kind: 'needs_reauth' };
         if (latest.tokenVersion !== row.tokenVersion) return { kind: 'fresh', row: latest };
         const leaseFree = latest.refreshLeaseUntil === null || latest.refreshLeaseUntil < deps.now();
         if (leaseFree) {

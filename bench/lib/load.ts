@@ -50,10 +50,70 @@ export function percentile(sorted: Float64Array, p: number): number {
   return sorted[index]!;
 }
 
+/** Latencies of the 2xx answers, growing as needed. */
+export class Latencies {
+  private values = new Float64Array(1 << 16);
+  count = 0;
+  add(ms: number): void {
+    if (this.count === this.values.length) {
+      const grown = new Float64Array(this.values.length * 2);
+      grown.set(this.values);
+      this.values = grown;
+    }
+    this.values[this.count++] = ms;
+  }
+  sorted(): Float64Array {
+    return this.values.slice(0, this.count).sort();
+  }
+}
+
+/**
+ * Reads the server's CPU time and memory, this process's CPU time and the
+ * machine's, from start to `finish`, and turns them and the latencies into a
+ * LoadResult.
+ */
+export function measureServer(pid: number) {
+  const cpuBefore = cpuTimes(pid);
+  const machineBefore = machineBusySeconds();
+  const selfBefore = process.cpuUsage();
+  const rss = sampleRss(pid);
+  const started = performance.now();
+  return {
+    finish(latencies: Latencies, bytes: number, failures: Record<string, number>): LoadResult {
+      const seconds = (performance.now() - started) / 1000;
+      const peakRssKb = rss.stop();
+      const cpuAfter = cpuTimes(pid);
+      const serverKernel = cpuAfter.system - cpuBefore.system;
+      const serverCpu = cpuAfter.user - cpuBefore.user + serverKernel;
+      const self = process.cpuUsage(selfBefore);
+      const selfCpu = (self.user + self.system) / 1e6;
+      const machine = machineBusySeconds() - machineBefore;
+      const ok = latencies.count;
+      const sorted = latencies.sorted();
+      return {
+        ok,
+        failed: Object.values(failures).reduce((a, b) => a + b, 0),
+        failures,
+        seconds,
+        rps: ok / seconds,
+        p50: percentile(sorted, 50),
+        p90: percentile(sorted, 90),
+        p99: percentile(sorted, 99),
+        max: sorted[sorted.length - 1] ?? Number.NaN,
+        cpuMicrosPerRequest: ok === 0 ? Number.NaN : (serverCpu / ok) * 1e6,
+        serverCpuPercent: (serverCpu / seconds) * 100,
+        serverKernelShare: serverCpu === 0 ? 0 : serverKernel / serverCpu,
+        otherCpuPercent: Math.max(0, ((machine - serverCpu - selfCpu) / seconds) * 100),
+        peakRssKb,
+        bytesPerAnswer: ok === 0 ? 0 : bytes / ok,
+      };
+    },
+  };
+}
+
 export async function runLoad(spec: LoadSpec): Promise<LoadResult> {
   if (spec.tokens.length < spec.connections) throw new Error('one service token per connection is needed');
-  let latencies = new Float64Array(1 << 16);
-  let ok = 0;
+  const latencies = new Latencies();
   let bytes = 0;
   const failures: Record<string, number> = {};
   const fail = (kind: string) => {
@@ -63,12 +123,7 @@ export async function runLoad(spec: LoadSpec): Promise<LoadResult> {
   const ids = spec.ids;
   const pick = () => ids[Math.floor(Math.random() * ids.length)]!;
 
-  const cpuBefore = cpuTimes(spec.pid);
-  const machineBefore = machineBusySeconds();
-  const selfBefore = process.cpuUsage();
-  const rss = sampleRss(spec.pid);
-  const started = performance.now();
-
+  const measurement = measureServer(spec.pid);
   let finish: (error: unknown, result: autocannon.Result) => void = () => {};
   const finished = new Promise<autocannon.Result>((resolve, reject) => {
     finish = (error, result) => (error ? reject(error) : resolve(result));
@@ -101,12 +156,7 @@ export async function runLoad(spec: LoadSpec): Promise<LoadResult> {
   );
   instance.on('response', (_client, statusCode, resBytes, responseTime) => {
     if (statusCode >= 200 && statusCode < 300) {
-      if (ok === latencies.length) {
-        const grown = new Float64Array(latencies.length * 2);
-        grown.set(latencies);
-        latencies = grown;
-      }
-      latencies[ok++] = responseTime;
+      latencies.add(responseTime);
       bytes += resBytes;
     } else {
       fail(`HTTP ${statusCode}`);
@@ -114,33 +164,6 @@ export async function runLoad(spec: LoadSpec): Promise<LoadResult> {
   });
   instance.on('reqError', (error: Error) => fail(error.message));
   const result = await finished;
-  const seconds = (performance.now() - started) / 1000;
-  const peakRssKb = rss.stop();
-  const cpuAfter = cpuTimes(spec.pid);
-  const serverKernel = cpuAfter.system - cpuBefore.system;
-  const serverCpu = cpuAfter.user - cpuBefore.user + serverKernel;
-  const self = process.cpuUsage(selfBefore);
-  const selfCpu = (self.user + self.system) / 1e6;
-  const machine = machineBusySeconds() - machineBefore;
   if (result.timeouts > 0) failures.timeout = (failures.timeout ?? 0) + result.timeouts;
-
-  const sorted = latencies.slice(0, ok).sort();
-  const failed = Object.values(failures).reduce((a, b) => a + b, 0);
-  return {
-    ok,
-    failed,
-    failures,
-    seconds,
-    rps: ok / seconds,
-    p50: percentile(sorted, 50),
-    p90: percentile(sorted, 90),
-    p99: percentile(sorted, 99),
-    max: sorted[sorted.length - 1] ?? Number.NaN,
-    cpuMicrosPerRequest: ok === 0 ? Number.NaN : (serverCpu / ok) * 1e6,
-    serverCpuPercent: (serverCpu / seconds) * 100,
-    serverKernelShare: serverCpu === 0 ? 0 : serverKernel / serverCpu,
-    otherCpuPercent: Math.max(0, ((machine - serverCpu - selfCpu) / seconds) * 100),
-    peakRssKb,
-    bytesPerAnswer: ok === 0 ? 0 : bytes / ok,
-  };
+  return measurement.finish(latencies, bytes, failures);
 }

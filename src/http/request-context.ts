@@ -19,7 +19,8 @@ export function requestContext(log: Logger, now: () => number): MiddlewareHandle
     c.set('log', requestLog);
     const started = now();
     await next();
-    c.header('x-request-id', requestId);
+    // On the finished response: c.header() after next() would rebuild it and leave node-server's fast path.
+    c.res.headers.set('x-request-id', requestId);
     // The matched pattern, not the path: paths and queries can carry connect
     // tokens, codes or state.
     const route = routePath(c, -1);

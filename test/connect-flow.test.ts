@@ -3,7 +3,7 @@ import { tokenLocation } from '../src/connect/finish.js';
 import { ADMIN_TOKEN, allGrants } from '../src/test-support/app.js';
 import { providerDefinition, startAuthorizationServer } from './support/authorization-server.js';
 import { TestBrowser } from './support/browser.js';
-import { type FakeDropbox, startFakeDropbox } from './support/fake-dropbox.js';
+import { dropboxDefinition, type FakeDropbox, startFakeDropbox } from './support/fake-dropbox.js';
 import { type ServedBroker, serveBroker } from './support/serve-app.js';
 
 /**
@@ -41,18 +41,7 @@ beforeAll(async () => {
       )
     ).status,
   ).toBe(201);
-  expect(
-    (
-      await admin('POST', '/v1/admin/providers', {
-        preset: 'dropbox',
-        client_id: dropbox.clientId,
-        client_secret: dropbox.clientSecret,
-        authorization_url: dropbox.endpoints.authorization,
-        token_url: dropbox.endpoints.token,
-        userinfo_url: dropbox.endpoints.userinfo,
-      })
-    ).status,
-  ).toBe(201);
+  expect((await admin('POST', '/v1/admin/providers', dropboxDefinition(dropbox))).status).toBe(201);
 });
 
 afterAll(async () => {

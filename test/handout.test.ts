@@ -7,7 +7,7 @@ import {
   type TestAuthorizationServer,
 } from './support/authorization-server.js';
 import { TestBrowser } from './support/browser.js';
-import { type FakeDropbox, startFakeDropbox } from './support/fake-dropbox.js';
+import { dropboxDefinition, type FakeDropbox, startFakeDropbox } from './support/fake-dropbox.js';
 import { type ServedBroker, serveBroker } from './support/serve-app.js';
 
 /**
@@ -51,18 +51,7 @@ beforeAll(async () => {
       )
     ).status,
   ).toBe(201);
-  expect(
-    (
-      await admin('/v1/admin/providers', {
-        preset: 'dropbox',
-        client_id: dropbox.clientId,
-        client_secret: dropbox.clientSecret,
-        authorization_url: dropbox.endpoints.authorization,
-        token_url: dropbox.endpoints.token,
-        userinfo_url: dropbox.endpoints.userinfo,
-      })
-    ).status,
-  ).toBe(201);
+  expect((await admin('/v1/admin/providers', dropboxDefinition(dropbox))).status).toBe(201);
   service = await broker.t.client(allGrants({ return_to_origins: ['https://app.example'] }));
 });
 

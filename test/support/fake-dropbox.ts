@@ -371,3 +371,15 @@ export async function startFakeDropbox(options: { redirectUris: string[] }): Pro
 
   return fake;
 }
+
+/** The admin API body that registers this fake as the broker's Dropbox: the preset, pointed here. */
+export function dropboxDefinition(fake: FakeDropbox) {
+  return {
+    preset: 'dropbox',
+    client_id: fake.clientId,
+    client_secret: fake.clientSecret,
+    authorization_url: fake.endpoints.authorization,
+    token_url: fake.endpoints.token,
+    userinfo_url: fake.endpoints.userinfo,
+  };
+}

@@ -11,7 +11,7 @@
 import { createReadStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import { basename } from 'node:path';
-import { Custodian, type UploadResult } from '../src/sdk/index.js';
+import { Custodian, type CustodianOptions, type UploadResult } from '../src/sdk/index.js';
 
 export async function backupFile(
   custodian: Custodian,
@@ -41,9 +41,14 @@ export function progressBar(done: number, total: number, elapsedMs: number, widt
   return `[${'#'.repeat(filled)}${'-'.repeat(width - filled)}] ${String(Math.floor(fraction * 100)).padStart(3)}%  ${rate.toFixed(1)} MB/s`;
 }
 
-async function main(argv: string[]): Promise<number> {
+/** The command: 0 when the file was uploaded, 1 when the upload failed, 2 for a wrong call. */
+export async function main(
+  argv: string[],
+  env: Record<string, string | undefined> = process.env,
+  options: Pick<CustodianOptions, 'fetch' | 'uploadEndpoints'> = {},
+): Promise<number> {
   const [connectionId, file, remote] = argv;
-  const { CUSTODIAN_URL, CUSTODIAN_CLIENT_ID, CUSTODIAN_CLIENT_SECRET } = process.env;
+  const { CUSTODIAN_URL, CUSTODIAN_CLIENT_ID, CUSTODIAN_CLIENT_SECRET } = env;
   if (!connectionId || !file || !CUSTODIAN_URL || !CUSTODIAN_CLIENT_ID || !CUSTODIAN_CLIENT_SECRET) {
     process.stderr.write(
       'usage: CUSTODIAN_URL=… CUSTODIAN_CLIENT_ID=… CUSTODIAN_CLIENT_SECRET=… backup-to-cloud <connection id> <file> [remote path]\n',
@@ -54,6 +59,7 @@ async function main(argv: string[]): Promise<number> {
     baseUrl: CUSTODIAN_URL,
     clientId: CUSTODIAN_CLIENT_ID,
     clientSecret: CUSTODIAN_CLIENT_SECRET,
+    ...options,
   });
   const result = await backupFile(custodian, connectionId, file, remote ?? `/backups/${basename(file)}`);
   if (!result.success) {

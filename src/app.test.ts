@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { BROWSER_HEADERS } from './http/response-headers.js';
 import { ADMIN_TOKEN, createTestApp, type TestApp } from './test-support/app.js';
 
 /** How the app answers bad input: problem+json, a stable code, nothing stored, still serving. */
@@ -135,9 +136,14 @@ describe('request ids and headers', () => {
     expect(JSON.stringify(lines)).not.toContain('code=abc');
   });
 
-  it('sends protective headers', async () => {
-    const res = await t.app.request('/healthz');
-    expect(res.headers.get('x-content-type-options')).toBe('nosniff');
-    expect(res.headers.get('referrer-policy')).toBe('no-referrer');
+  it('sends nosniff on JSON answers, and the browser hardening headers on everything else', async () => {
+    const json = await t.app.request('/healthz');
+    expect(json.headers.get('x-content-type-options')).toBe('nosniff');
+    expect(json.headers.get('x-request-id')).toMatch(/^[0-9a-f-]{36}$/);
+    expect(json.headers.get('x-frame-options')).toBeNull();
+    const page = await t.app.request('/docs');
+    expect(page.headers.get('content-type')).toMatch(/^text\/html/);
+    for (const [name, value] of Object.entries(BROWSER_HEADERS)) expect(page.headers.get(name)).toBe(value);
+    expect(page.headers.get('referrer-policy')).toBe('no-referrer');
   });
 });

@@ -1,6 +1,4 @@
 import { Hono, type MiddlewareHandler } from 'hono';
-import { bodyLimit } from 'hono/body-limit';
-import { secureHeaders } from 'hono/secure-headers';
 import { adminGuard } from './admin/auth.js';
 import { auditRouteChanges } from './audit/route-changes.js';
 import { mountAuditRoutes } from './audit/routes.js';
@@ -12,6 +10,7 @@ import type { Random } from './crypto/random.js';
 import type { Database } from './db/open.js';
 import { mountHandOutRoutes } from './handout/routes.js';
 import { mountHealthRoutes } from './health/routes.js';
+import { bodyLimit } from './http/body-limit.js';
 import { AppError } from './http/errors.js';
 import { handleError, problemResponse } from './http/problem.js';
 import { requestContext } from './http/request-context.js';
@@ -43,6 +42,8 @@ export interface Deps {
     bodyLimitBytes: number;
     allowLoopbackHttp: boolean;
     upstreamTimeoutMs: number;
+    /** How long a replica reuses a connection read for hand-outs (CUSTODIAN_HANDOUT_CACHE_MS); 1 s if omitted. */
+    handOutCacheMs?: number;
     /** This process's name on refresh leases: unique per replica. */
     replicaId: string;
     /** Check every JSON answer against its declared schema (tests). */
@@ -54,19 +55,7 @@ export function createApp(deps: Deps) {
   const { config } = deps;
   const app = new Hono<AppEnv>();
   app.use(requestContext(deps.log, deps.now));
-  app.use(secureHeaders({ crossOriginResourcePolicy: 'same-origin', referrerPolicy: 'no-referrer' }));
-  app.use(
-    bodyLimit({
-      maxSize: config.bodyLimitBytes,
-      onError: () => {
-        throw new AppError(
-          'payload_too_large',
-          413,
-          `the request body is larger than ${config.bodyLimitBytes} bytes`,
-        );
-      },
-    }),
-  );
+  app.use(bodyLimit(config.bodyLimitBytes));
 
   const services = createServices(deps);
   const passThrough: MiddlewareHandler<AppEnv> = async (_c, next) => next();
@@ -77,6 +66,7 @@ export function createApp(deps: Deps) {
       none: passThrough,
     },
     validateResponses: config.validateResponses,
+    bodyLimitBytes: config.bodyLimitBytes,
     onChange: auditRouteChanges(services.audit),
   });
 

@@ -101,6 +101,7 @@ function buildDeps(config: RuntimeConfig, database: Database, vault: Vault, log:
       bodyLimitBytes: config.env.CUSTODIAN_BODY_LIMIT_BYTES,
       allowLoopbackHttp: config.env.CUSTODIAN_DEV_ALLOW_LOOPBACK_HTTP,
       upstreamTimeoutMs: config.env.CUSTODIAN_UPSTREAM_TIMEOUT_MS,
+      handOutCacheMs: config.env.CUSTODIAN_HANDOUT_CACHE_MS,
       replicaId: `${hostname()}:${process.pid}:${randomBytes(4).toString('hex')}`,
     },
   };

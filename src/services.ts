@@ -8,6 +8,7 @@ import type { ConnectDeps } from './connect/deps.js';
 import { createSessionStore } from './connect/session-store.js';
 import { createConnectionStore } from './connections/store.js';
 import type { HandOutDeps } from './handout/access-token.js';
+import { createHandOutCache } from './handout/cache.js';
 import { createProviderCache } from './providers/cache.js';
 import { createProviderRegistry } from './providers/registry.js';
 import { createProviderStore } from './providers/store.js';
@@ -28,12 +29,14 @@ export function createServices(deps: Deps) {
   const audit = createAuditLog({ database, now, random, log });
   const providerStore = createProviderStore(database);
   const providerCache = createProviderCache(providerStore, now);
-  const connections = createConnectionStore(database);
+  // Hand-outs reuse a connection read within the last second; every write here forgets it.
+  const handOutCache = createHandOutCache({ ttlMs: config.handOutCacheMs ?? 1_000, maxEntries: 10_000 });
+  const connections = createConnectionStore(database, handOutCache.forget);
   const client = { fetch: deps.fetch, now, allowInsecureRequests: config.allowLoopbackHttp };
   const clients = createClientStore(database);
   const hasher = createSecretHasher({ database, vault, random, now });
   const keys = createSigningKeys({ database, vault, random, now });
-  const rows = createTokenRows(database);
+  const rows = createTokenRows(database, handOutCache.forget);
   const refresher = createRefresher({
     rows,
     providers: providerCache,
@@ -61,7 +64,15 @@ export function createServices(deps: Deps) {
     client,
     publicUrl: config.publicUrl,
   };
-  const handOut: HandOutDeps = { rows, providers: providerCache, refresher, vault, audit, now };
+  const handOut: HandOutDeps = {
+    rows,
+    providers: providerCache,
+    refresher,
+    vault,
+    audit,
+    cache: handOutCache,
+    now,
+  };
   const tokens = createServiceTokens({ database, clients, keys, random, now, issuer: config.publicUrl });
 
   return {

@@ -153,6 +153,58 @@ describe.each(engines)('audit log on %s', (engine) => {
     });
   });
 
+  it('tallies repeats of an event as one row with a count, the first time and the last', async () => {
+    const audit = make();
+    const handOut = (target: string, forced = false) =>
+      event('connection.token_issued', {
+        actor: { type: 'service', id: 'svc-a' },
+        target: { type: 'connection', id: target },
+        details: { provider_id: 'dropbox', forced },
+      });
+    const first = clock;
+    audit.tally(handOut('conn_1'));
+    audit.tally(handOut('conn_2'));
+    audit.tally(handOut('conn_1'));
+    audit.tally(handOut('conn_1', true));
+    audit.tally(handOut('conn_1'));
+    const last = clock - 1;
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    expect(await rowCount()).toBe(0);
+
+    await audit.flush();
+    const stored = await rows();
+    const byTarget = (id: string, forced: boolean) =>
+      stored.find((r) => r.targetId === id && JSON.parse(r.details).forced === forced);
+    expect(stored).toHaveLength(3);
+    expect(byTarget('conn_1', false)).toMatchObject({ at: first, actorId: 'svc-a', tenant: 'acme' });
+    expect(JSON.parse(byTarget('conn_1', false)!.details)).toEqual({
+      provider_id: 'dropbox',
+      forced: false,
+      count: 3,
+      last_at: last,
+    });
+    expect(JSON.parse(byTarget('conn_1', true)!.details)).toMatchObject({ count: 1 });
+    expect(JSON.parse(byTarget('conn_2', false)!.details)).toMatchObject({ count: 1, last_at: first + 1 });
+
+    // A new window starts after the flush.
+    audit.tally(handOut('conn_1'));
+    await audit.close();
+    expect(await rowCount()).toBe(4);
+    // After close, a tally is refused as a record would be: logged, not written.
+    audit.tally(handOut('conn_1'));
+    expect(logged().some((l) => l.msg === 'audit event recorded after close; dropped')).toBe(true);
+  });
+
+  it('writes tallied events by itself within the tally window', async () => {
+    // The window is measured on the clock: a real one here.
+    const audit = make({ flushIntervalMs: 10, tallyIntervalMs: 50, now: Date.now });
+    audit.tally(event('connection.token_issued'));
+    audit.tally(event('connection.token_issued'));
+    expect(await rowCount()).toBe(0);
+    await vi.waitFor(async () => expect(await rowCount()).toBe(1), { timeout: 2000 });
+    expect(JSON.parse((await rows())[0]!.details)).toMatchObject({ count: 2 });
+  });
+
   it('close writes what is queued and stops taking events', async () => {
     const audit = make();
     for (let i = 0; i < 5; i++) audit.record(event('provider.deleted'));

@@ -29,6 +29,12 @@ export interface AuditEventInput {
 export interface AuditLog {
   /** Never throws, never blocks the request: the event is queued and written within flushIntervalMs. */
   record(event: AuditEventInput): void;
+  /**
+   * Records a frequent event (the token hand-out) as one row per distinct
+   * event and flush interval: `at` is the first occurrence, `details.count`
+   * how many there were and `details.last_at` the last one (epoch ms).
+   */
+  tally(event: AuditEventInput): void;
   /** Writes everything queued so far. Never rejects: a failed write is logged and kept for the next flush. */
   flush(): Promise<void>;
   /** Flushes and stops the timer (graceful shutdown). Events recorded afterwards are dropped with a warning. */
@@ -42,6 +48,8 @@ export interface AuditLogDeps {
   log: Logger;
   /** Longest wait before a recorded event is written; 200 ms by default. */
   flushIntervalMs?: number;
+  /** Window in which repeats of a tallied event become one row; 1 s by default. */
+  tallyIntervalMs?: number;
   /** Rows per insert, and the queue length that starts a flush at once; 500 by default. */
   maxBatch?: number;
   /** Events kept while the database cannot be written; beyond it the oldest are dropped. 100,000 by default. */
@@ -52,6 +60,8 @@ export interface AuditLogDeps {
 export const AUDIT_MAX_STRING = 512;
 // 10 columns a row: keeps one insert under SQLite's 32,766 and Postgres's 65,535 bound parameters.
 const MAX_ROWS_PER_INSERT = 3000;
+// Distinct events counted at once; beyond, the window closes early.
+const MAX_TALLIES = 10_000;
 // Retries after a failed write back off to this.
 const MAX_RETRY_DELAY_MS = 30_000;
 // Base36 of a millisecond time, zero-padded: 9 digits last until the year 5188.
@@ -102,12 +112,16 @@ export function createAuditLog(deps: AuditLogDeps): AuditLog {
   type Row = typeof t.$inferInsert;
 
   const interval = Math.max(1, deps.flushIntervalMs ?? 200);
+  const tallyMs = Math.max(interval, deps.tallyIntervalMs ?? 1_000);
   const maxBatch = Math.max(1, deps.maxBatch ?? 500);
   const perInsert = Math.min(maxBatch, MAX_ROWS_PER_INSERT);
   const maxQueue = Math.max(1, deps.maxQueue ?? 100_000);
 
   // Oldest first. A batch being written is out of the queue, and goes back to its front if the write fails.
   let queue: Row[] = [];
+  // Events counted by `tally` in the window that began at `tallyWindowStart`, by everything that tells them apart.
+  let tallies = new Map<string, { event: AuditEventInput; first: number; last: number; count: number }>();
+  let tallyWindowStart = 0;
   let draining: Promise<boolean> | null = null;
   let timer: ReturnType<typeof setTimeout> | null = null;
   let failures = 0;
@@ -131,7 +145,7 @@ export function createAuditLog(deps: AuditLogDeps): AuditLog {
     if (timer !== null || closed) return;
     timer = setTimeout(() => {
       timer = null;
-      void flush();
+      void flush(false);
     }, delay);
     timer.unref();
   };
@@ -177,14 +191,27 @@ export function createAuditLog(deps: AuditLogDeps): AuditLog {
     return draining;
   };
 
-  async function flush(): Promise<void> {
+  /** Turns the counted events into rows at the back of the queue. */
+  const queueTallies = () => {
+    if (tallies.size === 0) return;
+    const counted = tallies;
+    tallies = new Map();
+    for (const { event, first, last, count } of counted.values()) {
+      queue.push(toRow({ ...event, details: { ...event.details, count, last_at: last } }, first));
+    }
+    trim();
+  };
+
+  /** `all`: the counted events too, even if their window is still open (an explicit flush, shutdown). */
+  async function flush(all = true): Promise<void> {
+    if (all || now() - tallyWindowStart >= tallyMs) queueTallies();
+    else if (tallies.size > 0) schedule(tallyMs - (now() - tallyWindowStart));
     // A drain under way may have passed the point where it sees what was queued just now.
     if (draining !== null && !(await draining)) return;
     if (queue.length > 0 || dropped > 0) await startDrain();
   }
 
-  const toRow = (event: AuditEventInput): Row => {
-    const at = now();
+  const toRow = (event: AuditEventInput, at = now()): Row => {
     return {
       id: auditEventId(at, random),
       at,
@@ -199,27 +226,53 @@ export function createAuditLog(deps: AuditLogDeps): AuditLog {
     };
   };
 
-  return {
-    record(event) {
+  function record(event: AuditEventInput): void {
+    try {
+      if (closed) {
+        log.warn('audit event recorded after close; dropped', { action: cap(String(event.action)) });
+        return;
+      }
+      queue.push(toRow(event));
+      trim();
+      if (queue.length >= maxBatch && failures === 0) void startDrain();
+      else schedule(failures === 0 ? interval : retryDelay());
+    } catch (error) {
+      // A malformed event from a caller must not fail its request.
       try {
-        if (closed) {
-          log.warn('audit event recorded after close; dropped', { action: cap(String(event.action)) });
-          return;
-        }
-        queue.push(toRow(event));
-        trim();
-        if (queue.length >= maxBatch && failures === 0) void startDrain();
-        else schedule(failures === 0 ? interval : retryDelay());
+        log.error('audit event could not be recorded', { error: withoutParams(error) });
+      } catch {
+        // nothing left to tell
+      }
+    }
+  }
+
+  function tallyOne(event: AuditEventInput): void {
+    // The parts are the broker's own ids and names, none with a NUL in it.
+    const key = `${event.actor.type}\0${event.actor.id}\0${event.action}\0${event.target.type}\0${event.target.id}\0${event.tenant ?? ''}\0${event.outcome}\0${JSON.stringify(event.details ?? null)}`;
+    const at = now();
+    const counted = tallies.get(key);
+    if (counted !== undefined) {
+      counted.count += 1;
+      counted.last = at;
+      return;
+    }
+    if (tallies.size === 0) tallyWindowStart = at;
+    tallies.set(key, { event, first: at, last: at, count: 1 });
+    if (tallies.size >= MAX_TALLIES && failures === 0) void flush(true);
+    else schedule(failures === 0 ? tallyMs : retryDelay());
+  }
+
+  return {
+    record,
+    tally(event) {
+      if (closed) return record(event);
+      try {
+        tallyOne(event);
       } catch (error) {
-        // A malformed event from a caller must not fail its request.
-        try {
-          log.error('audit event could not be recorded', { error: withoutParams(error) });
-        } catch {
-          // nothing left to tell
-        }
+        log.error('audit event could not be recorded', { error: withoutParams(error) });
       }
     },
-    flush,
+    flush: () => flush(true),
     async close() {
       closed = true;
       if (timer !== null) clearTimeout(timer);

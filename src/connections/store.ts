@@ -43,7 +43,8 @@ export interface GrantToSave {
   seal: (rowId: string) => { access: string; refresh: string | null };
 }
 
-export function createConnectionStore({ db, tables }: Database) {
+/** `changed` hears of every write to a connection (the hand-out cache forgets it). */
+export function createConnectionStore({ db, tables }: Database, changed: (id: string) => void = () => {}) {
   const t = tables.connections;
   type Row = typeof t.$inferSelect;
 
@@ -128,6 +129,7 @@ export function createConnectionStore({ db, tables }: Database) {
               updatedAt: now,
             })
             .where(eq(t.id, existing));
+          changed(existing);
           return existing;
         }
         const sealed = grant.seal(newId);
@@ -159,7 +161,9 @@ export function createConnectionStore({ db, tables }: Database) {
     },
 
     async delete(id: string): Promise<boolean> {
-      return (await db.delete(t).where(eq(t.id, id)).returning({ id: t.id })).length === 1;
+      const deleted = await db.delete(t).where(eq(t.id, id)).returning({ id: t.id });
+      changed(id);
+      return deleted.length === 1;
     },
 
     async existForProvider(providerId: string): Promise<boolean> {

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { problemAnswer } from '../http/problem.js';
+import { completeJson } from '../http/response-headers.js';
 import type { Router } from '../http/router.js';
 import { type HandOutDeps, handOutAccessToken } from './access-token.js';
 
@@ -19,6 +20,8 @@ const accessTokenSchema = z
     }),
   })
   .meta({ id: 'AccessToken' });
+
+const NO_STORE = Object.freeze({ 'cache-control': 'no-store' });
 
 export function mountHandOutRoutes(router: Router, deps: HandOutDeps): void {
   router.add(
@@ -53,9 +56,7 @@ export function mountHandOutRoutes(router: Router, deps: HandOutDeps): void {
         forceRefresh: body.force_refresh,
         minValiditySeconds: body.min_validity_seconds,
       });
-      c.header('cache-control', 'no-store');
-      c.header('pragma', 'no-cache');
-      return c.json(token);
+      return completeJson(c, token, NO_STORE);
     },
   );
 }

@@ -1,16 +1,17 @@
 import type { Context } from 'hono';
 import type { z } from 'zod';
+import { readBodyText } from './body-limit.js';
 import { AppError, type FieldIssue, invalidRequest } from './errors.js';
 
 /** Reads a JSON request body, refusing anything that is not JSON with a clear code. */
-export async function readJsonBody(c: Context): Promise<unknown> {
+export async function readJsonBody(c: Context, maxBytes: number): Promise<unknown> {
   const type = c.req.header('content-type') ?? '';
   if (!isJsonMediaType(type)) {
     throw new AppError('unsupported_media_type', 415, 'the request body must be application/json', {
       headers: { accept: 'application/json' },
     });
   }
-  const text = await c.req.text();
+  const text = await readBodyText(c, maxBytes);
   if (text.trim() === '') throw new AppError('malformed_json', 400, 'the request body is empty');
   try {
     return JSON.parse(text);
@@ -24,7 +25,7 @@ export async function readJsonBody(c: Context): Promise<unknown> {
  * Reads a form-encoded body (RFC 6749 endpoints). A parameter sent twice is
  * refused (RFC 6749 §3.2), then the whole form is checked against `schema`.
  */
-export async function readForm(c: Context, schema: z.ZodType): Promise<URLSearchParams> {
+export async function readForm(c: Context, schema: z.ZodType, maxBytes: number): Promise<URLSearchParams> {
   const type = c.req.header('content-type')?.split(';')[0]?.trim().toLowerCase();
   if (type !== 'application/x-www-form-urlencoded') {
     throw new AppError(
@@ -33,7 +34,7 @@ export async function readForm(c: Context, schema: z.ZodType): Promise<URLSearch
       'the request body must be application/x-www-form-urlencoded',
     );
   }
-  const form = new URLSearchParams(await c.req.text());
+  const form = new URLSearchParams(await readBodyText(c, maxBytes));
   const seen = new Set<string>();
   for (const name of form.keys()) {
     if (seen.has(name)) throw invalidRequest(`parameter "${truncate(name)}" is repeated`);

@@ -76,7 +76,7 @@ export function handleError(error: unknown, c: Context<AppEnv>): Response {
     return problemResponse(c, upstream);
   }
   if (error instanceof HTTPException) {
-    // Raised by Hono's own middleware (the body limit).
+    // Raised by Hono itself (none of our code throws one).
     const code: ErrorCode = error.status === 413 ? 'payload_too_large' : 'invalid_request';
     const detail = error.status === 413 ? 'the request body is too large' : 'the request is invalid';
     return problemResponse(c, new AppError(code, error.status, detail));

@@ -2,13 +2,15 @@ import { randomUUID } from 'node:crypto';
 import type { MiddlewareHandler } from 'hono';
 import { routePath } from 'hono/route';
 import type { Logger } from '../log/logger.js';
+import { finishHeaders } from './response-headers.js';
 import type { AppEnv } from './router.js';
 
 const acceptableId = /^[A-Za-z0-9._:-]{1,128}$/;
 
 /**
  * Gives every request an id (the caller's `X-Request-Id` when it is sane),
- * a logger that stamps it on every line, and one access-log line at the end.
+ * a logger that stamps it on every line, the common headers of every answer
+ * and one access-log line at the end.
  */
 export function requestContext(log: Logger, now: () => number): MiddlewareHandler<AppEnv> {
   return async (c, next) => {
@@ -19,8 +21,7 @@ export function requestContext(log: Logger, now: () => number): MiddlewareHandle
     c.set('log', requestLog);
     const started = now();
     await next();
-    // On the finished response: c.header() after next() would rebuild it and leave node-server's fast path.
-    c.res.headers.set('x-request-id', requestId);
+    finishHeaders(c.res, requestId);
     // The matched pattern, not the path: paths and queries can carry connect
     // tokens, codes or state.
     const route = routePath(c, -1);

@@ -65,6 +65,8 @@ export type Handler<P, Q, B> = (
 
 export interface RouterOptions {
   guards: Record<AuthKind, MiddlewareHandler<AppEnv>>;
+  /** Largest request body read (see body-limit.ts); 64 KiB if omitted. */
+  bodyLimitBytes?: number;
   /** Tests turn this on: every JSON answer is checked against its declared schema. */
   validateResponses?: boolean;
   /** Called after every state-changing request that got past its guard: the audit trail. */
@@ -90,6 +92,7 @@ export class Router {
     this.definitions.push(definition);
     const honoPath = definition.path.replace(/\{([^}]+)\}/g, ':$1');
     const guard = this.options.guards[definition.auth];
+    const limit = this.options.bodyLimitBytes ?? 64 * 1024;
     const audited = definition.method !== 'get' && definition.auth !== 'none' && !definition.auditsItself;
     this.app.on(definition.method.toUpperCase(), honoPath, guard, async (c) => {
       try {
@@ -97,9 +100,9 @@ export class Router {
           params: definition.params ? parseInput(definition.params, c.req.param(), 'path') : undefined,
           query: definition.query ? parseInput(definition.query, c.req.query(), 'query') : undefined,
           body: definition.body
-            ? parseInput(definition.body, await readBody(c, definition), 'body')
+            ? parseInput(definition.body, await readBody(c, definition, limit), 'body')
             : undefined,
-          form: definition.form ? await readForm(c, definition.form) : new URLSearchParams(),
+          form: definition.form ? await readForm(c, definition.form, limit) : new URLSearchParams(),
         } as RouteInput<P, Q, B>;
         const response = await handler(c, input);
         if (this.options.validateResponses) await checkResponse(definition, response);
@@ -113,9 +116,9 @@ export class Router {
   }
 }
 
-async function readBody(c: Context, definition: RouteDefinition): Promise<unknown> {
+async function readBody(c: Context, definition: RouteDefinition, limit: number): Promise<unknown> {
   const empty = !c.req.header('content-type') && (c.req.header('content-length') ?? '0') === '0';
-  return definition.bodyOptional && empty ? {} : readJsonBody(c);
+  return definition.bodyOptional && empty ? {} : readJsonBody(c, limit);
 }
 
 async function checkResponse(definition: RouteDefinition, response: Response): Promise<void> {

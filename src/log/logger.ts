@@ -5,6 +5,8 @@
  * case it slipped into a message or an error.
  */
 
+import { stdoutLines } from './stdout-lines.js';
+
 export type LogLevel = 'debug' | 'info' | 'warn' | 'error';
 export type LogFields = Record<string, unknown>;
 
@@ -34,18 +36,19 @@ const sensitiveName =
 export const REDACTED = '[redacted]';
 
 export function createLogger(options: LoggerOptions): Logger {
-  const write = options.write ?? ((line: string) => process.stdout.write(`${line}\n`));
+  const write = options.write ?? stdoutLines();
   const now = options.now ?? (() => new Date());
   // Short values would scrub innocent text; every real secret here is long.
   const secrets = (options.secrets ?? []).filter((s) => s.length >= 8);
   const minimum = levelRank[options.level];
 
-  const make = (bound: LogFields): Logger => {
+  // A child's fields are serialized once, when it is made: most lines come from request loggers.
+  const make = (boundJson: string): Logger => {
     const emit = (level: LogLevel, message: string, fields?: LogFields) => {
       if (levelRank[level] < minimum) return;
-      const entry = { time: now().toISOString(), level, msg: message, ...bound, ...fields };
-      let line = JSON.stringify(redact(entry, 0));
-      for (const secret of secrets) line = line.replaceAll(secret, REDACTED);
+      // A field named like an earlier one appears twice; JSON readers keep the later, as a spread would.
+      let line = `{"time":"${now().toISOString()}","level":"${level}","msg":${JSON.stringify(message)}${boundJson}${fieldsJson(fields)}}`;
+      for (const secret of secrets) if (line.includes(secret)) line = line.replaceAll(secret, REDACTED);
       write(line);
     };
     return {
@@ -53,10 +56,36 @@ export function createLogger(options: LoggerOptions): Logger {
       info: (m, f) => emit('info', m, f),
       warn: (m, f) => emit('warn', m, f),
       error: (m, f) => emit('error', m, f),
-      child: (fields) => make({ ...bound, ...fields }),
+      child: (fields) => make(boundJson + fieldsJson(fields)),
     };
   };
-  return make({});
+  return make('');
+}
+
+/** `,"name":value` for each field, redacted; empty for none. */
+function fieldsJson(fields: LogFields | undefined): string {
+  if (fields === undefined) return '';
+  let out = '';
+  for (const key of Object.keys(fields)) {
+    const value = fields[key];
+    const json = JSON.stringify(
+      isSensitive(key) && value !== null && value !== undefined ? REDACTED : redact(value, 1),
+    );
+    // undefined, functions and symbols: left out, as JSON.stringify leaves them out of an object.
+    if (json !== undefined) out += `,${JSON.stringify(key)}:${json}`;
+  }
+  return out;
+}
+
+// Field names come from code, so there are few: each is tested once (a bounded memo).
+const sensitivity = new Map<string, boolean>();
+function isSensitive(key: string): boolean {
+  let sensitive = sensitivity.get(key);
+  if (sensitive === undefined) {
+    sensitive = sensitiveName.test(key);
+    if (sensitivity.size < 1_000) sensitivity.set(key, sensitive);
+  }
+  return sensitive;
 }
 
 function redact(value: unknown, depth: number): unknown {
@@ -66,7 +95,7 @@ function redact(value: unknown, depth: number): unknown {
   if (value && typeof value === 'object') {
     const out: Record<string, unknown> = {};
     for (const [key, v] of Object.entries(value)) {
-      out[key] = sensitiveName.test(key) && v !== null && v !== undefined ? REDACTED : redact(v, depth + 1);
+      out[key] = isSensitive(key) && v !== null && v !== undefined ? REDACTED : redact(v, depth + 1);
     }
     return out;
   }

@@ -19,7 +19,8 @@ export interface Commit {
   nextRefreshAt: number | null;
 }
 
-export function createTokenRows(database: Database) {
+/** `changed` hears of every write to a connection's tokens or status (the hand-out cache forgets it). */
+export function createTokenRows(database: Database, changed: (id: string) => void = () => {}) {
   const { db, tables } = database;
   const t = tables.connections;
   // Prepared on first use, not at start-up: SQLite compiles a statement against
@@ -80,6 +81,7 @@ export function createTokenRows(database: Database) {
         })
         .where(and(eq(t.id, id), eq(t.tokenVersion, seenVersion)))
         .returning({ id: t.id });
+      changed(id);
       return rows.length === 1;
     },
 
@@ -97,6 +99,7 @@ export function createTokenRows(database: Database) {
         })
         .where(and(eq(t.id, id), eq(t.tokenVersion, seenVersion)))
         .returning({ id: t.id });
+      changed(id);
       return rows.length === 1;
     },
 

@@ -194,16 +194,23 @@ export class Custodian {
     connectionId: string,
     options: UploadOptions & { kind?: UploaderKind },
   ): Promise<UploadResult> {
-    const kind = options.kind ?? guessKind((await this.getAccessToken(connectionId)).providerId);
-    if (!kind) {
-      return {
-        success: false,
-        remotePath: options.path,
-        fileId: null,
-        fileSize: 0,
-        errorMessage: 'unknown provider: pass `kind`',
-      };
+    const failed = (errorMessage: string): UploadResult => ({
+      success: false,
+      remotePath: options.path,
+      fileId: null,
+      fileSize: 0,
+      errorMessage,
+    });
+    let kind = options.kind;
+    if (kind === undefined) {
+      try {
+        kind = guessKind((await this.getAccessToken(connectionId)).providerId);
+      } catch (error) {
+        // An upload answers, it does not throw: an unknown connection is a failed upload too.
+        return failed(error instanceof Error ? error.message : String(error));
+      }
     }
+    if (!kind) return failed('unknown provider: pass `kind`');
     return uploadWith(kind, this.tokenSource(connectionId), options, {
       fetch: this.#fetch,
       endpoints: this.#uploadEndpoints?.[kind],

@@ -64,6 +64,8 @@ export interface TestAppOptions {
   /** Grants of the client behind `service()`. */
   serviceGrants?: Grants;
   replicaId?: string;
+  /** CUSTODIAN_HANDOUT_CACHE_MS; the default (1 s) if omitted. */
+  handOutCacheMs?: number;
   /** An existing database (another "replica"); the caller destroys it. */
   testDatabase?: TestDatabase;
 }
@@ -100,6 +102,7 @@ export async function createTestApp(options: TestAppOptions = {}): Promise<TestA
       allowLoopbackHttp: options.allowLoopbackHttp ?? false,
       upstreamTimeoutMs,
       replicaId: options.replicaId ?? 'test-replica',
+      handOutCacheMs: options.handOutCacheMs,
       validateResponses: true,
     },
   };

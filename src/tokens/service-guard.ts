@@ -1,6 +1,6 @@
 import type { MiddlewareHandler } from 'hono';
 import { bearerToken } from '../admin/auth.js';
-import { serviceCaller } from '../http/caller.js';
+import { type Caller, serviceCaller } from '../http/caller.js';
 import { AppError } from '../http/errors.js';
 import type { AppEnv } from '../http/router.js';
 import type { ServiceTokens } from './service-tokens.js';
@@ -10,6 +10,8 @@ import type { ServiceTokens } from './service-tokens.js';
  * is not a JWT the broker signed, so it fails here as any stranger would.
  */
 export function serviceGuard(tokens: ServiceTokens): MiddlewareHandler<AppEnv> {
+  // One Caller per client record: the record is shared until the client's cached state is re-read.
+  const callers = new WeakMap<object, Caller>();
   return async (c, next) => {
     const presented = bearerToken(c.req.header('authorization'));
     const verified = presented === null ? null : await tokens.authenticate(presented);
@@ -18,7 +20,12 @@ export function serviceGuard(tokens: ServiceTokens): MiddlewareHandler<AppEnv> {
         headers: { 'www-authenticate': 'Bearer realm="custodian", error="invalid_token"' },
       });
     }
-    c.set('caller', serviceCaller(verified.client.client_id, verified.client.grants));
+    let caller = callers.get(verified.client);
+    if (caller === undefined) {
+      caller = serviceCaller(verified.client.client_id, verified.client.grants);
+      callers.set(verified.client, caller);
+    }
+    c.set('caller', caller);
     await next();
   };
 }

@@ -3,6 +3,11 @@ import type { UploadBody } from './types.js';
 /**
  * Reads an upload body in chunks of an exact size, holding at most one chunk
  * (plus the remainder of the last piece the source handed over).
+ *
+ * With `reuse`, a stream's chunks are read into the same memory each time:
+ * the caller promises to be done with a chunk (sent, retried, hashed) when it
+ * asks for the next one. No memory is then allocated per chunk, so none waits
+ * for the garbage collector, which frees large buffers late.
  */
 export interface ChunkReader {
   /** The next `size` bytes, fewer only at the end; null when nothing is left. */
@@ -11,14 +16,15 @@ export interface ChunkReader {
   cancel(): Promise<void>;
 }
 
-export function chunkReader(body: UploadBody): ChunkReader {
+export function chunkReader(body: UploadBody, options: { reuse?: boolean } = {}): ChunkReader {
+  const reuse = options.reuse === true;
   if (body instanceof Uint8Array) return fromBytes(body);
   if (body instanceof ArrayBuffer) return fromBytes(new Uint8Array(body));
   if (typeof Blob !== 'undefined' && body instanceof Blob) return fromBlob(body);
   if (typeof ReadableStream !== 'undefined' && body instanceof ReadableStream)
-    return fromIterator(iterateStream(body));
+    return fromIterator(iterateStream(body), reuse);
   if (Symbol.asyncIterator in (body as object)) {
-    return fromIterator((body as AsyncIterable<Uint8Array | string>)[Symbol.asyncIterator]());
+    return fromIterator((body as AsyncIterable<Uint8Array | string>)[Symbol.asyncIterator](), reuse);
   }
   throw new TypeError(
     'body must be a ReadableStream, an async iterable, a Blob, a Uint8Array or an ArrayBuffer',
@@ -77,13 +83,18 @@ async function* iterateStream(stream: ReadableStream<Uint8Array>): AsyncGenerato
 
 const encoder = new TextEncoder();
 
-function fromIterator(iterator: AsyncIterator<Uint8Array | string>): ChunkReader {
+// Chunks up to this size are allocated whole at once; larger reads (a single-request upload) grow.
+const WHOLE_UP_TO = 16 * 1024 * 1024;
+
+function fromIterator(iterator: AsyncIterator<Uint8Array | string>, reuse: boolean): ChunkReader {
   let pending: Uint8Array = new Uint8Array(0);
   let ended = false;
+  // With `reuse`, the memory of the chunk handed out last, filled again by the next read.
+  let spare: Uint8Array | undefined;
   return {
     async next(size) {
-      // Collect pieces until one chunk is full; copy only into the chunk itself.
-      const pieces: Uint8Array[] = [];
+      // Each piece is copied into the chunk as it arrives, so no piece is held once read.
+      let chunk: Uint8Array | undefined;
       let have = 0;
       while (have < size) {
         if (pending.byteLength === 0) {
@@ -100,22 +111,27 @@ function fromIterator(iterator: AsyncIterator<Uint8Array | string>): ChunkReader
           continue;
         }
         const take = Math.min(size - have, pending.byteLength);
-        pieces.push(pending.subarray(0, take));
+        if (chunk === undefined) {
+          chunk =
+            spare !== undefined && spare.byteLength >= size
+              ? spare
+              : new Uint8Array(Math.min(size, WHOLE_UP_TO));
+        } else if (have + take > chunk.byteLength) {
+          const grown = new Uint8Array(Math.min(size, Math.max(chunk.byteLength * 2, have + take)));
+          grown.set(chunk.subarray(0, have));
+          chunk = grown;
+        }
+        chunk.set(pending.subarray(0, take), have);
         pending = pending.subarray(take);
         have += take;
       }
-      if (have === 0) return null;
-      if (pieces.length === 1) return pieces[0]!.slice();
-      const chunk = new Uint8Array(have);
-      let at = 0;
-      for (const piece of pieces) {
-        chunk.set(piece, at);
-        at += piece.byteLength;
-      }
-      return chunk;
+      if (chunk === undefined) return null;
+      if (reuse) spare = chunk;
+      return chunk.subarray(0, have);
     },
     async cancel() {
       ended = true;
+      spare = undefined;
       await iterator.return?.();
     },
   };

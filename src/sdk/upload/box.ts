@@ -1,4 +1,5 @@
 import { type ChunkReader, chunkReader, knownSize } from './body.js';
+import { digest } from './digest.js';
 import { backoffMs, describe, pause, retryAfterMs, send, UploadError } from './request.js';
 import { createSha1, type Sha1 } from './sha1.js';
 import type { AccessTokenSource, UploadEnvironment, UploadOptions, UploadResult } from './types.js';
@@ -344,7 +345,9 @@ function describeLength(read: number, size: number): string {
 }
 
 async function sha1Of(bytes: Uint8Array): Promise<Uint8Array> {
-  return new Uint8Array(await crypto.subtle.digest('SHA-1', bytes as Uint8Array<ArrayBuffer>));
+  const sha1 = await digest('SHA-1', bytes);
+  if (!sha1) throw new UploadError('Box needs SHA-1 digests, and this runtime offers no way to make them');
+  return sha1;
 }
 
 function hexOf(bytes: Uint8Array): string {

@@ -1,4 +1,5 @@
 import { type ChunkReader, chunkReader, knownSize } from './body.js';
+import { canDigest, digest } from './digest.js';
 import { send, UploadError } from './request.js';
 import type { AccessTokenSource, UploadEnvironment, UploadOptions, UploadResult } from './types.js';
 
@@ -187,7 +188,8 @@ export async function uploadToDropbox(
 
   try {
     signal?.throwIfAborted();
-    reader = chunkReader(options.body);
+    // Every chunk is sent (and resent) before the next is read: one chunk's memory serves them all.
+    reader = chunkReader(options.body, { reuse: true });
     let metadata: FileMetadata;
     if (size !== undefined && size <= DROPBOX_SINGLE_REQUEST_LIMIT) {
       metadata = await single(await next(size + 1)); // one byte more shows a body longer than announced
@@ -281,25 +283,24 @@ function abortable<T>(promise: Promise<T>, signal?: AbortSignal): Promise<T> {
   });
 }
 
-// Dropbox's content hash: SHA-256 of the concatenated SHA-256s of each 4 MiB block. Web Crypto has
-// no incremental hashing, which is why chunks are whole blocks. Without Web Crypto (an insecure
-// browser context) no hash is sent and none is checked.
-const subtle = (globalThis as { crypto?: Crypto }).crypto?.subtle;
+// Dropbox's content hash: SHA-256 of the concatenated SHA-256s of each 4 MiB block. Chunks are
+// whole blocks, so each block is hashed in one piece. Without a digest (an insecure browser context)
+// no hash is sent and none is checked.
 
 async function blockDigests(bytes: Uint8Array): Promise<Uint8Array[]> {
-  if (!subtle) return [];
+  if (!canDigest) return [];
   const digests: Uint8Array[] = [];
   for (let at = 0; at < bytes.byteLength; at += DROPBOX_BLOCK_SIZE) {
     const block = bytes.subarray(at, Math.min(at + DROPBOX_BLOCK_SIZE, bytes.byteLength));
-    digests.push(new Uint8Array(await subtle.digest('SHA-256', block as Uint8Array<ArrayBuffer>)));
+    digests.push((await digest('SHA-256', block))!);
   }
   return digests;
 }
 
 async function contentHashOf(digests: Uint8Array[]): Promise<string | undefined> {
-  if (!subtle) return undefined;
+  if (!canDigest) return undefined;
   const joined = new Uint8Array(digests.length * 32);
   for (const [i, digest] of digests.entries()) joined.set(digest, i * 32);
-  const hash = new Uint8Array(await subtle.digest('SHA-256', joined));
+  const hash = (await digest('SHA-256', joined))!;
   return Array.from(hash, (byte) => byte.toString(16).padStart(2, '0')).join('');
 }

@@ -278,7 +278,10 @@ describe('uploadToOneDrive: failures', () => {
     const replaying: typeof fetch = async (input, init) => {
       if (!replayed && init?.method === 'PUT' && String(input).includes('/up/')) {
         replayed = true;
-        await (await fetch(input, init)).body?.cancel();
+        // The fragment may come as a stream (see request.ts), which can be read once: keep its bytes.
+        const again = { ...init, body: new Uint8Array(await new Response(init.body).arrayBuffer()) };
+        await (await fetch(input, again)).body?.cancel();
+        return fetch(input, again);
       }
       return fetch(input, init);
     };

@@ -44,10 +44,13 @@ export async function send(spec: RequestSpec, options: SendOptions): Promise<Res
     signal?.throwIfAborted();
     let response: Response;
     try {
+      const headers = {
+        ...spec.headers,
+        ...(token === undefined ? {} : { authorization: `Bearer ${token}` }),
+      };
       response = await env.fetch(spec.url, {
         method: spec.method,
-        headers: { ...spec.headers, ...(token === undefined ? {} : { authorization: `Bearer ${token}` }) },
-        body: spec.body as BodyInit | undefined,
+        ...bodyInit(spec.body, headers, env),
         signal,
       });
     } catch (error) {
@@ -72,6 +75,55 @@ export async function send(spec: RequestSpec, options: SendOptions): Promise<Res
     }
     return response;
   }
+}
+
+// Bodies from this size on are streamed where fetch allows it (see bodyInit).
+const STREAM_FROM = 1024 * 1024;
+const STREAM_PIECE = 1024 * 1024;
+
+/**
+ * The body and headers of one attempt. fetch copies a byte body before
+ * sending it, as the Fetch standard asks, and a copy of every chunk is
+ * garbage that the collector frees late: a large upload would grow the
+ * process by many chunks. A stream over the same bytes is not copied. Node's
+ * fetch sends a stream with the Content-Length it is given (and fails the
+ * request if the stream is shorter or longer), which every provider needs;
+ * browsers refuse that header, so elsewhere the bytes go as they are
+ * (`env.streamBodies` decides; by default, on Node).
+ */
+function bodyInit(
+  body: Uint8Array | string | undefined,
+  headers: Record<string, string>,
+  env: UploadEnvironment,
+): RequestInit {
+  const stream = env.streamBodies ?? runsOnNode();
+  if (!(body instanceof Uint8Array) || body.byteLength < STREAM_FROM || !stream) {
+    return { headers, body: body as BodyInit | undefined };
+  }
+  let offset = 0;
+  const pieces = new ReadableStream<Uint8Array>({
+    pull(controller) {
+      const end = Math.min(offset + STREAM_PIECE, body.byteLength);
+      controller.enqueue(body.subarray(offset, end));
+      offset = end;
+      if (offset >= body.byteLength) controller.close();
+    },
+  });
+  // `duplex` is not yet in TypeScript's RequestInit.
+  return {
+    headers: { ...headers, 'content-length': String(body.byteLength) },
+    body: pieces,
+    duplex: 'half',
+  } as RequestInit;
+}
+
+function runsOnNode(): boolean {
+  const g = globalThis as { process?: { versions?: { node?: string; bun?: string } }; Deno?: unknown };
+  return (
+    typeof g.process?.versions?.node === 'string' &&
+    g.process.versions.bun === undefined &&
+    g.Deno === undefined
+  );
 }
 
 /** 0.5 s, 1 s, 2 s, ... up to 30 s, with jitter. */

@@ -53,4 +53,10 @@ export interface UploadEnvironment {
   endpoints?: Record<string, string>;
   /** Failed chunk requests are retried this many times (default 5). */
   maxRetries?: number;
+  /**
+   * Send large byte bodies as streams with a Content-Length instead of bytes
+   * fetch would copy (see request.ts). Default: on Node, whose fetch supports
+   * it; off elsewhere.
+   */
+  streamBodies?: boolean;
 }

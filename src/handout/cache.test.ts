@@ -1,0 +1,200 @@
+import { eq } from 'drizzle-orm';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { tokenLocation } from '../connect/finish.js';
+import { allGrants, createTestApp, type TestApp, type TestClient } from '../test-support/app.js';
+import { createHandOutCache } from './cache.js';
+
+/**
+ * The hand-out cache: what it serves from memory, for how long, and which
+ * writes make it forget at once (on its own replica) or within its TTL (on
+ * another).
+ */
+
+describe('createHandOutCache', () => {
+  const entry = (id: string, storedAt = 0) =>
+    ({ row: { id }, accessToken: `token-${id}`, scope: '', storedAt }) as Parameters<
+      ReturnType<typeof createHandOutCache>['put']
+    >[0];
+
+  it('keeps an entry for ttlMs', () => {
+    const cache = createHandOutCache({ ttlMs: 1000, maxEntries: 10 });
+    cache.put(entry('a', 5000), cache.ticket());
+    expect(cache.get('a', 5999)?.accessToken).toBe('token-a');
+    expect(cache.get('a', 6000)).toBeUndefined();
+    expect(cache.get('a', 5001)).toBeUndefined();
+  });
+
+  it('does not store a read that began before a write to any connection', () => {
+    const cache = createHandOutCache({ ttlMs: 1000, maxEntries: 10 });
+    const ticket = cache.ticket();
+    cache.forget('b');
+    cache.put(entry('a'), ticket);
+    expect(cache.get('a', 0)).toBeUndefined();
+    cache.put(entry('a'), cache.ticket());
+    expect(cache.get('a', 0)).toBeDefined();
+  });
+
+  it('forgets the oldest entry beyond maxEntries, and stores nothing with a TTL of 0', () => {
+    const cache = createHandOutCache({ ttlMs: 1000, maxEntries: 2 });
+    for (const id of ['a', 'b', 'c']) cache.put(entry(id), cache.ticket());
+    expect(['a', 'b', 'c'].map((id) => cache.get(id, 0) !== undefined)).toEqual([false, true, true]);
+    const off = createHandOutCache({ ttlMs: 0, maxEntries: 2 });
+    off.put(entry('a'), off.ticket());
+    expect(off.get('a', 0)).toBeUndefined();
+  });
+});
+
+describe('hand-outs through the cache', () => {
+  let clock = 1_800_000_000_000;
+  const now = () => clock;
+  let t: TestApp;
+  let acme: TestClient;
+
+  const seed = async (app: TestApp, id: string, accessToken: string) => {
+    const { vault, database } = app.deps;
+    await database.db.insert(database.tables.connections).values({
+      id,
+      tenant: 'acme',
+      providerId: 'dropbox',
+      endUser: 'u',
+      accountId: `acct-${id}`,
+      scopes: '["files"]',
+      status: 'active',
+      accessToken: vault.encrypt(accessToken, tokenLocation(id, 'access_token')),
+      refreshToken: vault.encrypt('rt', tokenLocation(id, 'refresh_token')),
+      tokenType: 'Bearer',
+      expiresAt: clock + 3600_000,
+      createdAt: clock,
+      updatedAt: clock,
+    });
+  };
+  /** Changes the stored token behind the broker's back, as another replica's refresh would. */
+  const storeToken = async (app: TestApp, id: string, accessToken: string) => {
+    const { rows } = app.services.handOut;
+    const row = (await rows.read(id))!;
+    const sealed = app.deps.vault.encrypt(accessToken, tokenLocation(id, 'access_token'));
+    const { database } = app.deps;
+    await database.db
+      .update(database.tables.connections)
+      .set({ accessToken: sealed, tokenVersion: row.tokenVersion + 1 })
+      .where(eq(database.tables.connections.id, id));
+  };
+  const handOut = async (client: TestClient, id: string) => {
+    const res = await client.request('POST', `/v1/connections/${id}/access-token`, {});
+    return {
+      status: res.status,
+      token: res.status === 200 ? ((await res.json()) as { access_token: string }).access_token : undefined,
+    };
+  };
+
+  beforeAll(async () => {
+    t = await createTestApp({ now });
+    expect(
+      (
+        await t.admin('POST', '/v1/admin/providers', {
+          preset: 'dropbox',
+          client_id: 'c',
+          client_secret: 's',
+        })
+      ).status,
+    ).toBe(201);
+    acme = await t.client(allGrants({ tenants: ['acme'] }));
+  });
+  afterAll(() => t.close());
+  afterEach(() => {
+    clock += 10_000;
+  });
+
+  it('serves a second hand-out from memory within the TTL, and reads again after it', async () => {
+    await seed(t, 'conn_ttl', 'first');
+    expect(await handOut(acme, 'conn_ttl')).toEqual({ status: 200, token: 'first' });
+    await storeToken(t, 'conn_ttl', 'second');
+    clock += 999;
+    expect((await handOut(acme, 'conn_ttl')).token).toBe('first');
+    clock += 1;
+    expect((await handOut(acme, 'conn_ttl')).token).toBe('second');
+  });
+
+  it('forgets at once what this replica deletes, re-authorizes or refreshes', async () => {
+    await seed(t, 'conn_del', 'kept');
+    expect((await handOut(acme, 'conn_del')).token).toBe('kept');
+    expect((await acme.request('DELETE', '/v1/connections/conn_del')).status).toBe(204);
+    expect((await handOut(acme, 'conn_del')).status).toBe(404);
+
+    await seed(t, 'conn_dead', 'doomed');
+    expect((await handOut(acme, 'conn_dead')).token).toBe('doomed');
+    const { rows } = t.services.handOut;
+    const dead = (await rows.read('conn_dead'))!;
+    expect(await rows.markNeedsReauth('conn_dead', dead.tokenVersion, 'invalid_grant', clock)).toBe(true);
+    expect((await handOut(acme, 'conn_dead')).status).toBe(409);
+
+    await seed(t, 'conn_new', 'old');
+    expect((await handOut(acme, 'conn_new')).token).toBe('old');
+    const row = (await rows.read('conn_new'))!;
+    const committed = await rows.commit(
+      'conn_new',
+      row.tokenVersion,
+      {
+        accessToken: t.deps.vault.encrypt('new', tokenLocation('conn_new', 'access_token')),
+        refreshToken: null,
+        tokenType: 'Bearer',
+        expiresAt: clock + 3600_000,
+        scopes: null,
+        nextRefreshAt: null,
+      },
+      clock,
+    );
+    expect(committed).toBe(true);
+    expect((await handOut(acme, 'conn_new')).token).toBe('new');
+  });
+
+  it('still answers 404 outside the caller’s tenants and 403 without the action', async () => {
+    await seed(t, 'conn_iso', 'secret-ish');
+    expect((await handOut(acme, 'conn_iso')).token).toBe('secret-ish');
+    const bravo = await t.client(allGrants({ tenants: ['bravo'] }));
+    expect((await handOut(bravo, 'conn_iso')).status).toBe(404);
+    const reader = await t.client(allGrants({ tenants: ['acme'], actions: ['read_connections'] }));
+    expect((await handOut(reader, 'conn_iso')).status).toBe(403);
+  });
+
+  it('sees a deletion by another replica within the TTL', async () => {
+    const other = await createTestApp({ now, testDatabase: t.testDatabase });
+    try {
+      await seed(t, 'conn_far', 'far');
+      expect((await handOut(acme, 'conn_far')).token).toBe('far');
+      const { database } = other.deps;
+      expect(await other.services.connections.delete('conn_far')).toBe(true);
+      expect(await database.db.select().from(database.tables.connections)).not.toContainEqual(
+        expect.objectContaining({ id: 'conn_far' }),
+      );
+      // Still in this replica's memory, for at most the TTL.
+      expect((await handOut(acme, 'conn_far')).token).toBe('far');
+      clock += 1000;
+      expect((await handOut(acme, 'conn_far')).status).toBe(404);
+    } finally {
+      await other.close();
+    }
+  });
+
+  it('reads every time with the cache off', async () => {
+    const uncached = await createTestApp({ now, handOutCacheMs: 0 });
+    try {
+      expect(
+        (
+          await uncached.admin('POST', '/v1/admin/providers', {
+            preset: 'dropbox',
+            client_id: 'c',
+            client_secret: 's',
+          })
+        ).status,
+      ).toBe(201);
+      const client = await uncached.client(allGrants({ tenants: ['acme'] }));
+      await seed(uncached, 'conn_off', 'one');
+      expect((await handOut(client, 'conn_off')).token).toBe('one');
+      await storeToken(uncached, 'conn_off', 'two');
+      expect((await handOut(client, 'conn_off')).token).toBe('two');
+    } finally {
+      await uncached.close();
+    }
+  });
+});

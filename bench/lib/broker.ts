@@ -133,6 +133,8 @@ export async function startBroker(options: {
   label: string;
   databaseUrl: string;
   secrets: BrokerSecrets;
+  /** More environment for the broker (CUSTODIAN_HANDOUT_CACHE_MS for the scale part). */
+  env?: Record<string, string>;
 }): Promise<Broker> {
   const port = await freePort();
   const flags = [
@@ -154,6 +156,7 @@ export async function startBroker(options: {
       CUSTODIAN_DATABASE_URL: options.databaseUrl,
       CUSTODIAN_VAULT_KEYS: options.secrets.vaultKeysEnv,
       CUSTODIAN_ADMIN_TOKEN: options.secrets.adminToken,
+      ...options.env,
     },
   });
   return {

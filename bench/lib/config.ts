@@ -32,7 +32,7 @@ export const config = {
   largeConnections: int('BENCH_LARGE_CONNECTIONS', 1_000_000, 1),
   /** Run the million-row scale test on Postgres too. */
   scalePostgres: flag('BENCH_SCALE_POSTGRES', true),
-  /** Requests per second of the scale test's fixed-rate runs (0: 40 % of the broker's hand-out throughput on that engine); sent evenly spaced. */
+  /** Requests per second of the scale test's fixed-rate runs (0: 40 % of an uncached broker's hand-out throughput on that engine, measured first); sent evenly spaced. */
   scaleRate: int('BENCH_SCALE_RATE', 0, 0),
   /** Connections all due at once in the refresh test. */
   refreshConnections: int('BENCH_REFRESH_CONNECTIONS', 10_000, 1),

@@ -9,9 +9,36 @@ import { cpuTimes, machineBusySeconds, sampleRss } from './proc.js';
  * resolution (autocannon's own histogram keeps whole milliseconds).
  */
 
+/** Connection ids: an array, or the same packed into one string (see PackedIds). */
+export interface Ids {
+  readonly length: number;
+  at(index: number): string | undefined;
+}
+
+/**
+ * A million ids as one string of fixed-width ids: a million strings in the
+ * load generator's heap make its own collections pause it for tens of
+ * milliseconds, and those pauses would count as the broker's latency.
+ */
+export class PackedIds implements Ids {
+  readonly length: number;
+  private readonly text: string;
+  private readonly width: number;
+  constructor(ids: readonly string[]) {
+    this.width = ids[0]?.length ?? 0;
+    if (ids.some((id) => id.length !== this.width)) throw new Error('ids to pack must have one width');
+    this.text = ids.join('');
+    this.length = ids.length;
+  }
+  at(index: number): string | undefined {
+    if (index < 0 || index >= this.length) return undefined;
+    return this.text.slice(index * this.width, (index + 1) * this.width);
+  }
+}
+
 export interface LoadSpec {
   url: string;
-  ids: readonly string[];
+  ids: Ids;
   tokens: readonly string[];
   connections: number;
   durationSeconds: number;
@@ -42,6 +69,8 @@ export interface LoadResult {
   otherCpuPercent: number;
   peakRssKb: number;
   bytesPerAnswer: number;
+  /** Fixed-rate runs: the longest the load generator itself was held up (its own garbage collections). */
+  generatorPauseMs?: number;
 }
 
 export function percentile(sorted: Float64Array, p: number): number {
@@ -121,7 +150,7 @@ export async function runLoad(spec: LoadSpec): Promise<LoadResult> {
   };
   let nextClient = 0;
   const ids = spec.ids;
-  const pick = () => ids[Math.floor(Math.random() * ids.length)]!;
+  const pick = () => ids.at(Math.floor(Math.random() * ids.length))!;
 
   const measurement = measureServer(spec.pid);
   let finish: (error: unknown, result: autocannon.Result) => void = () => {};

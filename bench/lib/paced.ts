@@ -1,4 +1,5 @@
 import http from 'node:http';
+import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { Latencies, type LoadResult, type LoadSpec, measureServer } from './load.js';
 
 /**
@@ -33,6 +34,9 @@ export async function runPaced(spec: LoadSpec & { rate: number }): Promise<LoadR
   const due: number[] = [];
   const interval = 1000 / spec.rate;
   const measurement = measureServer(spec.pid);
+  // The generator's own pauses (its garbage collections) would count as the broker's latency: watched.
+  const pauses = monitorEventLoopDelay({ resolution: 1 });
+  pauses.enable();
   const start = performance.now();
   const end = start + spec.durationSeconds * 1000;
   let next = start;
@@ -44,7 +48,7 @@ export async function runPaced(spec: LoadSpec & { rate: number }): Promise<LoadR
     const sentAt = performance.now();
     // Waited for a free connection: count from when it was due. Timer lag alone (< 2 ms) is not the server's.
     const from = sentAt - dueAt > 2 ? dueAt : sentAt;
-    const id = spec.ids[Math.floor(Math.random() * spec.ids.length)]!;
+    const id = spec.ids.at(Math.floor(Math.random() * spec.ids.length))!;
     const done = () => {
       connection.busy = false;
       inFlight--;
@@ -117,5 +121,6 @@ export async function runPaced(spec: LoadSpec & { rate: number }): Promise<LoadR
   }
   if (due.length > 0) failures['never sent (all connections busy)'] = due.length;
   for (const c of connections) c.agent.destroy();
-  return measurement.finish(latencies, bytes, failures);
+  pauses.disable();
+  return { ...measurement.finish(latencies, bytes, failures), generatorPauseMs: pauses.max / 1e6 };
 }

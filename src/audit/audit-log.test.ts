@@ -5,6 +5,7 @@ import type { Database } from '../db/open.js';
 import { createLogger, REDACTED } from '../log/logger.js';
 import { availableEngines, createTestDatabase, type TestDatabase } from '../test-support/databases.js';
 import { type AuditEventInput, type AuditLogDeps, auditEventId, createAuditLog } from './audit-log.js';
+import { type AuditInsert, createAuditInsert } from './insert.js';
 
 /** The write-behind audit log, on every engine: batching, order, retries, redaction, the queue cap. */
 
@@ -19,22 +20,15 @@ const event = (action: string, overrides: Partial<AuditEventInput> = {}): AuditE
   ...overrides,
 });
 
-/** The database with `insert` counted. */
+/** The engine's batch insert, with its calls counted. */
 function countingInserts(database: Database) {
   const counter = { inserts: 0 };
-  const db = new Proxy(database.db, {
-    get(target, property) {
-      if (property === 'insert') {
-        return (table: Parameters<typeof target.insert>[0]) => {
-          counter.inserts += 1;
-          return target.insert(table);
-        };
-      }
-      const value = Reflect.get(target, property, target);
-      return typeof value === 'function' ? value.bind(target) : value;
-    },
-  });
-  return { database: { ...database, db } as Database, counter };
+  const write = createAuditInsert(database);
+  const insert: AuditInsert = (rows) => {
+    counter.inserts += 1;
+    return write(rows);
+  };
+  return { insert, counter };
 }
 
 describe.each(engines)('audit log on %s', (engine) => {
@@ -84,8 +78,8 @@ describe.each(engines)('audit log on %s', (engine) => {
   const restoreTable = () => exec(sql`alter table audit_events_away rename to audit_events`);
 
   it('queues records and writes them all in one insert at flush', async () => {
-    const { database, counter } = countingInserts(td.database);
-    const audit = make({ database });
+    const { insert, counter } = countingInserts(td.database);
+    const audit = make({ insert });
     for (let i = 0; i < 100; i++) audit.record(event(`provider.updated`, { details: { n: i } }));
     await new Promise((resolve) => setTimeout(resolve, 20));
     expect(await rowCount()).toBe(0);
@@ -99,8 +93,8 @@ describe.each(engines)('audit log on %s', (engine) => {
   });
 
   it('splits a flush into inserts of maxBatch rows', async () => {
-    const { database, counter } = countingInserts(td.database);
-    const audit = make({ database, maxBatch: 40 });
+    const { insert, counter } = countingInserts(td.database);
+    const audit = make({ insert, maxBatch: 40 });
     for (let i = 0; i < 100; i++) audit.record(event('provider.updated'));
     await audit.flush();
     expect(await rowCount()).toBe(100);
@@ -193,6 +187,19 @@ describe.each(engines)('audit log on %s', (engine) => {
     // After close, a tally is refused as a record would be: logged, not written.
     audit.tally(handOut('conn_1'));
     expect(logged().some((l) => l.msg === 'audit event recorded after close; dropped')).toBe(true);
+  });
+
+  it('keeps tallied events through a failed write, and writes them once it works', async () => {
+    const audit = make();
+    await breakTable();
+    for (let i = 0; i < 3; i++) audit.tally(event('connection.token_issued'));
+    await audit.flush();
+    expect(logged().some((l) => l.msg === 'audit events could not be written; will retry')).toBe(true);
+    await restoreTable();
+    await audit.flush();
+    const stored = await rows();
+    expect(stored).toHaveLength(1);
+    expect(JSON.parse(stored[0]!.details)).toMatchObject({ count: 3 });
   });
 
   it('writes tallied events by itself within the tally window', async () => {

@@ -3,6 +3,7 @@ import { DrizzleQueryError } from 'drizzle-orm';
 import type { Random } from '../crypto/random.js';
 import type { Database } from '../db/open.js';
 import { type Logger, REDACTED } from '../log/logger.js';
+import { type AuditInsert, type AuditRow, createAuditInsert } from './insert.js';
 
 /**
  * The audit trail: who did what to which thing, and whether it worked.
@@ -52,13 +53,15 @@ export interface AuditLogDeps {
   tallyIntervalMs?: number;
   /** Rows per insert, and the queue length that starts a flush at once; 500 by default. */
   maxBatch?: number;
-  /** Events kept while the database cannot be written; beyond it the oldest are dropped. 100,000 by default. */
+  /** How a batch is written; tests count the calls. */
+  insert?: AuditInsert;
+  /** Events kept while the database cannot be written (as many again of tallied ones); beyond it the oldest are dropped. 100,000 by default. */
   maxQueue?: number;
 }
 
 /** Longest string stored, anywhere in an event. */
 export const AUDIT_MAX_STRING = 512;
-// 10 columns a row: keeps one insert under SQLite's 32,766 and Postgres's 65,535 bound parameters.
+// Rows per write (a transaction on SQLite, a statement on Postgres): no write holds the event loop long.
 const MAX_ROWS_PER_INSERT = 3000;
 // Distinct events counted at once; beyond, the window closes early.
 const MAX_TALLIES = 10_000;
@@ -105,11 +108,17 @@ function cap(text: string): string {
   return clean.length > AUDIT_MAX_STRING ? `${clean.slice(0, AUDIT_MAX_STRING - 1)}…` : clean;
 }
 
+interface Tally {
+  event: AuditEventInput;
+  first: number;
+  last: number;
+  count: number;
+}
+
 export function createAuditLog(deps: AuditLogDeps): AuditLog {
   const { database, now, random, log } = deps;
-  const { db, tables } = database;
-  const t = tables.auditEvents;
-  type Row = typeof t.$inferInsert;
+  type Row = AuditRow;
+  const insert = deps.insert ?? createAuditInsert(database);
 
   const interval = Math.max(1, deps.flushIntervalMs ?? 200);
   const tallyMs = Math.max(interval, deps.tallyIntervalMs ?? 1_000);
@@ -120,7 +129,9 @@ export function createAuditLog(deps: AuditLogDeps): AuditLog {
   // Oldest first. A batch being written is out of the queue, and goes back to its front if the write fails.
   let queue: Row[] = [];
   // Events counted by `tally` in the window that began at `tallyWindowStart`, by everything that tells them apart.
-  let tallies = new Map<string, { event: AuditEventInput; first: number; last: number; count: number }>();
+  let tallies = new Map<string, Tally>();
+  // Tallies of closed windows, not yet rows.
+  const counted: Tally[] = [];
   let tallyWindowStart = 0;
   let draining: Promise<boolean> | null = null;
   let timer: ReturnType<typeof setTimeout> | null = null;
@@ -156,11 +167,15 @@ export function createAuditLog(deps: AuditLogDeps): AuditLog {
   /** Writes until the queue is empty; false when a write failed (its events are back in the queue). */
   const drain = async (): Promise<boolean> => {
     reportDropped();
-    while (queue.length > 0) {
+    while (queue.length > 0 || counted.length > 0) {
+      // Counted events become rows a batch at a time: thousands at once would hold the event loop.
+      if (queue.length < perInsert && counted.length > 0) {
+        for (const tally of counted.splice(0, perInsert - queue.length)) queue.push(tallyRow(tally));
+      }
       const batch = queue.splice(0, perInsert);
       try {
         // A retry after a write that committed but whose answer was lost must not fail on its own rows.
-        await db.insert(t).values(batch).onConflictDoNothing();
+        await insert(batch);
         failures = 0;
       } catch (error) {
         queue = batch.concat(queue);
@@ -175,6 +190,8 @@ export function createAuditLog(deps: AuditLogDeps): AuditLog {
         schedule(retryDelay());
         return false;
       }
+      // Requests waiting behind a large flush get their turn between batches.
+      if (queue.length > 0 || counted.length > 0) await new Promise((resolve) => setImmediate(resolve));
     }
     return true;
   };
@@ -191,16 +208,20 @@ export function createAuditLog(deps: AuditLogDeps): AuditLog {
     return draining;
   };
 
-  /** Turns the counted events into rows at the back of the queue. */
+  /** Closes the tally window: its events wait in `counted` until a drain writes them. */
   const queueTallies = () => {
     if (tallies.size === 0) return;
-    const counted = tallies;
+    for (const tally of tallies.values()) counted.push(tally);
     tallies = new Map();
-    for (const { event, first, last, count } of counted.values()) {
-      queue.push(toRow({ ...event, details: { ...event.details, count, last_at: last } }, first));
+    const over = counted.length - maxQueue;
+    if (over > 0) {
+      counted.splice(0, over);
+      dropped += over;
     }
-    trim();
   };
+
+  const tallyRow = ({ event, first, last, count }: Tally): Row =>
+    toRow({ ...event, details: { ...event.details, count, last_at: last } }, first);
 
   /** `all`: the counted events too, even if their window is still open (an explicit flush, shutdown). */
   async function flush(all = true): Promise<void> {
@@ -208,7 +229,7 @@ export function createAuditLog(deps: AuditLogDeps): AuditLog {
     else if (tallies.size > 0) schedule(tallyMs - (now() - tallyWindowStart));
     // A drain under way may have passed the point where it sees what was queued just now.
     if (draining !== null && !(await draining)) return;
-    if (queue.length > 0 || dropped > 0) await startDrain();
+    if (queue.length > 0 || counted.length > 0 || dropped > 0) await startDrain();
   }
 
   const toRow = (event: AuditEventInput, at = now()): Row => {
@@ -279,9 +300,9 @@ export function createAuditLog(deps: AuditLogDeps): AuditLog {
       timer = null;
       await flush();
       reportDropped();
-      if (queue.length > 0) {
+      if (queue.length + counted.length > 0) {
         log.error('audit events lost at shutdown: the database could not be written', {
-          events: queue.length,
+          events: queue.length + counted.length,
         });
       }
     },

@@ -21,6 +21,8 @@ export interface Database {
   engine: 'sqlite' | 'postgres';
   db: NodePgDatabase<typeof pgSchema>;
   tables: typeof pgSchema;
+  /** SQLite's own handle, for the few batch writes where drizzle's statement building is the cost. */
+  sqlite?: BetterSqlite3.Database;
   /** Applies pending migrations; safe to run from several replicas at once. */
   migrate(): Promise<void>;
   /** True when every migration shipped with this build is applied. */
@@ -46,10 +48,14 @@ function openSqlite(path: string): Database {
   client.pragma('busy_timeout = 5000');
   client.pragma('synchronous = NORMAL');
   client.pragma('foreign_keys = ON');
+  // 16 MiB of pages (2 MiB by default): the inner pages of a million connections' indexes stay in
+  // memory, so a hand-out's point read costs two page reads, not five (measured: 15 µs, not 40).
+  client.pragma('cache_size = -16384');
   const db = drizzleSqlite(client, { schema: sqliteSchema });
   const folder = `${migrationsRoot}sqlite`;
   return {
     engine: 'sqlite',
+    sqlite: client,
     db: db as unknown as NodePgDatabase<typeof pgSchema>,
     tables: sqliteSchema as unknown as typeof pgSchema,
     // One process owns a SQLite file's migrations; better-sqlite3 runs them in a transaction.

@@ -132,7 +132,14 @@ describe('client authentication', () => {
 
   describe('failures → 401 invalid_client', () => {
     const cases: Array<[string, () => Promise<{ id: string; secret: string }>]> = [
-      ['a wrong secret', async () => ({ id: client.clientId, secret: `${client.secret.slice(0, -1)}A` })],
+      [
+        'a wrong secret',
+        // Its last character changed (to one it is not: a secret ending in A would otherwise stay right).
+        async () => ({
+          id: client.clientId,
+          secret: `${client.secret.slice(0, -1)}${client.secret.endsWith('A') ? 'B' : 'A'}`,
+        }),
+      ],
       ['an empty secret', async () => ({ id: client.clientId, secret: '' })],
       ['an unknown client', async () => ({ id: 'svc_unknown000000000000000', secret: client.secret })],
       [

@@ -4,7 +4,6 @@ import { hostname } from 'node:os';
 import { createApp, type Deps } from './app.js';
 import { ConfigError, parseEnv } from './config/env.js';
 import { type RuntimeConfig, resolveRuntimeConfig } from './config/runtime.js';
-import { startCheckpointer } from './db/checkpointer.js';
 import { type Database, openDatabase } from './db/open.js';
 import { createLogger, type Logger } from './log/logger.js';
 import { renderOpenApiYaml } from './openapi/spec-file.js';
@@ -117,7 +116,6 @@ async function serveUntilSignal(config: RuntimeConfig, deps: Deps): Promise<numb
     log,
     shutdownTimeoutMs: config.env.CUSTODIAN_SHUTDOWN_TIMEOUT_MS,
   });
-  const checkpointer = startCheckpointer(database, log);
   if (config.env.CUSTODIAN_BACKGROUND_REFRESH) services.background.start();
   const pruning = setInterval(() => {
     const cutoff = Date.now() - config.env.CUSTODIAN_AUDIT_RETENTION_DAYS * DAY_MS;
@@ -138,7 +136,6 @@ async function serveUntilSignal(config: RuntimeConfig, deps: Deps): Promise<numb
   // Refreshes in progress finish and commit; queued audit events are written.
   await services.background.stop();
   await services.audit.close();
-  await checkpointer.stop();
   await database.close();
   log.info('shutdown complete');
   return 0;

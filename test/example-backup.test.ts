@@ -4,8 +4,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { main, progressBar } from '../examples/backup-to-cloud.js';
-import { tokenLocation } from '../src/connect/finish.js';
 import { ADMIN_TOKEN, allGrants, type TestClient } from '../src/test-support/app.js';
+import { seedConnection } from '../src/test-support/connections.js';
 import { type FakeDropboxContent, startFakeDropboxContent } from './fakes/dropbox-content.js';
 import { type ServedBroker, serveBroker } from './support/serve-app.js';
 
@@ -33,22 +33,12 @@ beforeAll(async () => {
   });
   expect(res.status).toBe(201);
   client = await broker.t.client(allGrants({ tenants: ['acme'] }));
-  const { vault, database } = broker.t.deps;
-  const now = Date.now();
-  await database.db.insert(database.tables.connections).values({
+  await seedConnection(broker.t.deps, {
     id: 'conn_backup',
-    tenant: 'acme',
     providerId: 'dropbox',
     endUser: 'brewer-42',
-    accountId: 'dbid:brewer',
-    scopes: '["files.content.write"]',
-    status: 'active',
-    accessToken: vault.encrypt(ACCESS_TOKEN, tokenLocation('conn_backup', 'access_token')),
-    refreshToken: vault.encrypt('a-refresh-token', tokenLocation('conn_backup', 'refresh_token')),
-    tokenType: 'Bearer',
-    expiresAt: now + 3600_000,
-    createdAt: now,
-    updatedAt: now,
+    accessToken: ACCESS_TOKEN,
+    expiresAt: Date.now() + 3600_000,
   });
 });
 

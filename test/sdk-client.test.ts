@@ -1,9 +1,9 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { tokenLocation } from '../src/connect/finish.js';
 import { Custodian, CustodianError } from '../src/sdk/index.js';
 import { ADMIN_TOKEN, allGrants, type TestClient } from '../src/test-support/app.js';
+import { seedConnection } from '../src/test-support/connections.js';
 import { type ServedBroker, serveBroker } from './support/serve-app.js';
 
 /**
@@ -56,21 +56,14 @@ beforeAll(async () => {
     ['conn_dead', 'acme', 'needs_reauth'],
     ['conn_other', 'bravo', 'active'],
   ] as const) {
-    const { vault, database } = broker.t.deps;
-    await database.db.insert(database.tables.connections).values({
+    await seedConnection(broker.t.deps, {
       id,
       tenant,
-      providerId: 'dropbox-test',
-      endUser: 'u',
-      accountId: `acct-${id}`,
-      scopes: '["files"]',
       status,
-      accessToken: vault.encrypt(`stored-${id}`, tokenLocation(id, 'access_token')),
-      refreshToken: vault.encrypt('rt', tokenLocation(id, 'refresh_token')),
-      tokenType: 'Bearer',
+      providerId: 'dropbox-test',
+      accessToken: `stored-${id}`,
+      refreshToken: 'rt',
       expiresAt: Date.now() + 3600_000,
-      createdAt: Date.now(),
-      updatedAt: Date.now(),
     });
   }
 });

@@ -2,6 +2,7 @@ import { eq } from 'drizzle-orm';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { tokenLocation } from '../connect/finish.js';
 import { allGrants, createTestApp, type TestApp, type TestClient } from '../test-support/app.js';
+import { seedConnection } from '../test-support/connections.js';
 import { createHandOutCache } from './cache.js';
 
 /**
@@ -50,24 +51,14 @@ describe('hand-outs through the cache', () => {
   let t: TestApp;
   let acme: TestClient;
 
-  const seed = async (app: TestApp, id: string, accessToken: string) => {
-    const { vault, database } = app.deps;
-    await database.db.insert(database.tables.connections).values({
+  const seed = (app: TestApp, id: string, accessToken: string) =>
+    seedConnection(app.deps, {
       id,
-      tenant: 'acme',
       providerId: 'dropbox',
-      endUser: 'u',
-      accountId: `acct-${id}`,
-      scopes: '["files"]',
-      status: 'active',
-      accessToken: vault.encrypt(accessToken, tokenLocation(id, 'access_token')),
-      refreshToken: vault.encrypt('rt', tokenLocation(id, 'refresh_token')),
-      tokenType: 'Bearer',
+      accessToken,
       expiresAt: clock + 3600_000,
-      createdAt: clock,
-      updatedAt: clock,
+      now: clock,
     });
-  };
   /** Changes the stored token behind the broker's back, as another replica's refresh would. */
   const storeToken = async (app: TestApp, id: string, accessToken: string) => {
     const { rows } = app.services.handOut;

@@ -21,8 +21,12 @@ export function chunkReader(body: UploadBody, options: { reuse?: boolean } = {})
   if (body instanceof Uint8Array) return fromBytes(body);
   if (body instanceof ArrayBuffer) return fromBytes(new Uint8Array(body));
   if (typeof Blob !== 'undefined' && body instanceof Blob) return fromBlob(body);
-  if (typeof ReadableStream !== 'undefined' && body instanceof ReadableStream)
-    return fromIterator(iterateStream(body), reuse);
+  if (typeof ReadableStream !== 'undefined' && body instanceof ReadableStream) {
+    const reader = body.getReader();
+    // Cancelling the reader ends a read that is waiting on a stalled source; the generator's own
+    // return would wait for that read first.
+    return fromIterator(iterateReader(reader), reuse, () => reader.cancel());
+  }
   if (Symbol.asyncIterator in (body as object)) {
     return fromIterator((body as AsyncIterable<Uint8Array | string>)[Symbol.asyncIterator](), reuse);
   }
@@ -67,8 +71,7 @@ function fromBlob(blob: Blob): ChunkReader {
   };
 }
 
-async function* iterateStream(stream: ReadableStream<Uint8Array>): AsyncGenerator<Uint8Array> {
-  const reader = stream.getReader();
+async function* iterateReader(reader: ReadableStreamDefaultReader<Uint8Array>): AsyncGenerator<Uint8Array> {
   try {
     for (;;) {
       const { done, value } = await reader.read();
@@ -76,8 +79,8 @@ async function* iterateStream(stream: ReadableStream<Uint8Array>): AsyncGenerato
       yield value;
     }
   } finally {
-    reader.releaseLock();
-    await stream.cancel().catch(() => {});
+    // Stopped early (or the source is done): the source is told, and stops producing.
+    await reader.cancel().catch(() => {});
   }
 }
 
@@ -86,7 +89,11 @@ const encoder = new TextEncoder();
 // Chunks up to this size are allocated whole at once; larger reads (a single-request upload) grow.
 const WHOLE_UP_TO = 16 * 1024 * 1024;
 
-function fromIterator(iterator: AsyncIterator<Uint8Array | string>, reuse: boolean): ChunkReader {
+function fromIterator(
+  iterator: AsyncIterator<Uint8Array | string>,
+  reuse: boolean,
+  cancelSource?: () => Promise<void>,
+): ChunkReader {
   let pending: Uint8Array = new Uint8Array(0);
   let ended = false;
   // With `reuse`, the memory of the chunk handed out last, filled again by the next read.
@@ -132,7 +139,9 @@ function fromIterator(iterator: AsyncIterator<Uint8Array | string>, reuse: boole
     async cancel() {
       ended = true;
       spare = undefined;
+      const cancelled = cancelSource?.().catch(() => {});
       await iterator.return?.();
+      await cancelled;
     },
   };
 }

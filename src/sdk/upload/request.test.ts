@@ -111,3 +111,18 @@ it('digests as Web Crypto would', async () => {
   const sha1 = Buffer.from(await crypto.subtle.digest('SHA-1', bytes)).toString('hex');
   expect(Buffer.from((await digest('SHA-1', bytes))!).toString('hex')).toBe(sha1);
 });
+
+it('cancels a stream whose source has stalled, ending the read that waits on it', async () => {
+  let cancelled: unknown = 'not cancelled';
+  const stalled = new ReadableStream<Uint8Array>({
+    pull: () => new Promise(() => {}), // never delivers
+    cancel: (reason) => {
+      cancelled = reason;
+    },
+  });
+  const reader = chunkReader(stalled);
+  const waiting = reader.next(1024);
+  await reader.cancel();
+  expect(await waiting).toBeNull();
+  expect(cancelled).toBeUndefined();
+});

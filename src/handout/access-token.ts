@@ -4,9 +4,9 @@ import type { Caller } from '../http/caller.js';
 import { AppError } from '../http/errors.js';
 import type { ProviderCache } from '../providers/cache.js';
 import type { Refresher } from '../refresh/refresher.js';
-import type { TokenRow, TokenRows } from '../refresh/token-rows.js';
+import type { TokenRows } from '../refresh/token-rows.js';
 import type { Vault } from '../vault/vault.js';
-import type { CachedConnection, HandOutCache } from './cache.js';
+import type { CachedConnection, HandOutCache, HandOutRow } from './cache.js';
 
 export interface HandOutDeps {
   rows: TokenRows;
@@ -28,8 +28,6 @@ export interface HandedOut {
   provider_id: string;
   account: { user_id: string; email: string | null; display_name: string | null };
 }
-
-type Row = NonNullable<TokenRow>;
 
 /**
  * A valid access token for a connection, refreshed first when it expires
@@ -78,8 +76,18 @@ export async function handOutAccessToken(
     }
   }
 
-  const entry = {
-    row,
+  const entry: CachedConnection = {
+    // Only what an answer needs: there are thousands of entries, and none holds a ciphertext.
+    row: {
+      id: row.id,
+      tenant: row.tenant,
+      providerId: row.providerId,
+      tokenType: row.tokenType,
+      expiresAt: row.expiresAt,
+      accountId: row.accountId,
+      accountEmail: row.accountEmail,
+      accountDisplayName: row.accountDisplayName,
+    },
     accessToken: deps.vault.decrypt(row.accessToken, tokenLocation(row.id, 'access_token')),
     scope: (JSON.parse(row.scopes) as string[]).join(' '),
     storedAt: deps.now(),
@@ -90,7 +98,7 @@ export async function handOutAccessToken(
 }
 
 /** Outside the caller's tenants and providers, the connection does not exist. */
-function authorize(caller: Caller, row: TokenRow): asserts row is Row {
+function authorize<R extends HandOutRow>(caller: Caller, row: R | null): asserts row is R {
   if (!row || !caller.seesTenant(row.tenant) || !caller.seesProvider(row.providerId)) {
     throw new AppError('connection_not_found', 404, 'no such connection');
   }
@@ -101,7 +109,7 @@ function authorize(caller: Caller, row: TokenRow): asserts row is Row {
 /** True when the token must be renewed first: forced, or expiring within the buffer the provider or caller wants. */
 async function isStale(
   deps: HandOutDeps,
-  row: Row,
+  row: HandOutRow,
   options: { forceRefresh?: boolean; minValiditySeconds?: number },
 ): Promise<boolean> {
   if (options.forceRefresh === true) return true;

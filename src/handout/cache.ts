@@ -13,8 +13,21 @@ import type { TokenRow } from '../refresh/token-rows.js';
  * `CUSTODIAN_HANDOUT_CACHE_MS=0` turns the cache off.
  */
 
+/** What a hand-out answers from: no ciphertext, no refresh state (a stale token goes to the database). */
+export type HandOutRow = Pick<
+  NonNullable<TokenRow>,
+  | 'id'
+  | 'tenant'
+  | 'providerId'
+  | 'tokenType'
+  | 'expiresAt'
+  | 'accountId'
+  | 'accountEmail'
+  | 'accountDisplayName'
+>;
+
 export interface CachedConnection {
-  row: NonNullable<TokenRow>;
+  row: HandOutRow;
   accessToken: string;
   scope: string;
   storedAt: number;

@@ -134,6 +134,8 @@ function fromIterator(
       }
       if (chunk === undefined) return null;
       if (reuse) spare = chunk;
+      // A short read (a small file asked for with a large limit) keeps only its bytes.
+      else if (have < chunk.byteLength / 2) return chunk.slice(0, have);
       return chunk.subarray(0, have);
     },
     async cancel() {

@@ -6,7 +6,11 @@ import { chunkReader } from './body.js';
 import { digest } from './digest.js';
 import { send } from './request.js';
 
-/** How a chunk leaves: streamed with its length (no copy by fetch) or as bytes, the same on the wire. */
+/**
+ * Chunks: how they are read (into reused memory, each piece copied as it arrives, a stalled source
+ * cancelled), how they leave (streamed with their length, which fetch does not copy, or as bytes:
+ * the same on the wire) and how they are digested.
+ */
 
 interface Received {
   headers: IncomingHttpHeaders;
@@ -125,4 +129,11 @@ it('cancels a stream whose source has stalled, ending the read that waits on it'
   await reader.cancel();
   expect(await waiting).toBeNull();
   expect(cancelled).toBeUndefined();
+});
+
+it('keeps only the bytes of a short read, not the room made for a large one', async () => {
+  const reader = chunkReader(pieces(randomBytes(1000), 100));
+  const small = (await reader.next(8 * 1024 * 1024))!;
+  expect(small.byteLength).toBe(1000);
+  expect(small.buffer.byteLength).toBe(1000);
 });

@@ -42,7 +42,7 @@ export interface Deps {
     bodyLimitBytes: number;
     allowLoopbackHttp: boolean;
     upstreamTimeoutMs: number;
-    /** How long a replica reuses a connection read for hand-outs (CUSTODIAN_HANDOUT_CACHE_MS); 1 s if omitted. */
+    /** How long a replica reuses a connection read for hand-outs (CUSTODIAN_HANDOUT_CACHE_MS); 2 s if omitted. */
     handOutCacheMs?: number;
     /** This process's name on refresh leases: unique per replica. */
     replicaId: string;

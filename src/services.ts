@@ -29,10 +29,11 @@ export function createServices(deps: Deps) {
   const audit = createAuditLog({ database, now, random, log });
   const providerStore = createProviderStore(database);
   const providerCache = createProviderCache(providerStore, now);
-  // Hand-outs reuse a connection read within the last second; every write here forgets it. At most
+  // Hand-outs reuse a connection read within the last 2 s (the staleness of every cache the broker
+  // keeps: providers, clients, revocations); every write here forgets it. At most
   // 5,000 (about 5 MB): services asking for more distinct connections than that each second get
   // little from a cache anyway.
-  const handOutCache = createHandOutCache({ ttlMs: config.handOutCacheMs ?? 1_000, maxEntries: 5_000 });
+  const handOutCache = createHandOutCache({ ttlMs: config.handOutCacheMs ?? 2_000, maxEntries: 5_000 });
   const connections = createConnectionStore(database, handOutCache.forget);
   const client = { fetch: deps.fetch, now, allowInsecureRequests: config.allowLoopbackHttp };
   const clients = createClientStore(database);

@@ -25,7 +25,7 @@ const envSchema = z.object({
   CUSTODIAN_LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error']).default('info'),
   CUSTODIAN_BODY_LIMIT_BYTES: positiveInt(10 * 1024 * 1024).default(64 * 1024),
   CUSTODIAN_SHUTDOWN_TIMEOUT_MS: positiveInt(600_000).default(10_000),
-  CUSTODIAN_HANDOUT_CACHE_MS: z.coerce.number().int().min(0).max(60_000).default(1_000),
+  CUSTODIAN_HANDOUT_CACHE_MS: z.coerce.number().int().min(0).max(60_000).default(2_000),
 });
 
 export type Env = z.infer<typeof envSchema>;

@@ -100,7 +100,7 @@ describe('hand-outs through the cache', () => {
     await seed(t, 'conn_ttl', 'first');
     expect(await handOut(acme, 'conn_ttl')).toEqual({ status: 200, token: 'first' });
     await storeToken(t, 'conn_ttl', 'second');
-    clock += 999;
+    clock += 1999;
     expect((await handOut(acme, 'conn_ttl')).token).toBe('first');
     clock += 1;
     expect((await handOut(acme, 'conn_ttl')).token).toBe('second');
@@ -160,7 +160,7 @@ describe('hand-outs through the cache', () => {
       );
       // Still in this replica's memory, for at most the TTL.
       expect((await handOut(acme, 'conn_far')).token).toBe('far');
-      clock += 1000;
+      clock += 2000;
       expect((await handOut(acme, 'conn_far')).status).toBe(404);
     } finally {
       await other.close();

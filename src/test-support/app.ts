@@ -64,7 +64,7 @@ export interface TestAppOptions {
   /** Grants of the client behind `service()`. */
   serviceGrants?: Grants;
   replicaId?: string;
-  /** CUSTODIAN_HANDOUT_CACHE_MS; the default (1 s) if omitted. */
+  /** CUSTODIAN_HANDOUT_CACHE_MS; the default (2 s) if omitted. */
   handOutCacheMs?: number;
   /** An existing database (another "replica"); the caller destroys it. */
   testDatabase?: TestDatabase;

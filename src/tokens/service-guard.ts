@@ -14,7 +14,8 @@ export function serviceGuard(tokens: ServiceTokens): MiddlewareHandler<AppEnv> {
   const callers = new WeakMap<object, Caller>();
   return async (c, next) => {
     const presented = bearerToken(c.req.header('authorization'));
-    const verified = presented === null ? null : await tokens.authenticate(presented);
+    const cached = presented === null ? null : tokens.authenticateCached(presented);
+    const verified = cached !== undefined ? cached : await tokens.authenticate(presented!);
     if (!verified) {
       throw new AppError('unauthorized', 401, 'a valid service token is required', {
         headers: { 'www-authenticate': 'Bearer realm="custodian", error="invalid_token"' },

@@ -106,6 +106,23 @@ export function createServiceTokens(deps: ServiceTokensDeps) {
       return { token, expiresIn: SERVICE_TOKEN_TTL_SECONDS, jti };
     },
 
+    /**
+     * What `authenticate` would answer, when everything it needs is already in memory (the common
+     * case, on the hot path); undefined when it is not, and `authenticate` must look.
+     */
+    authenticateCached(
+      token: string,
+    ): { token: VerifiedServiceToken; client: ClientRecord } | null | undefined {
+      const claims = verified.get(token);
+      const now = deps.now();
+      if (claims === undefined || claims.expiresAt <= now || now - revoked.at >= STATE_TTL_MS)
+        return undefined;
+      const state = clientState.get(claims.clientId);
+      if (state === undefined || now - state.at >= STATE_TTL_MS) return undefined;
+      if (revoked.ids.has(claims.jti) || !state.client?.is_enabled) return null;
+      return { token: claims, client: state.client };
+    },
+
     /** The client behind a valid, unrevoked token of an enabled client; null for anything else. */
     async authenticate(token: string): Promise<{ token: VerifiedServiceToken; client: ClientRecord } | null> {
       let claims = verified.get(token);

@@ -368,7 +368,7 @@ async function scale(
   more = undefined; // a million strings, packed now: see PackedIds
   const large = await fixedRate(engine, small, ids, rate);
   // The default configuration at the same rate, for its latency and memory: the cache holds up
-  // to 5,000 connections, and a million drawn at random rarely repeat within its two seconds.
+  // to 2,500 connections, and a million drawn at random rarely repeat within its two seconds.
   await fixedRate(engine, small, ids, rate, true);
   for (const p of ['p50', 'p99'] as const) {
     checks.push({

@@ -114,8 +114,7 @@ async function isStale(
 ): Promise<boolean> {
   if (options.forceRefresh === true) return true;
   if (row.expiresAt === null) return false;
-  const cached = deps.providers.peek(row.providerId);
-  const provider = cached !== undefined ? cached : await deps.providers.get(row.providerId);
+  const provider = await deps.providers.get(row.providerId);
   const wanted = Math.max(provider?.expiry_buffer_seconds ?? 0, options.minValiditySeconds ?? 0) * 1000;
   return row.expiresAt - deps.now() < wanted;
 }

@@ -14,11 +14,6 @@ export function createProviderCache(store: ProviderStore, now: () => number, ttl
       entries.set(id, { record, at: now() });
       return record;
     },
-    /** The cached record when it is fresh (null: known not to exist); undefined when `get` must read. */
-    peek(id: string): ProviderRecord | null | undefined {
-      const cached = entries.get(id);
-      return cached && now() - cached.at < ttlMs ? cached.record : undefined;
-    },
     forget(id: string): void {
       entries.delete(id);
     },

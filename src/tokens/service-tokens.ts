@@ -37,6 +37,8 @@ export interface ServiceTokensDeps {
   issuer: string;
 }
 
+type Authenticated = { token: VerifiedServiceToken; client: ClientRecord };
+
 export function createServiceTokens(deps: ServiceTokensDeps) {
   const verified = new Map<string, VerifiedServiceToken>();
   let revoked = { ids: new Set<string>(), at: Number.NEGATIVE_INFINITY };
@@ -44,8 +46,9 @@ export function createServiceTokens(deps: ServiceTokensDeps) {
   const clientState = new Map<string, { client: ClientRecord | null; at: number }>();
   const t = deps.database.tables.revokedTokens;
 
-  async function revokedIds(): Promise<Set<string>> {
-    if (deps.now() - revoked.at < STATE_TTL_MS) return revoked.ids;
+  /** Re-reads the revoked token ids when they are older than STATE_TTL_MS (one read for all waiting). */
+  async function loadRevoked(): Promise<void> {
+    if (deps.now() - revoked.at < STATE_TTL_MS) return;
     revokedLoading ??= (async () => {
       const rows = await deps.database.db.select({ jti: t.jti }).from(t).where(gt(t.expiresAt, deps.now()));
       revoked = { ids: new Set(rows.map((r) => r.jti)), at: deps.now() };
@@ -53,15 +56,33 @@ export function createServiceTokens(deps: ServiceTokensDeps) {
       revokedLoading = undefined;
     });
     await revokedLoading;
-    return revoked.ids;
   }
 
-  async function client(clientId: string): Promise<ClientRecord | null> {
+  /** Re-reads a client's state (enabled, grants) when it is older than STATE_TTL_MS. */
+  async function loadClient(clientId: string): Promise<void> {
     const cached = clientState.get(clientId);
-    if (cached && deps.now() - cached.at < STATE_TTL_MS) return cached.client;
-    const fresh = await deps.clients.get(clientId);
-    clientState.set(clientId, { client: fresh, at: deps.now() });
-    return fresh;
+    if (cached && deps.now() - cached.at < STATE_TTL_MS) return;
+    clientState.set(clientId, { client: await deps.clients.get(clientId), at: deps.now() });
+  }
+
+  /**
+   * The one judgement of a token, from what is in memory: null when it is expired, revoked or its
+   * client disabled or gone; undefined when something it needs is not loaded, or (with `fresh`)
+   * older than STATE_TTL_MS.
+   */
+  function judge(token: string, fresh: boolean): Authenticated | null | undefined {
+    const claims = verified.get(token);
+    if (claims === undefined) return undefined;
+    const now = deps.now();
+    if (claims.expiresAt <= now) {
+      verified.delete(token);
+      return null;
+    }
+    const state = clientState.get(claims.clientId);
+    if (state === undefined) return undefined;
+    if (fresh && (now - revoked.at >= STATE_TTL_MS || now - state.at >= STATE_TTL_MS)) return undefined;
+    if (revoked.ids.has(claims.jti) || !state.client?.is_enabled) return null;
+    return { token: claims, client: state.client };
   }
 
   async function verifySignature(token: string): Promise<VerifiedServiceToken | null> {
@@ -89,6 +110,22 @@ export function createServiceTokens(deps: ServiceTokensDeps) {
     }
   }
 
+  /** `authenticate` when something is not in memory: reads it, then judges. */
+  async function load(token: string): Promise<Authenticated | null> {
+    let claims = verified.get(token);
+    if (!claims) {
+      const checked = await verifySignature(token);
+      if (!checked) return null;
+      if (verified.size >= VERIFIED_CACHE_MAX) verified.clear();
+      verified.set(token, checked);
+      claims = checked;
+    }
+    await loadRevoked();
+    await loadClient(claims.clientId);
+    // Just loaded: judged as it is, however long the loading took.
+    return judge(token, false) ?? null;
+  }
+
   return {
     async issue(clientId: string): Promise<{ token: string; expiresIn: number; jti: string }> {
       const { kid, privateKey } = await deps.keys.current();
@@ -107,40 +144,13 @@ export function createServiceTokens(deps: ServiceTokensDeps) {
     },
 
     /**
-     * What `authenticate` would answer, when everything it needs is already in memory (the common
-     * case, on the hot path); undefined when it is not, and `authenticate` must look.
+     * The client behind a valid, unrevoked token of an enabled client; null for anything else.
+     * Answered at once when all it needs is in memory and fresh (the common case, on the hot
+     * path); a promise when something must be read first.
      */
-    authenticateCached(
-      token: string,
-    ): { token: VerifiedServiceToken; client: ClientRecord } | null | undefined {
-      const claims = verified.get(token);
-      const now = deps.now();
-      if (claims === undefined || claims.expiresAt <= now || now - revoked.at >= STATE_TTL_MS)
-        return undefined;
-      const state = clientState.get(claims.clientId);
-      if (state === undefined || now - state.at >= STATE_TTL_MS) return undefined;
-      if (revoked.ids.has(claims.jti) || !state.client?.is_enabled) return null;
-      return { token: claims, client: state.client };
-    },
-
-    /** The client behind a valid, unrevoked token of an enabled client; null for anything else. */
-    async authenticate(token: string): Promise<{ token: VerifiedServiceToken; client: ClientRecord } | null> {
-      let claims = verified.get(token);
-      if (!claims) {
-        const checked = await verifySignature(token);
-        if (!checked) return null;
-        if (verified.size >= VERIFIED_CACHE_MAX) verified.clear();
-        verified.set(token, checked);
-        claims = checked;
-      }
-      if (claims.expiresAt <= deps.now()) {
-        verified.delete(token);
-        return null;
-      }
-      if ((await revokedIds()).has(claims.jti)) return null;
-      const owner = await client(claims.clientId);
-      if (!owner?.is_enabled) return null;
-      return { token: claims, client: owner };
+    authenticate(token: string): Authenticated | null | Promise<Authenticated | null> {
+      const known = judge(token, true);
+      return known !== undefined ? known : load(token);
     },
 
     /** RFC 7009 for service tokens: true when it was a live token of this client. */

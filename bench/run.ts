@@ -143,7 +143,9 @@ async function startBare(label: string, body: string): Promise<RunningProcess> {
     env: { NODE_ENV: 'production', BARE_PORT: String(port), BARE_BODY_FILE: file },
     port,
     readyPath: '/healthz',
+    nodeFlags: config.profile ? ['--cpu-prof', `--cpu-prof-dir=${profileDir(`bare-${label}`)}`] : [],
   });
+  if (config.profile) profiles.push({ label: `bare-${label}`, dir: profileDir(`bare-${label}`) });
   const res = await fetch(`${bare.url}/v1/connections/x/access-token`, { method: 'POST', body: '{}' });
   const size = Buffer.byteLength(await res.text());
   if (size !== Buffer.byteLength(body))
@@ -502,7 +504,7 @@ function report(totalSeconds: number, loadAtStart: number) {
   for (const note of notes) out.push(`note: ${note}`);
   for (const p of profiles) {
     out.push('');
-    out.push(`CPU profile of broker ${p.label} (${p.dir}):`);
+    out.push(`CPU profile of ${p.label} (${p.dir}):`);
     out.push(summariseProfiles(p.dir));
   }
   process.stdout.write(`${out.join('\n')}\n`);

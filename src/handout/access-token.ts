@@ -90,6 +90,7 @@ export async function handOutAccessToken(
     },
     accessToken: deps.vault.decrypt(row.accessToken, tokenLocation(row.id, 'access_token')),
     scope: (JSON.parse(row.scopes) as string[]).join(' '),
+    expiresAtIso: row.expiresAt === null ? null : new Date(row.expiresAt).toISOString(),
     storedAt: deps.now(),
   };
   // A refresh above forgot the connection, so its result waits for the next read.
@@ -122,7 +123,7 @@ async function isStale(
 function handedOut(
   deps: HandOutDeps,
   caller: Caller,
-  { row, accessToken, scope }: CachedConnection,
+  { row, accessToken, scope, expiresAtIso }: CachedConnection,
   options: { forceRefresh?: boolean },
 ): HandedOut {
   // Counted, not one row each: a busy service asks thousands of times a second.
@@ -138,7 +139,7 @@ function handedOut(
   return {
     access_token: accessToken,
     token_type: row.tokenType,
-    expires_at: row.expiresAt === null ? null : new Date(row.expiresAt).toISOString(),
+    expires_at: expiresAtIso,
     expires_in: row.expiresAt === null ? null : Math.max(0, Math.floor((row.expiresAt - now) / 1000)),
     scope,
     connection_id: row.id,

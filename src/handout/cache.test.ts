@@ -13,7 +13,7 @@ import { createHandOutCache } from './cache.js';
 
 describe('createHandOutCache', () => {
   const entry = (id: string, storedAt = 0) =>
-    ({ row: { id }, accessToken: `token-${id}`, scope: '', storedAt }) as Parameters<
+    ({ row: { id }, accessToken: `token-${id}`, scope: '', expiresAtIso: null, storedAt }) as Parameters<
       ReturnType<typeof createHandOutCache>['put']
     >[0];
 

@@ -30,6 +30,8 @@ export interface CachedConnection {
   row: HandOutRow;
   accessToken: string;
   scope: string;
+  /** `row.expiresAt` as the answer writes it, formatted once. */
+  expiresAtIso: string | null;
   storedAt: number;
 }
 

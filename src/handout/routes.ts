@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { problemAnswer } from '../http/problem.js';
-import { completeJson } from '../http/response-headers.js';
+import { noStoreJson } from '../http/response-headers.js';
 import type { Router } from '../http/router.js';
 import { type HandOutDeps, handOutAccessToken } from './access-token.js';
 
@@ -20,8 +20,6 @@ const accessTokenSchema = z
     }),
   })
   .meta({ id: 'AccessToken' });
-
-const NO_STORE = Object.freeze({ 'cache-control': 'no-store' });
 
 export function mountHandOutRoutes(router: Router, deps: HandOutDeps): void {
   router.add(
@@ -56,7 +54,7 @@ export function mountHandOutRoutes(router: Router, deps: HandOutDeps): void {
         forceRefresh: body.force_refresh,
         minValiditySeconds: body.min_validity_seconds,
       });
-      return completeJson(c, token, NO_STORE);
+      return noStoreJson(c, token);
     },
   );
 }

@@ -27,14 +27,15 @@ export const BROWSER_HEADERS: Readonly<Record<string, string>> = Object.freeze({
   'x-xss-protection': '0',
 });
 
-// Answers built by `completeJson`: they already carry their headers.
-const complete = new WeakSet<Response>();
+// Marks answers built by `noStoreJson`: they already carry their headers.
+const COMPLETE = Symbol('headers complete');
+type Marked = Response & { [COMPLETE]?: true };
 
 const isJson = (type: string | null) => type !== null && /^application\/([a-z0-9.+-]+\+)?json\b/i.test(type);
 
 /** Adds the common headers to a finished answer, unless it was built with them. */
 export function finishHeaders(response: Response, requestId: string): void {
-  if (complete.has(response)) return;
+  if ((response as Marked)[COMPLETE]) return;
   const headers = response.headers;
   if (isJson(headers.get('content-type'))) {
     headers.set('x-content-type-options', 'nosniff');
@@ -45,25 +46,22 @@ export function finishHeaders(response: Response, requestId: string): void {
 }
 
 /**
- * A JSON answer with all its headers given at once, as a plain object. On
- * @hono/node-server that object goes straight to `writeHead`, where setting
- * headers on a finished response would first build a `Headers` for it: the
- * hot path's way to answer (the token hand-out).
+ * A JSON answer that carries a credential (`Cache-Control: no-store`), with
+ * all its headers given at once as a plain object. On @hono/node-server
+ * that object goes straight to `writeHead`, where setting headers on a
+ * finished response would first build a `Headers` for it: the hot path's
+ * way to answer (the token hand-out).
  */
-export function completeJson(
-  c: Context<AppEnv>,
-  body: unknown,
-  extraHeaders: Readonly<Record<string, string>> = {},
-): Response {
-  const response = new Response(JSON.stringify(body), {
+export function noStoreJson(c: Context<AppEnv>, body: unknown): Response {
+  const response: Marked = new Response(JSON.stringify(body), {
     status: 200,
     headers: {
-      ...extraHeaders,
+      'cache-control': 'no-store',
       'content-type': 'application/json',
       'x-content-type-options': 'nosniff',
       'x-request-id': c.get('requestId'),
     },
   });
-  complete.add(response);
+  response[COMPLETE] = true;
   return response;
 }

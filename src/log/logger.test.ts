@@ -14,6 +14,24 @@ describe('logger', () => {
     expect(parsed()).toEqual([{ time: '1970-01-01T00:00:00.000Z', level: 'info', msg: 'hello', n: 1 }]);
   });
 
+  it('writes flat fields as given, leaving out undefined ones, as with nested fields', () => {
+    const { log, parsed } = capture();
+    log.info('flat', { method: 'POST', status: 200, ok: true, none: null, gone: undefined, quote: 'a"b' });
+    log.info('nested', { outer: { method: 'POST', gone: undefined } });
+    expect(parsed()[0]).toEqual({
+      time: '1970-01-01T00:00:00.000Z',
+      level: 'info',
+      msg: 'flat',
+      method: 'POST',
+      status: 200,
+      ok: true,
+      none: null,
+      quote: 'a"b',
+    });
+    expect(Object.keys(parsed()[0])).not.toContain('gone');
+    expect(parsed()[1].outer).toEqual({ method: 'POST' });
+  });
+
   it('drops lines below the level', () => {
     const { log, lines } = capture([], 'info');
     log.debug('quiet');

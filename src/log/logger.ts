@@ -36,35 +36,71 @@ const sensitiveName =
 export const REDACTED = '[redacted]';
 
 export function createLogger(options: LoggerOptions): Logger {
-  const write = options.write ?? stdoutLines();
-  const now = options.now ?? (() => new Date());
   // Short values would scrub innocent text; every real secret here is long.
   const secrets = (options.secrets ?? []).filter((s) => s.length >= 8);
-  const minimum = levelRank[options.level];
+  return new JsonLogger(
+    {
+      write: options.write ?? stdoutLines(),
+      now: options.now ?? (() => new Date()),
+      secrets,
+      minimum: levelRank[options.level],
+    },
+    '',
+  );
+}
 
-  // A child's fields are serialized once, when it is made: most lines come from request loggers.
-  const make = (boundJson: string): Logger => {
-    const emit = (level: LogLevel, message: string, fields?: LogFields) => {
-      if (levelRank[level] < minimum) return;
-      // A field named like an earlier one appears twice; JSON readers keep the later, as a spread would.
-      let line = `{"time":"${now().toISOString()}","level":"${level}","msg":${JSON.stringify(message)}${boundJson}${fieldsJson(fields)}}`;
-      for (const secret of secrets) if (line.includes(secret)) line = line.replaceAll(secret, REDACTED);
-      write(line);
-    };
-    return {
-      debug: (m, f) => emit('debug', m, f),
-      info: (m, f) => emit('info', m, f),
-      warn: (m, f) => emit('warn', m, f),
-      error: (m, f) => emit('error', m, f),
-      child: (fields) => make(boundJson + fieldsJson(fields)),
-    };
-  };
-  return make('');
+interface Sink {
+  write: (line: string) => void;
+  now: () => Date;
+  secrets: readonly string[];
+  minimum: number;
+}
+
+/**
+ * One object per logger, methods on the prototype: a child is made for
+ * every request, so it costs one small allocation. Its fields are
+ * serialized once, when it is made.
+ */
+class JsonLogger implements Logger {
+  constructor(
+    private readonly sink: Sink,
+    private readonly boundJson: string,
+  ) {}
+
+  debug(message: string, fields?: LogFields): void {
+    this.emit('debug', message, fields);
+  }
+  info(message: string, fields?: LogFields): void {
+    this.emit('info', message, fields);
+  }
+  warn(message: string, fields?: LogFields): void {
+    this.emit('warn', message, fields);
+  }
+  error(message: string, fields?: LogFields): void {
+    this.emit('error', message, fields);
+  }
+  child(fields: LogFields): Logger {
+    return new JsonLogger(this.sink, this.boundJson + fieldsJson(fields));
+  }
+
+  private emit(level: LogLevel, message: string, fields?: LogFields): void {
+    const { sink } = this;
+    if (levelRank[level] < sink.minimum) return;
+    // A field named like an earlier one appears twice; JSON readers keep the later, as a spread would.
+    let line = `{"time":"${sink.now().toISOString()}","level":"${level}","msg":${JSON.stringify(message)}${this.boundJson}${fieldsJson(fields)}}`;
+    for (const secret of sink.secrets) if (line.includes(secret)) line = line.replaceAll(secret, REDACTED);
+    sink.write(line);
+  }
 }
 
 /** `,"name":value` for each field, redacted; empty for none. */
 function fieldsJson(fields: LogFields | undefined): string {
   if (fields === undefined) return '';
+  if (isPlain(fields)) {
+    // Most lines (the access log's) carry a few numbers and strings under innocent names: one native call.
+    const json = JSON.stringify(fields);
+    return json.length > 2 ? `,${json.slice(1, -1)}` : '';
+  }
   let out = '';
   for (const key of Object.keys(fields)) {
     const value = fields[key];
@@ -75,6 +111,16 @@ function fieldsJson(fields: LogFields | undefined): string {
     if (json !== undefined) out += `,${JSON.stringify(key)}:${json}`;
   }
   return out;
+}
+
+/** Nothing to redact: no sensitive name, and every value a string, number, boolean or null. */
+function isPlain(fields: LogFields): boolean {
+  for (const key in fields) {
+    const value = fields[key];
+    if (value !== null && typeof value === 'object') return false;
+    if (typeof value === 'bigint' || isSensitive(key)) return false;
+  }
+  return true;
 }
 
 // Field names come from code, so there are few: each is tested once (a bounded memo).

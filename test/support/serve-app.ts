@@ -15,13 +15,14 @@ export interface ServedBroker {
 }
 
 export async function serveBroker(options: Omit<TestAppOptions, 'publicUrl'> = {}): Promise<ServedBroker> {
-  let handler: (request: Request) => Response | Promise<Response> = () =>
+  // The env (Node's request and response) goes through as in production: the body reader uses it.
+  let handler: (request: Request, env: unknown) => Response | Promise<Response> = () =>
     new Response('starting', { status: 503 });
-  const server = serve({ fetch: (request) => handler(request), hostname: '127.0.0.1', port: 0 });
+  const server = serve({ fetch: (request, env) => handler(request, env), hostname: '127.0.0.1', port: 0 });
   await new Promise<void>((resolve) => server.once('listening', () => resolve()));
   const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   const t = await createTestApp({ allowLoopbackHttp: true, ...options, publicUrl: url });
-  handler = (request) => t.app.fetch(request);
+  handler = (request, env) => t.app.fetch(request, env);
   return {
     url,
     callbackUrl: (providerId) => `${url}/oauth/callback/${providerId}`,

@@ -4,7 +4,8 @@ import type { AddressInfo } from 'node:net';
 
 /**
  * A strict fake of Dropbox's content host (content.dropboxapi.com) for uploads: `/2/files/upload` and
- * `upload_session/start`, `append_v2`, `finish`. It follows the API spec (dropbox/dropbox-api-spec,
+ * `upload_session/start`, `append_v2`, `finish` (and the API host's `files/get_metadata`, which an
+ * uploader asks after a lost answer). It follows the API spec (dropbox/dropbox-api-spec,
  * files.stone) and answers every deviation with Dropbox's own status and error shape: 400 with plain text
  * for a malformed call, 401 for a bad token, 409 `{ error_summary, error: { ".tag": ... } }` for a
  * route's own errors, 429 with Retry-After.
@@ -291,6 +292,7 @@ export async function startFakeDropboxContent(
       );
     };
 
+    if (path === '/2/files/get_metadata') return getMetadata(req, record, answer);
     const route = (ROUTES as Record<string, Route | undefined>)[path];
     if (!route) return answer(404, `Unknown API function: "${path}"`);
     if (req.method !== 'POST') return answer(405, `Request method ${req.method} not allowed; use POST.`);
@@ -403,6 +405,39 @@ export async function startFakeDropboxContent(
     answer(200, JSON.stringify(result), JSON_TYPE);
   }
 
+  /**
+   * `files/get_metadata`, an RPC call of the API host (api.dropboxapi.com) served here too: a JSON
+   * body `{ path }`, the file's metadata tagged `file`, or 409 `path/not_found`.
+   */
+  async function getMetadata(
+    req: IncomingMessage,
+    record: RecordedRequest,
+    answer: (status: number, body: string, headers?: Record<string, string>) => void,
+  ) {
+    const bytes = Buffer.concat(await collect(req));
+    record.bodyLength = bytes.length;
+    const body = bytes.toString('utf8');
+    if (req.method !== 'POST') return answer(405, `Request method ${req.method} not allowed; use POST.`);
+    const authorization = req.headers.authorization ?? '';
+    if (!/^Bearer \S+$/.test(authorization) || !fake.validTokens.has(authorization.slice(7))) {
+      const error = { error_summary: 'invalid_access_token/..', error: { '.tag': 'invalid_access_token' } };
+      return answer(401, JSON.stringify(error), JSON_TYPE);
+    }
+    const bad = (message: string) =>
+      answer(400, `Error in call to API function "files/get_metadata": ${message}`);
+    if (req.headers['content-type'] !== 'application/json') return bad('Bad HTTP "Content-Type" header');
+    const arg = parseObject(body);
+    if (!arg || typeof arg.path !== 'string') return bad('request body: missing required field: path');
+    const unknown = Object.keys(arg).filter((k) => !METADATA_ARGS.has(k));
+    if (unknown.length > 0) return bad(`request body: unknown field '${unknown[0]}'`);
+    const file = fake.files.get(arg.path.toLowerCase());
+    if (!file) {
+      const error = { error_summary: 'path/not_found/..', error: pathError('not_found', {}) };
+      return answer(409, JSON.stringify(error), JSON_TYPE);
+    }
+    answer(200, JSON.stringify({ '.tag': 'file', ...metadata(file) }), JSON_TYPE);
+  }
+
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   fake.url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   return fake;
@@ -500,6 +535,22 @@ function metadata(file: StoredFile) {
 }
 
 const JSON_TYPE = { 'content-type': 'application/json' };
+const METADATA_ARGS = new Set([
+  'path',
+  'include_media_info',
+  'include_deleted',
+  'include_has_explicit_shared_members',
+  'include_property_groups',
+]);
+
+function collect(req: IncomingMessage): Promise<Buffer[]> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (chunk: Buffer) => chunks.push(chunk));
+    req.on('end', () => resolve(chunks));
+    req.on('error', reject);
+  });
+}
 
 function send(res: ServerResponse, status: number, body: string, headers: Record<string, string> = {}) {
   res.writeHead(status, { 'content-type': 'text/plain; charset=utf-8', ...headers }).end(body);

@@ -29,7 +29,7 @@ afterEach(() => fake.close());
 function environment(overrides: Partial<UploadEnvironment> = {}): UploadEnvironment {
   return {
     fetch,
-    endpoints: { content: fake.url },
+    endpoints: { content: fake.url, api: fake.url },
     sleep: async (ms) => {
       waits.push(ms);
     },
@@ -282,6 +282,48 @@ describe('uploadToDropbox', () => {
       expectStoredOnce();
     });
 
+    it('finds the file by its content hash when the answer to finish was lost', async () => {
+      fake.loseResponseNext(1, 'finish');
+      const result = await upload();
+      expect(result).toMatchObject({ success: true, fileSize: data.length, remotePath: '/r.bin' });
+      expect(result.fileId).toBe(stored('/r.bin')!.id);
+      expect(calls().slice(-3)).toEqual([
+        ['upload_session/finish', 12 * MiB, 3, 0], // stored, but the connection closed before the answer
+        ['upload_session/finish', 12 * MiB, 3, 409], // lookup_failed/not_found: the session is used up
+        ['get_metadata', undefined, JSON.stringify({ path: '/r.bin' }).length, 200],
+      ]);
+      expectStoredOnce();
+    });
+
+    it('reports the failure when the file at the path is not what was sent', async () => {
+      fake.loseResponseNext(1, 'finish');
+      // Someone else writes the path between the lost answer and the lookup.
+      const meddling: typeof fetch = async (input, init) => {
+        if (String(input).endsWith('/get_metadata')) {
+          await fetch(`${fake.url}/2/files/upload`, {
+            method: 'POST',
+            headers: {
+              authorization: 'Bearer token',
+              'content-type': 'application/octet-stream',
+              'dropbox-api-arg': JSON.stringify({ path: '/r.bin', mode: 'overwrite' }),
+            },
+            body: new Uint8Array([1, 2, 3]),
+          });
+        }
+        return fetch(input, init);
+      };
+      const result = await uploadToDropbox(
+        staticTokens(),
+        { path: '/r.bin', body: streamOf(data), chunkSize: 4 * MiB },
+        environment({ fetch: meddling }),
+      );
+      expect(result).toMatchObject({ success: false, fileId: null });
+      expect(result.errorMessage).toMatch(
+        /^Dropbox refused upload_session\/finish \(HTTP 409\): lookup_failed/,
+      );
+      expect(stored('/r.bin')).toMatchObject({ size: 3 });
+    });
+
     it('retries a chunk answered 500, with backoff', async () => {
       fake.failNext(2, { route: 'append' });
       expect(await upload()).toMatchObject({ success: true });
@@ -472,6 +514,24 @@ describe('the fake Dropbox content host rejects', () => {
     return (json as unknown as { session_id: string }).session_id;
   }
   const upload = { path: '/x.txt', mode: 'overwrite' };
+
+  it('get_metadata that is not a JSON body with a known path (400), or of a missing path (409)', async () => {
+    const metadata = (body: string, type = 'application/json') =>
+      fetch(`${fake.url}/2/files/get_metadata`, {
+        method: 'POST',
+        headers: { authorization: 'Bearer token', 'content-type': type },
+        body,
+      });
+    expect((await metadata('{"path":"/x.txt"}', 'application/octet-stream')).status).toBe(400);
+    expect((await metadata('{"path":"/x.txt","recursive":true}')).status).toBe(400);
+    expect((await metadata('{}')).status).toBe(400);
+    const missing = await metadata('{"path":"/x.txt"}');
+    expect(missing.status).toBe(409);
+    expect(await missing.json()).toMatchObject({ error: { '.tag': 'path', path: { '.tag': 'not_found' } } });
+    await post('upload', upload, new Uint8Array([7]));
+    const found = await metadata('{"path":"/X.txt"}');
+    expect(await found.json()).toMatchObject({ '.tag': 'file', path_display: '/x.txt', size: 1 });
+  });
 
   it('a call without Authorization (400)', async () => {
     const r = await post('upload', upload, undefined, { authorization: undefined });

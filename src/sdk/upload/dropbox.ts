@@ -13,6 +13,7 @@ export const DROPBOX_BLOCK_SIZE = 4 * 1024 * 1024;
 const MAX_CHUNK = Math.floor(DROPBOX_SINGLE_REQUEST_LIMIT / DROPBOX_BLOCK_SIZE) * DROPBOX_BLOCK_SIZE;
 const DEFAULT_CHUNK = 2 * DROPBOX_BLOCK_SIZE;
 const DEFAULT_HOST = 'https://content.dropboxapi.com';
+const DEFAULT_API_HOST = 'https://api.dropboxapi.com';
 const EMPTY = new Uint8Array(0);
 
 export interface DropboxUploadOptions extends UploadOptions {
@@ -39,7 +40,9 @@ export function dropboxChunkSize(requested?: number): number {
  * otherwise (deciding at 150 MiB would mean holding 150 MiB). Failed requests are retried; when
  * Dropbox already holds part of the data it answers `incorrect_offset` with the offset it has, and
  * the upload goes on from there. Each request carries Dropbox's `content_hash` of its data, so
- * Dropbox refuses corrupted data, and the stored file's hash is checked at the end.
+ * Dropbox refuses corrupted data, and the stored file's hash is checked at the end. When the answer
+ * to `finish` is lost, the file at the path is looked up (`files/get_metadata` on the API host,
+ * `env.endpoints.api`) and taken as the result if its content hash is that of the data sent.
  *
  * Never throws: the result says what happened.
  *
@@ -67,6 +70,7 @@ export async function uploadToDropbox(
     mute: options.mute ?? false,
   };
   const host = (env.endpoints?.content ?? DEFAULT_HOST).replace(/\/+$/, '');
+  const apiHost = (env.endpoints?.api ?? DEFAULT_API_HOST).replace(/\/+$/, '');
   const { signal } = options;
   const size = options.size ?? knownSize(options.body);
   const chunkSize = dropboxChunkSize(options.chunkSize);
@@ -80,6 +84,8 @@ export async function uploadToDropbox(
   /** Block digests of the whole file, for its content hash (32 bytes per 4 MiB). */
   const fileDigests: Uint8Array[] = [];
 
+  /** Set when `finish` was sent again after an attempt whose answer was lost. */
+  let finalResent = false;
   const call = (route: string, arg: unknown, body: Uint8Array) =>
     send(
       {
@@ -88,8 +94,47 @@ export async function uploadToDropbox(
         headers: { 'content-type': 'application/octet-stream', 'dropbox-api-arg': headerSafeJson(arg) },
         body,
       },
+      {
+        env,
+        tokens,
+        signal,
+        onUnanswered: () => {
+          if (route === 'upload_session/finish') finalResent = true;
+        },
+      },
+    );
+
+  /**
+   * After a lost answer `finish` is sent again, and Dropbox refuses the second one (the session
+   * is used up) though the first stored the file. The file at the path is ours when it has the
+   * size and content hash of what was sent; without a hash to compare, it is not taken for ours.
+   * (`files/upload` needs no such check: sent again, it overwrites, or finds the same content.)
+   */
+  async function storedAlready(failure: unknown, digests: Uint8Array[], bytes: number) {
+    if (!finalResent) throw failure;
+    const expected = await contentHashOf(digests);
+    const response = await send(
+      {
+        url: `${apiHost}/2/files/get_metadata`,
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ path }),
+      },
       { env, tokens, signal },
     );
+    if (!response.ok) {
+      await response.body?.cancel();
+      throw failure;
+    }
+    const metadata = (await response.json()) as FileMetadata & { '.tag'?: string };
+    const ours =
+      metadata['.tag'] === 'file' &&
+      metadata.size === bytes &&
+      expected !== undefined &&
+      metadata.content_hash === expected;
+    if (!ours) throw failure;
+    return metadata;
+  }
   const confirm = (bytes: number) => {
     confirmed = bytes;
     options.onProgress?.({ bytesUploaded: bytes, totalBytes: size ?? null });
@@ -173,8 +218,11 @@ export async function uploadToDropbox(
       chunk = await next(chunkSize);
       digests = await blockDigests(chunk);
       if (chunk.byteLength < chunkSize) {
-        const response = (await push('finish', chunk, confirmed, digests))!;
-        const metadata = (await response.json()) as FileMetadata;
+        const total = confirmed + chunk.byteLength;
+        const metadata = await push('finish', chunk, confirmed, digests).then(
+          async (response) => (await response!.json()) as FileMetadata,
+          (failure: unknown) => storedAlready(failure, [...fileDigests, ...digests], total),
+        );
         fileDigests.push(...digests);
         if (chunk.byteLength > 0) confirm(confirmed + chunk.byteLength);
         return metadata;

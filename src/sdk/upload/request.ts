@@ -14,6 +14,8 @@ export interface SendOptions {
   /** Absent for requests that must carry no Authorization header (OneDrive's upload URL). */
   tokens?: AccessTokenSource;
   signal?: AbortSignal;
+  /** Told when the request is sent again after an attempt that got no answer (it may have been done). */
+  onUnanswered?: () => void;
 }
 
 /** Why an upload stopped; its message becomes `errorMessage`. */
@@ -58,6 +60,7 @@ export async function send(spec: RequestSpec, options: SendOptions): Promise<Res
       if (attempt >= maxRetries)
         throw new UploadError('the provider could not be reached', 0, { cause: error });
       await pause(env, backoffMs(attempt), signal);
+      options.onUnanswered?.();
       continue;
     }
     if (response.status === 401 && tokens && !renewed) {

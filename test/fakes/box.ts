@@ -90,6 +90,8 @@ export interface FakeBox {
   loseNextPartAnswer(): void;
   /** The next `count` commits answer 202 with Retry-After (Box still processing). */
   deferNextCommits(count: number, retryAfterSeconds: number): void;
+  /** The next commit stores the file, then its connection is destroyed before the answer. */
+  loseNextCommitAnswer(): void;
   /** Every open session expires: its endpoints answer 404 from now on. */
   expireSessions(): void;
   close(): Promise<void>;
@@ -164,6 +166,7 @@ export async function startFakeBox(): Promise<FakeBox> {
   let dropAfter: number | null = null;
   let loseAnswer = false;
   let deferCommits = { count: 0, retryAfter: 0 };
+  let loseCommitAnswer = false;
 
   const fake: FakeBox = {
     url: '',
@@ -188,6 +191,9 @@ export async function startFakeBox(): Promise<FakeBox> {
     },
     deferNextCommits(count, retryAfter) {
       deferCommits = { count, retryAfter };
+    },
+    loseNextCommitAnswer() {
+      loseCommitAnswer = true;
     },
     expireSessions() {
       for (const session of sessions.values()) if (session.state === 'open') session.state = 'expired';
@@ -464,6 +470,34 @@ export async function startFakeBox(): Promise<FakeBox> {
     answer(res, 200, { part });
   }
 
+  /**
+   * OPTIONS /files/content (on api.box.com; served here too): whether a file
+   * of that name may be uploaded into the folder. 409 names the file in the way.
+   */
+  function preflight(req: IncomingMessage, body: Buffer, res: ServerResponse) {
+    const { name, parent, size } = jsonBody(req, body);
+    const folderId = (parent as { id?: unknown } | undefined)?.id;
+    if (typeof name !== 'string' || name === '' || typeof folderId !== 'string') {
+      throw new BoxError(400, 'bad_request', 'name and parent.id are required');
+    }
+    if (size !== undefined && (typeof size !== 'number' || size < 0)) {
+      throw new BoxError(400, 'bad_request', 'size must be a number of bytes');
+    }
+    if (!fake.folders.has(folderId)) throw new BoxError(404, 'not_found', `Folder ${folderId} not found`);
+    const existing = [...fake.files.values()].find((f) => f.parentId === folderId && f.name === name);
+    if (!existing) return answer(res, 200, { upload_url: `${fake.apiBase}/files/content` });
+    return answer(res, 409, {
+      type: 'error',
+      status: 409,
+      code: 'item_name_in_use',
+      message: 'Item with the same name already exists',
+      context_info: {
+        conflicts: { type: 'file', id: existing.id, name: existing.name, sha1: existing.sha1 },
+      },
+      request_id: hexId(6).toLowerCase(),
+    });
+  }
+
   /** POST commit: all parts, in order, as Box listed them, and the whole file's SHA-1. */
   function commit(req: IncomingMessage, body: Buffer, id: string, res: ServerResponse) {
     const session = openSession(id);
@@ -497,17 +531,19 @@ export async function startFakeBox(): Promise<FakeBox> {
     }
     checkDestination(session.folderId, session.name);
     session.state = 'committed';
-    answer(
-      res,
-      201,
-      storeFile({
-        name: session.name,
-        parentId: session.folderId,
-        size: session.fileSize,
-        sha256: session.sha256.digest('hex'),
-        sha1,
-      }),
-    );
+    const stored = storeFile({
+      name: session.name,
+      parentId: session.folderId,
+      size: session.fileSize,
+      sha256: session.sha256.digest('hex'),
+      sha1,
+    });
+    if (loseCommitAnswer) {
+      loseCommitAnswer = false;
+      req.socket.destroy(); // committed, but the client never hears of it
+      return;
+    }
+    answer(res, 201, stored);
   }
 
   /** GET list_parts, with Box's offset/limit paging (default 100, at most 1000). */
@@ -577,6 +613,7 @@ export async function startFakeBox(): Promise<FakeBox> {
         return answer(res, 201, singleUpload(req, body, length > cap));
       if (req.method === 'POST' && route === '/files/upload_sessions')
         return answer(res, 201, createSession(req, body));
+      if (req.method === 'OPTIONS' && route === '/files/content') return preflight(req, body, res);
       if (sessionPath) {
         const [, id, tail] = sessionPath;
         if (req.method === 'POST' && tail === '/commit') return commit(req, body, id!, res);

@@ -40,13 +40,14 @@ function env(extra: Partial<UploadEnvironment> = {}): UploadEnvironment {
       signal?.throwIfAborted();
       sleeps.push(ms);
     },
-    endpoints: { upload: fake.apiBase },
+    endpoints: { upload: fake.apiBase, api: fake.apiBase },
     ...extra,
   };
 }
 
 const sha256 = (bytes: Uint8Array) => createHash('sha256').update(bytes).digest('hex');
 const sha1Base64 = (bytes: Uint8Array) => createHash('sha1').update(bytes).digest('base64');
+const sha1Hex = (bytes: Uint8Array) => createHash('sha1').update(bytes).digest('hex');
 
 /** Irregular pieces, as a network stream hands them over. */
 function* pieces(bytes: Uint8Array) {
@@ -342,6 +343,38 @@ describe('uploadToBox: failures and resumption', () => {
     expect(onlyFile().sha256).toBe(sha256(bytes));
   });
 
+  it('finds the committed file by its SHA-1 when the answer to the commit was lost', async () => {
+    const bytes = randomBytes(SESSION_MIN);
+    fake.loseNextCommitAnswer();
+    const result = await uploadToBox(tokenSource(), { path: 'lost-commit.bin', body: bytes }, env());
+    expect(result).toMatchObject({ success: true, fileId: onlyFile().id, fileSize: SESSION_MIN });
+    expect(seen()).toEqual([
+      CREATE,
+      ...partRequests(SESSION_MIN, 8 * MiB),
+      COMMIT.replace('→ 201', '→ 0'), // committed, but the connection closed before the answer
+      COMMIT.replace('→ 201', '→ 404'), // the session is used up
+      'OPTIONS /api/2.0/files/content → 409', // the name is taken, by a file with our SHA-1
+    ]);
+    expect(onlyFile().sha256).toBe(sha256(bytes));
+  });
+
+  it('reports a lost commit as failed when the file under its name is not what was sent', async () => {
+    const bytes = randomBytes(SESSION_MIN);
+    fake.loseNextCommitAnswer();
+    // Someone replaces the file between the lost answer and the check.
+    const replacing: typeof fetch = async (input, init) => {
+      if (init?.method === 'OPTIONS') onlyFile().sha1 = sha1Hex(new Uint8Array([1]));
+      return fetch(input, init);
+    };
+    const result = await uploadToBox(
+      tokenSource(),
+      { path: 'replaced.bin', body: bytes },
+      env({ fetch: replacing }),
+    );
+    expect(result).toMatchObject({ success: false, fileId: null });
+    expect(result.errorMessage).toMatch(/upload session expired or no longer exists/);
+  });
+
   it('refreshes the token once after a 401 and carries on', async () => {
     const tokens = tokenSource(true);
     const bytes = randomBytes(SESSION_MIN);
@@ -593,6 +626,26 @@ describe('the fake Box rejects what Box rejects', () => {
         name,
       ).toMatchObject({ status: 400, code: 'item_name_invalid' });
     }
+  });
+
+  it('a preflight check: 200 for a free name, 409 naming the file in the way, 400 without a name', async () => {
+    const json = { 'content-type': 'application/json' };
+    const preflight = (body: unknown) => call('OPTIONS', '/files/content', json, JSON.stringify(body));
+    expect(await preflight({ name: 'p.txt', parent: { id: '0' } })).toMatchObject({ status: 200 });
+    expect(await preflight({ name: 'p.txt', parent: { id: '77' } })).toMatchObject({ status: 404 });
+    expect(await preflight({ parent: { id: '0' } })).toMatchObject({ status: 400, code: 'bad_request' });
+    await upload([
+      ['attributes', attributes('p.txt')],
+      ['file', 'x'],
+    ]);
+    const taken = await preflight({ name: 'p.txt', parent: { id: '0' }, size: 1 });
+    expect(taken).toMatchObject({ status: 409, code: 'item_name_in_use' });
+    expect(JSON.parse(taken.text).context_info.conflicts).toEqual({
+      type: 'file',
+      id: onlyFile().id,
+      name: 'p.txt',
+      sha1: sha1Hex(Buffer.from('x')),
+    });
   });
 
   it('an unknown folder: 404; a name in use: 409 item_name_in_use', async () => {

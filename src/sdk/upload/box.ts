@@ -9,6 +9,7 @@ const SESSION_MIN = 20_000_000;
 /** Box's commit may answer 202 while it assembles the parts; it is asked again this many times at most. */
 const MAX_COMMIT_POLLS = 60;
 const DEFAULT_UPLOAD_API = 'https://upload.box.com/api/2.0';
+const DEFAULT_MAIN_API = 'https://api.box.com/2.0';
 
 interface Part {
   part_id: string;
@@ -26,7 +27,10 @@ interface Context {
   tokens: AccessTokenSource;
   env: UploadEnvironment;
   signal: AbortSignal | undefined;
+  /** The upload API (upload.box.com). */
   api: string;
+  /** The main API (api.box.com), for the preflight check after a lost commit answer. */
+  mainApi: string;
 }
 
 /**
@@ -43,6 +47,10 @@ interface Context {
  * Every part carries its SHA-1 and the commit the whole file's; a part whose
  * request failed is looked up in the session before it is sent again; a commit
  * answered 202 is retried after its Retry-After; an abort deletes the session.
+ * When the answer to the commit is lost, the commit sent again finds no session:
+ * the file in the folder under that name is then taken as the result if its
+ * SHA-1 is the one of the data sent (a preflight check on the main API,
+ * `env.endpoints.api`, names it).
  *
  * @example
  * const result = await uploadToBox(tokens, { path: '0/report.pdf', body: blob }, { fetch });
@@ -64,6 +72,7 @@ export async function uploadToBox(
     env,
     signal: options.signal,
     api: (env.endpoints?.upload ?? DEFAULT_UPLOAD_API).replace(/\/+$/, ''),
+    mainApi: (env.endpoints?.api ?? DEFAULT_MAIN_API).replace(/\/+$/, ''),
   };
   const bodySize = knownSize(options.body);
   if (options.size !== undefined && bodySize !== undefined && options.size !== bodySize) {
@@ -123,7 +132,7 @@ export async function uploadToBox(
       options.onProgress?.({ bytesUploaded: progress.bytes, totalBytes: size });
     }
     if (await reader.next(1)) throw new UploadError(`size is ${size} but the body has more bytes`);
-    const file = await commit(ctx, session, parts, whole);
+    const file = await commit(ctx, target, session, parts, whole);
     abortUrl = undefined;
     return { success: true, remotePath, fileId: file.id, fileSize: size, errorMessage: null };
   } catch (error) {
@@ -281,8 +290,16 @@ async function findPart(
 }
 
 /** Commits the session; while Box answers 202 (still processing) it is asked again after Retry-After. */
-async function commit(ctx: Context, session: Session, parts: Part[], whole: Sha1): Promise<{ id: string }> {
-  const digest = `sha=${base64Of(whole.digest())}`;
+async function commit(
+  ctx: Context,
+  target: { folderId: string; name: string },
+  session: Session,
+  parts: Part[],
+  whole: Sha1,
+): Promise<{ id: string }> {
+  const sha1 = whole.digest();
+  const digest = `sha=${base64Of(sha1)}`;
+  let resent = false;
   const body = JSON.stringify({
     parts: parts.map(({ part_id, offset, size, sha1 }) => ({ part_id, offset, size, sha1 })),
   });
@@ -294,16 +311,59 @@ async function commit(ctx: Context, session: Session, parts: Part[], whole: Sha1
         headers: { 'content-type': 'application/json', digest },
         body,
       },
-      ctx,
+      {
+        ...ctx,
+        onUnanswered: () => {
+          resent = true;
+        },
+      },
     );
     if (response.status === 201) return firstEntry(await response.json());
-    if (response.status === 404) throw sessionGone();
+    if (response.status === 404) {
+      await response.body?.cancel();
+      const stored = resent ? await committedAlready(ctx, target, hexOf(sha1)) : undefined;
+      if (stored) return stored;
+      throw sessionGone();
+    }
     if (response.status !== 202) throw new UploadError(await describe(response), response.status);
     await response.body?.cancel();
     if (poll >= MAX_COMMIT_POLLS)
       throw new UploadError('Box was still processing the upload after many commits');
     await pause(ctx.env, retryAfterMs(response) ?? backoffMs(Math.min(poll, 4)), ctx.signal);
   }
+}
+
+/**
+ * The file a commit whose answer was lost stored, if that is what sits in the
+ * folder under the name: a preflight check for the same name answers 409 and
+ * names the file in the way, with its SHA-1.
+ */
+async function committedAlready(
+  ctx: Context,
+  target: { folderId: string; name: string },
+  sha1Hex: string,
+): Promise<{ id: string } | undefined> {
+  const response = await send(
+    {
+      url: `${ctx.mainApi}/files/content`,
+      method: 'OPTIONS',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ name: target.name, parent: { id: target.folderId } }),
+    },
+    ctx,
+  );
+  if (response.status !== 409) {
+    await response.body?.cancel();
+    return undefined;
+  }
+  const answer = (await response.json()) as { context_info?: { conflicts?: unknown } };
+  const conflicts = answer.context_info?.conflicts;
+  const file = (Array.isArray(conflicts) ? conflicts[0] : conflicts) as
+    | { type?: unknown; id?: unknown; sha1?: unknown }
+    | undefined;
+  return file?.type === 'file' && typeof file.id === 'string' && file.sha1 === sha1Hex
+    ? { id: file.id }
+    : undefined;
 }
 
 /** Deletes the session, best effort: the upload has failed already. */

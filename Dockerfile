@@ -29,4 +29,6 @@ EXPOSE 8080
 HEALTHCHECK --interval=30s --timeout=3s --start-period=15s --retries=3 \
   CMD ["node", "-e", "fetch(`http://127.0.0.1:${process.env.CUSTODIAN_PORT}/healthz`).then((r) => process.exit(r.ok ? 0 : 1), () => process.exit(1))"]
 # SIGTERM reaches node directly (exec form), so in-flight requests finish on `docker stop`.
-CMD ["node", "dist/main.js", "serve"]
+# A young generation of 8 MiB semi-spaces instead of V8's 16 keeps the resident memory of a busy
+# broker about 20 MB lower at no measurable cost in throughput (README, "Performance").
+CMD ["node", "--max-semi-space-size=8", "dist/main.js", "serve"]

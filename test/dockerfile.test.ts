@@ -47,8 +47,10 @@ describe('Dockerfile', () => {
 
   it('starts the built entry point in exec form, so SIGTERM reaches node', () => {
     const cmd = instructions.filter((l) => l.startsWith('CMD ')).at(-1);
-    expect(cmd).toBe('CMD ["node", "dist/main.js", "serve"]');
+    expect(cmd).toBe('CMD ["node", "--max-semi-space-size=8", "dist/main.js", "serve"]');
     const pkg = JSON.parse(readFileSync(`${root}package.json`, 'utf8'));
+    // `npm start` runs the broker as the image does.
+    expect(pkg.scripts.start).toContain('node --max-semi-space-size=8 dist/main.js serve');
     expect(pkg.scripts.build).toContain('tsconfig.build.json');
     expect(JSON.parse(readFileSync(`${root}tsconfig.json`, 'utf8')).compilerOptions.outDir).toBe('dist');
   });

@@ -9,7 +9,8 @@ import { scratchFolder, scratchPath } from './scratch.js';
 export const profileDir = (label: string) => scratchFolder('profiles', label);
 
 /**
- * `node dist/main.js serve` as a real process with production settings:
+ * `node dist/main.js serve` as a real process with production settings (the
+ * node flags of the Dockerfile and `npm start`):
  * NODE_ENV=production, vault keys, admin token and public URL set, the
  * default log level (one access line per request, written to a file as a
  * log shipper would read it), the background refresher on.
@@ -138,6 +139,8 @@ export async function startBroker(options: {
 }): Promise<Broker> {
   const port = await freePort();
   const flags = [
+    // As the Dockerfile and `npm start` run it.
+    '--max-semi-space-size=8',
     ...config.brokerNodeFlags,
     ...(config.profile ? ['--cpu-prof', `--cpu-prof-dir=${profileDir(options.label)}`] : []),
   ];

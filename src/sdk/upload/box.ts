@@ -321,7 +321,10 @@ async function commit(
     if (response.status === 201) return firstEntry(await response.json());
     if (response.status === 404) {
       await response.body?.cancel();
-      const stored = resent ? await committedAlready(ctx, target, hexOf(sha1)) : undefined;
+      // A check that fails leaves the upload failed for the reason it failed.
+      const stored = resent
+        ? await committedAlready(ctx, target, hexOf(sha1)).catch(() => undefined)
+        : undefined;
       if (stored) return stored;
       throw sessionGone();
     }

@@ -113,6 +113,18 @@ export async function uploadToDropbox(
   async function storedAlready(failure: unknown, digests: Uint8Array[], bytes: number) {
     if (!finalResent) throw failure;
     const expected = await contentHashOf(digests);
+    // A lookup that fails leaves the upload failed for the reason it failed.
+    const metadata = await lookUp().catch(() => undefined);
+    const ours =
+      metadata?.['.tag'] === 'file' &&
+      metadata.size === bytes &&
+      expected !== undefined &&
+      metadata.content_hash === expected;
+    if (!ours) throw failure;
+    return metadata;
+  }
+
+  async function lookUp(): Promise<(FileMetadata & { '.tag'?: string }) | undefined> {
     const response = await send(
       {
         url: `${apiHost}/2/files/get_metadata`,
@@ -122,18 +134,9 @@ export async function uploadToDropbox(
       },
       { env, tokens, signal },
     );
-    if (!response.ok) {
-      await response.body?.cancel();
-      throw failure;
-    }
-    const metadata = (await response.json()) as FileMetadata & { '.tag'?: string };
-    const ours =
-      metadata['.tag'] === 'file' &&
-      metadata.size === bytes &&
-      expected !== undefined &&
-      metadata.content_hash === expected;
-    if (!ours) throw failure;
-    return metadata;
+    if (response.ok) return (await response.json()) as FileMetadata & { '.tag'?: string };
+    await response.body?.cancel();
+    return undefined;
   }
   const confirm = (bytes: number) => {
     confirmed = bytes;

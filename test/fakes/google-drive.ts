@@ -71,6 +71,8 @@ export interface FakeGoogleDrive {
   dropNextChunk(afterBytes: number): void;
   /** The next chunk PUT stores only `bytes` of its body (a multiple of 256 KiB) and answers 308 saying so. */
   storeLessOfNextChunk(bytes: number): void;
+  /** The next chunk PUT is stored (completing the upload if it is the last), then its connection is destroyed before the answer. */
+  loseNextChunkAnswer(): void;
   /** Expires one session (or every open one): its requests answer 404 from now on. */
   expireSession(id?: string): void;
   close(): Promise<void>;
@@ -80,7 +82,8 @@ type Fault =
   | { kind: 'status'; status: number; reason: string }
   | { kind: 'rate-limit'; seconds: number }
   | { kind: 'drop'; afterBytes: number }
-  | { kind: 'store-less'; bytes: number };
+  | { kind: 'store-less'; bytes: number }
+  | { kind: 'lose-answer' };
 
 /** Drive's error shape: `{"error":{"code","message","errors":[{"domain","reason","message"}]}}`. */
 class DriveError extends Error {
@@ -132,6 +135,7 @@ export async function startFakeGoogleDrive(options: { tokens?: string[] } = {}):
       for (let i = 0; i < count; i++) faults.push({ kind: 'rate-limit', seconds });
     },
     dropNextChunk: (afterBytes) => faults.push({ kind: 'drop', afterBytes }),
+    loseNextChunkAnswer: () => faults.push({ kind: 'lose-answer' }),
     storeLessOfNextChunk: (bytes) => {
       if (bytes % ALIGNMENT !== 0) throw new Error('Drive stores whole 256 KiB blocks');
       faults.push({ kind: 'store-less', bytes });
@@ -152,7 +156,8 @@ export async function startFakeGoogleDrive(options: { tokens?: string[] } = {}):
   /** A fault for an upload request (one that carries file bytes), if one is queued for it. */
   function takeFault(chunk: boolean): Fault | undefined {
     const next = faults[0];
-    if (!next || (!chunk && (next.kind === 'drop' || next.kind === 'store-less'))) return undefined;
+    const chunkOnly = next?.kind === 'drop' || next?.kind === 'store-less' || next?.kind === 'lose-answer';
+    if (!next || (!chunk && chunkOnly)) return undefined;
     return faults.shift();
   }
 
@@ -365,6 +370,10 @@ export async function startFakeGoogleDrive(options: { tokens?: string[] } = {}):
     });
     if (outcome === 'dropped') return;
     if (session.received === total) complete(session);
+    if (fault?.kind === 'lose-answer') {
+      req.socket.destroy(); // stored, but the client never hears of it
+      return;
+    }
     answerState();
   }
 

@@ -256,6 +256,23 @@ describe('uploadToGoogleDrive: failures', () => {
     expectStored(result, bytes);
   });
 
+  it('finishes when the answer to the last chunk was lost: the status query answers with the file', async () => {
+    const bytes = randomBytes(total);
+    const { result } = await upload({
+      body: bytes,
+      chunkSize: MiB,
+      // The last chunk starts at 6 MiB: Drive stores it and completes the file, and the answer is lost.
+      onProgress: (p) => p.bytesUploaded === 6 * MiB && fake.loseNextChunkAnswer(),
+    });
+    expect(result.success).toBe(true);
+    expect(trace().slice(-2)).toEqual([
+      `PUT bytes ${6 * MiB}-${total - 1}/${total} 0`,
+      `PUT bytes */${total} 200`,
+    ]);
+    expect(fake.files.size).toBe(1);
+    expectStored(result, bytes);
+  });
+
   it('asks Drive after each 500 and carries on from its answer', async () => {
     const bytes = randomBytes(total);
     fake.failNextUploads(2);

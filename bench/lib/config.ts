@@ -25,7 +25,7 @@ export const config = {
   /** Seconds of warm-up before the first measured run of each server. */
   warmupSeconds: int('BENCH_WARMUP', 3, 0),
   /** Measured bare/broker pairs per engine; they alternate. */
-  rounds: int('BENCH_ROUNDS', 2, 1),
+  rounds: int('BENCH_ROUNDS', 3, 1),
   /** Connections seeded for the hand-out runs (the "thousand" of the scale test). */
   smallConnections: int('BENCH_SMALL_CONNECTIONS', 1_000, 1),
   /** Connections for the scale test (SQLite). */

@@ -117,6 +117,7 @@ async function serveUntilSignal(config: RuntimeConfig, deps: Deps): Promise<numb
     shutdownTimeoutMs: config.env.CUSTODIAN_SHUTDOWN_TIMEOUT_MS,
   });
   if (config.env.CUSTODIAN_BACKGROUND_REFRESH) services.background.start();
+  services.handOutRevalidation.start();
   const pruning = setInterval(() => {
     const cutoff = Date.now() - config.env.CUSTODIAN_AUDIT_RETENTION_DAYS * DAY_MS;
     services.auditStore
@@ -135,6 +136,7 @@ async function serveUntilSignal(config: RuntimeConfig, deps: Deps): Promise<numb
   await server.close();
   // Refreshes in progress finish and commit; queued audit events are written.
   await services.background.stop();
+  await services.handOutRevalidation.stop();
   await services.audit.close();
   await database.close();
   log.info('shutdown complete');

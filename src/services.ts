@@ -9,6 +9,7 @@ import { createSessionStore } from './connect/session-store.js';
 import { createConnectionStore } from './connections/store.js';
 import type { HandOutDeps } from './handout/access-token.js';
 import { createHandOutCache } from './handout/cache.js';
+import { createCacheRevalidation } from './handout/revalidation.js';
 import { createProviderCache } from './providers/cache.js';
 import { createProviderRegistry } from './providers/registry.js';
 import { createProviderStore } from './providers/store.js';
@@ -22,7 +23,7 @@ import { createSigningKeys } from './tokens/signing-keys.js';
 /**
  * Builds every store and service from the app's dependencies, once. Routes
  * receive the pieces they use; `main.ts` starts and stops the background
- * parts (refresher, audit writer).
+ * parts (refresher, hand-out cache checks, audit writer).
  */
 export function createServices(deps: Deps) {
   const { database, vault, random, now, log, config } = deps;
@@ -33,7 +34,8 @@ export function createServices(deps: Deps) {
   // keeps: providers, clients, revocations); every write here forgets it. At most 2,500 entries
   // (measured: 5,000 full grew the broker by 14 MB over a million connections); a service asking for more distinct
   // connections than that in 2 s gets little from a cache anyway.
-  const handOutCache = createHandOutCache({ ttlMs: config.handOutCacheMs ?? 2_000, maxEntries: 2_500 });
+  const handOutCacheMs = config.handOutCacheMs ?? 2_000;
+  const handOutCache = createHandOutCache({ ttlMs: handOutCacheMs, maxEntries: 2_500 });
   const connections = createConnectionStore(database, handOutCache.forget);
   const client = { fetch: deps.fetch, now, allowInsecureRequests: config.allowLoopbackHttp };
   const clients = createClientStore(database);
@@ -77,6 +79,13 @@ export function createServices(deps: Deps) {
     now,
   };
   const tokens = createServiceTokens({ database, clients, keys, random, now, issuer: config.publicUrl });
+  const handOutRevalidation = createCacheRevalidation({
+    cache: handOutCache,
+    rows,
+    now,
+    log,
+    ttlMs: handOutCacheMs,
+  });
 
   return {
     audit,
@@ -89,6 +98,7 @@ export function createServices(deps: Deps) {
     hasher,
     keys,
     handOut,
+    handOutRevalidation,
     providers: createProviderRegistry({
       providers: providerStore,
       inUse: (id) => connections.existForProvider(id),

@@ -1,4 +1,4 @@
-import { and, asc, eq, gt, inArray } from 'drizzle-orm';
+import { and, asc, eq, gt, inArray, sql } from 'drizzle-orm';
 import type { Database } from '../db/open.js';
 import type { Account } from '../oauth/account.js';
 
@@ -126,6 +126,9 @@ export function createConnectionStore({ db, tables }: Database, changed: (id: st
               ...(sealed.refresh === null ? {} : { refreshToken: sealed.refresh }),
               tokenType: grant.token_type,
               expiresAt: grant.expires_at,
+              // New tokens are a new version: a refresh begun on the old grant cannot commit over
+              // them, and other replicas' hand-out caches see the change.
+              tokenVersion: sql`${t.tokenVersion} + 1`,
               updatedAt: now,
             })
             .where(eq(t.id, existing));

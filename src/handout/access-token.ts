@@ -50,6 +50,7 @@ export async function handOutAccessToken(
   }
 
   const ticket = deps.cache.ticket();
+  const readAt = deps.now();
   let row = await deps.rows.read(connectionId);
   authorize(caller, row);
   if (row.status !== 'active') throw needsReauth();
@@ -80,6 +81,7 @@ export async function handOutAccessToken(
     // Only what an answer needs: there are thousands of entries, and none holds a ciphertext.
     row: {
       id: row.id,
+      tokenVersion: row.tokenVersion,
       tenant: row.tenant,
       providerId: row.providerId,
       tokenType: row.tokenType,
@@ -91,7 +93,7 @@ export async function handOutAccessToken(
     accessToken: deps.vault.decrypt(row.accessToken, tokenLocation(row.id, 'access_token')),
     scope: (JSON.parse(row.scopes) as string[]).join(' '),
     expiresAtIso: row.expiresAt === null ? null : new Date(row.expiresAt).toISOString(),
-    storedAt: deps.now(),
+    storedAt: readAt,
   };
   // A refresh above forgot the connection, so its result waits for the next read.
   deps.cache.put(entry, ticket);

@@ -1,9 +1,11 @@
 import { eq } from 'drizzle-orm';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { tokenLocation } from '../connect/finish.js';
+import { createLogger } from '../log/logger.js';
 import { allGrants, createTestApp, type TestApp, type TestClient } from '../test-support/app.js';
 import { seedConnection } from '../test-support/connections.js';
 import { createHandOutCache } from './cache.js';
+import { createCacheRevalidation } from './revalidation.js';
 
 /**
  * The hand-out cache: what it serves from memory, for how long, and which
@@ -12,10 +14,15 @@ import { createHandOutCache } from './cache.js';
  */
 
 describe('createHandOutCache', () => {
-  const entry = (id: string, storedAt = 0) =>
-    ({ row: { id }, accessToken: `token-${id}`, scope: '', expiresAtIso: null, storedAt }) as Parameters<
-      ReturnType<typeof createHandOutCache>['put']
-    >[0];
+  const entry = (id: string, storedAt = 0, tokenVersion = 0) =>
+    ({
+      row: { id, tokenVersion },
+      accessToken: `token-${id}`,
+      scope: '',
+      expiresAtIso: null,
+      storedAt,
+    }) as Parameters<ReturnType<typeof createHandOutCache>['put']>[0];
+  const stamp = (id: string, tokenVersion = 0, status = 'active') => ({ id, tokenVersion, status });
 
   it('keeps an entry for ttlMs', () => {
     const cache = createHandOutCache({ ttlMs: 1000, maxEntries: 10 });
@@ -33,6 +40,59 @@ describe('createHandOutCache', () => {
     expect(cache.get('a', 0)).toBeUndefined();
     cache.put(entry('a'), cache.ticket());
     expect(cache.get('a', 0)).toBeDefined();
+  });
+
+  it('checks only entries asked for since their last check and past half their TTL', () => {
+    const cache = createHandOutCache({ ttlMs: 1000, maxEntries: 10 });
+    for (const id of ['used', 'idle', 'young'])
+      cache.put(entry(id, id === 'young' ? 400 : 0), cache.ticket());
+    cache.get('used', 100);
+    cache.get('young', 450);
+    expect(cache.due(499)).toEqual([]);
+    expect(cache.due(500)).toEqual(['used']);
+    expect(cache.due(900)).toEqual(['used', 'young']);
+    cache.revalidated(['used', 'young'], [stamp('used'), stamp('young')], 950);
+    expect(cache.due(1400)).toEqual([]); // checked, and not asked for since
+  });
+
+  it('keeps an unchanged entry a TTL from the check; forgets one whose version or status changed, or that is gone', () => {
+    const cache = createHandOutCache({ ttlMs: 1000, maxEntries: 10 });
+    for (const id of ['same', 'newer', 'dead', 'gone']) cache.put(entry(id, 0, 3), cache.ticket());
+    cache.revalidated(
+      ['same', 'newer', 'dead', 'gone'],
+      [stamp('same', 3), stamp('newer', 4), stamp('dead', 3, 'needs_reauth')],
+      900,
+    );
+    expect(cache.get('same', 1899)?.accessToken).toBe('token-same');
+    expect(cache.get('same', 1900)).toBeUndefined();
+    for (const id of ['newer', 'dead', 'gone']) expect(cache.get(id, 901)).toBeUndefined();
+  });
+
+  it('leaves an entry stored after the check began as it is', () => {
+    const cache = createHandOutCache({ ttlMs: 1000, maxEntries: 10 });
+    cache.put(entry('a', 500, 4), cache.ticket());
+    // The check read version 3 before this entry's own read saw 4: it is neither confirmed nor forgotten.
+    cache.revalidated(['a'], [stamp('a', 3)], 400);
+    expect(cache.get('a', 1499)?.accessToken).toBe('token-a');
+    expect(cache.get('a', 1500)).toBeUndefined();
+  });
+
+  it('lets entries expire at their TTL when the check fails, and logs it', async () => {
+    const cache = createHandOutCache({ ttlMs: 1000, maxEntries: 10 });
+    cache.put(entry('a'), cache.ticket());
+    cache.get('a', 600);
+    const lines: string[] = [];
+    const revalidation = createCacheRevalidation({
+      cache,
+      rows: { stamps: async () => Promise.reject(new Error('database gone')) },
+      now: () => 600,
+      log: createLogger({ level: 'error', write: (line) => lines.push(line) }),
+      ttlMs: 1000,
+    });
+    await revalidation.runOnce();
+    expect(lines.join('\n')).toContain('hand-out cache check failed');
+    expect(cache.get('a', 999)).toBeDefined();
+    expect(cache.get('a', 1000)).toBeUndefined();
   });
 
   it('forgets the oldest entry beyond maxEntries, and stores nothing with a TTL of 0', () => {
@@ -163,6 +223,65 @@ describe('hand-outs through the cache', () => {
       clock += 2000;
       expect((await handOut(acme, 'conn_far')).status).toBe(404);
     } finally {
+      await other.close();
+    }
+  });
+
+  it('checks busy connections in bulk: served past the TTL while unchanged, read again once changed', async () => {
+    const other = await createTestApp({ now, testDatabase: t.testDatabase });
+    const reads: string[] = [];
+    const { rows } = t.services.handOut;
+    const read = rows.read;
+    rows.read = async (id) => {
+      reads.push(id);
+      return read(id);
+    };
+    try {
+      await seed(t, 'conn_busy', 'busy-1');
+      expect((await handOut(acme, 'conn_busy')).token).toBe('busy-1');
+      for (let step = 0; step < 6; step++) {
+        clock += 500;
+        expect((await handOut(acme, 'conn_busy')).token).toBe('busy-1');
+        await t.services.handOutRevalidation.runOnce();
+      }
+      // Three seconds, past the 2 s TTL, and one read: the checks kept it current.
+      expect(reads).toEqual(['conn_busy']);
+
+      // Another replica re-authorizes the account: new tokens, a new version.
+      const saved = await other.services.connections.saveGrant(
+        {
+          tenant: 'acme',
+          provider_id: 'dropbox',
+          end_user: 'u',
+          account: { user_id: 'acct-conn_busy', email: null, display_name: null },
+          scopes: ['files'],
+          token_type: 'Bearer',
+          expires_at: clock + 3600_000,
+          seal: (id) => ({
+            // Replicas share the vault keys; the test apps each have their own, so seal with this one's.
+            access: t.deps.vault.encrypt('busy-2', tokenLocation(id, 'access_token')),
+            refresh: null,
+          }),
+        },
+        'conn_unused',
+        clock,
+      );
+      expect(saved).toBe('conn_busy');
+      clock += 1000;
+      // Within the TTL of the last check it is still the old token; the check past half the TTL sees the change.
+      expect((await handOut(acme, 'conn_busy')).token).toBe('busy-1');
+      await t.services.handOutRevalidation.runOnce();
+      expect((await handOut(acme, 'conn_busy')).token).toBe('busy-2');
+      expect(reads).toEqual(['conn_busy', 'conn_busy']);
+
+      // Deleted elsewhere: gone at the next check.
+      expect(await other.services.connections.delete('conn_busy')).toBe(true);
+      clock += 1000;
+      expect((await handOut(acme, 'conn_busy')).token).toBe('busy-2');
+      await t.services.handOutRevalidation.runOnce();
+      expect((await handOut(acme, 'conn_busy')).status).toBe(404);
+    } finally {
+      rows.read = read;
       await other.close();
     }
   });

@@ -1,4 +1,4 @@
-import { and, eq, isNull, lt, lte, or, sql } from 'drizzle-orm';
+import { and, eq, inArray, isNull, lt, lte, or, sql } from 'drizzle-orm';
 import type { Database } from '../db/open.js';
 
 /**
@@ -116,6 +116,14 @@ export function createTokenRows(database: Database, changed: (id: string) => voi
           updatedAt: now,
         })
         .where(and(eq(t.id, id), eq(t.refreshLeaseOwner, owner)));
+    },
+
+    /** The token version and status of each of `ids` that still exists (the hand-out cache's check). */
+    async stamps(ids: string[]) {
+      return db
+        .select({ id: t.id, tokenVersion: t.tokenVersion, status: t.status })
+        .from(t)
+        .where(inArray(t.id, ids));
     },
 
     /** Connections the background refresher should renew now, oldest due first. */

@@ -30,8 +30,8 @@ export function createServices(deps: Deps) {
   const audit = createAuditLog({ database, now, random, log });
   const providerStore = createProviderStore(database);
   const providerCache = createProviderCache(providerStore, now);
-  // Hand-outs reuse a connection read within the last 2 s (the staleness of every cache the broker
-  // keeps: providers, clients, revocations); every write here forgets it. At most 2,500 entries
+  // Hand-outs reuse a connection read or checked within the last 2 s (the staleness of every cache
+  // the broker keeps: providers, clients, revocations); every write here forgets it. At most 2,500 entries
   // (measured: 5,000 full grew the broker by 14 MB over a million connections); a service asking for more distinct
   // connections than that in 2 s gets little from a cache anyway.
   const handOutCacheMs = config.handOutCacheMs ?? 2_000;

@@ -92,8 +92,8 @@ export async function handOutAccessToken(
     },
     accessToken: deps.vault.decrypt(row.accessToken, tokenLocation(row.id, 'access_token')),
     scope: (JSON.parse(row.scopes) as string[]).join(' '),
-    expiresAtIso: row.expiresAt === null ? null : new Date(row.expiresAt).toISOString(),
     storedAt: readAt,
+    used: false,
   };
   // A refresh above forgot the connection, so its result waits for the next read.
   deps.cache.put(entry, ticket);
@@ -125,7 +125,7 @@ async function isStale(
 function handedOut(
   deps: HandOutDeps,
   caller: Caller,
-  { row, accessToken, scope, expiresAtIso }: CachedConnection,
+  { row, accessToken, scope }: CachedConnection,
   options: { forceRefresh?: boolean },
 ): HandedOut {
   // Counted, not one row each: a busy service asks thousands of times a second.
@@ -141,7 +141,7 @@ function handedOut(
   return {
     access_token: accessToken,
     token_type: row.tokenType,
-    expires_at: expiresAtIso,
+    expires_at: row.expiresAt === null ? null : new Date(row.expiresAt).toISOString(),
     expires_in: row.expiresAt === null ? null : Math.max(0, Math.floor((row.expiresAt - now) / 1000)),
     scope,
     connection_id: row.id,

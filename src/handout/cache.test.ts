@@ -19,8 +19,8 @@ describe('createHandOutCache', () => {
       row: { id, tokenVersion },
       accessToken: `token-${id}`,
       scope: '',
-      expiresAtIso: null,
       storedAt,
+      used: false,
     }) as Parameters<ReturnType<typeof createHandOutCache>['put']>[0];
   const stamp = (id: string, tokenVersion = 0, status = 'active') => ({ id, tokenVersion, status });
 

@@ -39,12 +39,10 @@ export interface CachedConnection {
   row: HandOutRow;
   accessToken: string;
   scope: string;
-  /** `row.expiresAt` as the answer writes it, formatted once. */
-  expiresAtIso: string | null;
   /** When the read that showed this entry current began. */
   storedAt: number;
   /** Asked for since it was stored or last checked: only such entries are checked again. */
-  used?: boolean;
+  used: boolean;
 }
 
 /** A connection's state as the check reads it. */

@@ -201,12 +201,12 @@ export async function startFakeBox(): Promise<FakeBox> {
     close: () => new Promise((resolve) => server.close(() => resolve())),
   };
 
-  const nameTaken = (folderId: string, name: string) =>
-    [...fake.files.values()].some((f) => f.parentId === folderId && f.name === name);
+  const fileNamed = (folderId: string, name: string) =>
+    [...fake.files.values()].find((f) => f.parentId === folderId && f.name === name);
 
   function checkDestination(folderId: string, name: string) {
     if (!fake.folders.has(folderId)) throw new BoxError(404, 'not_found', `Folder ${folderId} not found`);
-    if (nameTaken(folderId, name))
+    if (fileNamed(folderId, name))
       throw new BoxError(409, 'item_name_in_use', 'Item with the same name already exists');
   }
 
@@ -484,7 +484,7 @@ export async function startFakeBox(): Promise<FakeBox> {
       throw new BoxError(400, 'bad_request', 'size must be a number of bytes');
     }
     if (!fake.folders.has(folderId)) throw new BoxError(404, 'not_found', `Folder ${folderId} not found`);
-    const existing = [...fake.files.values()].find((f) => f.parentId === folderId && f.name === name);
+    const existing = fileNamed(folderId, name);
     if (!existing) return answer(res, 200, { upload_url: `${fake.apiBase}/files/content` });
     return answer(res, 409, {
       type: 'error',

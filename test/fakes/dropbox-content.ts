@@ -414,9 +414,9 @@ export async function startFakeDropboxContent(
     record: RecordedRequest,
     answer: (status: number, body: string, headers?: Record<string, string>) => void,
   ) {
-    const bytes = Buffer.concat(await collect(req));
-    record.bodyLength = bytes.length;
-    const body = bytes.toString('utf8');
+    const chunks: Buffer[] = [];
+    record.bodyLength = (await receive(req, (data) => chunks.push(data))).length;
+    const body = Buffer.concat(chunks).toString('utf8');
     if (req.method !== 'POST') return answer(405, `Request method ${req.method} not allowed; use POST.`);
     const authorization = req.headers.authorization ?? '';
     if (!/^Bearer \S+$/.test(authorization) || !fake.validTokens.has(authorization.slice(7))) {
@@ -542,15 +542,6 @@ const METADATA_ARGS = new Set([
   'include_has_explicit_shared_members',
   'include_property_groups',
 ]);
-
-function collect(req: IncomingMessage): Promise<Buffer[]> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    req.on('data', (chunk: Buffer) => chunks.push(chunk));
-    req.on('end', () => resolve(chunks));
-    req.on('error', reject);
-  });
-}
 
 function send(res: ServerResponse, status: number, body: string, headers: Record<string, string> = {}) {
   res.writeHead(status, { 'content-type': 'text/plain; charset=utf-8', ...headers }).end(body);

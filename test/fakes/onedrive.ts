@@ -1,13 +1,15 @@
 import { createHash, type Hash, randomBytes, randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { ReferenceQuickXor } from './quickxor-reference.js';
 
 /**
  * A strict fake of Microsoft Graph's OneDrive upload API: the simple `PUT …/root:/{path}:/content`,
- * `createUploadSession`, and the session's upload URL (PUT byte ranges, GET status, DELETE cancel).
+ * `createUploadSession`, the session's upload URL (PUT byte ranges, GET status, DELETE cancel) and
+ * an item's metadata (`GET …/root:/{path}:`, with its size and QuickXorHash).
  * It follows the documented rules and rejects every deviation with Graph's error shape
- * `{"error":{"code","message"}}`. File contents are kept only as a running SHA-256 and a byte count,
- * so gigabyte uploads cost no memory.
+ * `{"error":{"code","message"}}`. File contents are kept only as running digests (SHA-256 for the
+ * tests, QuickXorHash as Graph reports it) and a byte count, so gigabyte uploads cost no memory.
  *
  * @see https://learn.microsoft.com/en-us/graph/api/driveitem-createuploadsession
  * @see https://learn.microsoft.com/en-us/graph/api/driveitem-put-content
@@ -38,6 +40,14 @@ export interface StoredFile {
   path: string;
   size: number;
   sha256: string;
+  /** Base64, as in the driveItem's `file.hashes.quickXorHash`. */
+  quickXorHash: string;
+}
+
+/** The running digests of a body or a session's bytes so far. */
+export interface Digests {
+  sha256: Hash;
+  quickXor: ReferenceQuickXor;
 }
 
 export interface Session {
@@ -48,7 +58,7 @@ export interface Session {
   total: number | null;
   /** Bytes stored so far: fragments are sequential, so the server has exactly [0, received). */
   received: number;
-  hash: Hash;
+  digests: Digests;
   expiresAt: number;
   /** A fragment is being received: a second one at the same time breaks the sequence. */
   busy: boolean;
@@ -113,6 +123,8 @@ const ENCODED_SEGMENT = /^(?:[A-Za-z0-9\-._~!$&'()*+,;=@]|%[0-9A-Fa-f]{2})+$/;
 /** Characters OneDrive does not allow in names. */
 const INVALID_NAME = /["*:<>?\\|/]/;
 const ITEM_ROUTE = /^\/v1\.0\/me\/drive\/root:\/(.+):\/(content|createUploadSession)$/;
+/** The item itself: `GET …/root:/{path}:` answers its driveItem. */
+const ITEM_METADATA_ROUTE = /^\/v1\.0\/me\/drive\/root:\/(.+):$/;
 const CONFLICT_BEHAVIORS = new Set(['fail', 'replace', 'rename']);
 
 /** Decodes `root:/{path}:`, rejecting anything not percent-encoded as Graph requires. */
@@ -218,6 +230,11 @@ export async function startFakeOneDrive(): Promise<FakeOneDrive> {
     try {
       const path = record.path.split('?')[0]!;
       if (path.startsWith('/up/')) return await uploadUrl(req, res, body, path.slice(4), record);
+      const metadata = ITEM_METADATA_ROUTE.exec(path);
+      if (metadata) {
+        authorize(req);
+        return itemMetadata(req, res, decodeItemPath(metadata[1]!));
+      }
       const item = ITEM_ROUTE.exec(path);
       if (!item) throw new GraphError(400, 'invalidRequest', `Resource not found for the segment '${path}'.`);
       authorize(req);
@@ -288,16 +305,19 @@ export async function startFakeOneDrive(): Promise<FakeOneDrive> {
     return false;
   }
 
-  /** Streams a body into a copy of `hash`; the copy is only kept when the whole body arrived. */
-  async function receive(body: Body, hash: Hash): Promise<{ hash: Hash; length: number }> {
-    const copy = hash.copy();
+  const newDigests = (): Digests => ({ sha256: createHash('sha256'), quickXor: new ReferenceQuickXor() });
+
+  /** Streams a body into copies of `digests`; the copies are only kept when the whole body arrived. */
+  async function receive(body: Body, digests: Digests): Promise<{ digests: Digests; length: number }> {
+    const copy = { sha256: digests.sha256.copy(), quickXor: digests.quickXor.copy() };
     let length = 0;
     body.onData = (chunk) => {
-      copy.update(chunk);
+      copy.sha256.update(chunk);
+      copy.quickXor.update(chunk);
       length += chunk.byteLength;
     };
     await body.ended;
-    return { hash: copy, length };
+    return { digests: copy, length };
   }
 
   function driveItem(file: StoredFile) {
@@ -308,19 +328,20 @@ export async function startFakeOneDrive(): Promise<FakeOneDrive> {
       id: file.id,
       name,
       size: file.size,
-      file: { mimeType: 'application/octet-stream' },
+      file: { mimeType: 'application/octet-stream', hashes: { quickXorHash: file.quickXorHash } },
       // Graph documents parentReference.path as percent-encoded.
       parentReference: { driveType: 'personal', driveId: 'fakedrive', path: parent },
     };
   }
 
-  function store(path: string, size: number, hash: Hash): { file: StoredFile; created: boolean } {
+  function store(path: string, size: number, digests: Digests): { file: StoredFile; created: boolean } {
     const existing = fake.files.get(path);
     const file = {
       id: existing?.id ?? randomBytes(8).toString('hex').toUpperCase(),
       path,
       size,
-      sha256: hash.digest('hex'),
+      sha256: digests.sha256.digest('hex'),
+      quickXorHash: digests.quickXor.digest(),
     };
     fake.files.set(path, file);
     return { file, created: !existing };
@@ -344,9 +365,18 @@ export async function startFakeOneDrive(): Promise<FakeOneDrive> {
         `Simple upload is limited to ${SIMPLE_UPLOAD_LIMIT} bytes; use an upload session.`,
       );
     }
-    const received = await receive(body, createHash('sha256'));
-    const { file, created } = store(path, received.length, received.hash);
+    const received = await receive(body, newDigests());
+    const { file, created } = store(path, received.length, received.digests);
     sendJson(res, created ? 201 : 200, driveItem(file));
+  }
+
+  /** `GET …/root:/{path}:`: the item's driveItem, or 404 when nothing is stored there. */
+  function itemMetadata(req: IncomingMessage, res: ServerResponse, path: string) {
+    if (req.method !== 'GET')
+      throw new GraphError(405, 'notSupported', `${req.method} is not supported here.`);
+    const file = fake.files.get(path);
+    if (!file) throw new GraphError(404, 'itemNotFound', 'The resource could not be found.');
+    sendJson(res, 200, driveItem(file));
   }
 
   async function createSession(
@@ -393,7 +423,7 @@ export async function startFakeOneDrive(): Promise<FakeOneDrive> {
       conflictBehavior: conflictBehavior as Session['conflictBehavior'],
       total: null,
       received: 0,
-      hash: createHash('sha256'),
+      digests: newDigests(),
       expiresAt: Date.now() + fake.sessionLifetimeMs,
       busy: false,
     };
@@ -479,9 +509,9 @@ export async function startFakeOneDrive(): Promise<FakeOneDrive> {
     req.on('close', () => {
       session.busy = false;
     });
-    const received = await receive(body, session.hash);
+    const received = await receive(body, session.digests);
     session.busy = false;
-    session.hash = received.hash;
+    session.digests = received.digests;
     session.total = total;
     session.received = end + 1;
     session.expiresAt = Date.now() + fake.sessionLifetimeMs;
@@ -496,7 +526,7 @@ export async function startFakeOneDrive(): Promise<FakeOneDrive> {
         throw new GraphError(409, 'nameAlreadyExists', 'The specified item name already exists.');
       }
       const path = session.conflictBehavior === 'rename' ? freeName(session.path) : session.path;
-      const { file, created } = store(path, total, session.hash);
+      const { file, created } = store(path, total, session.digests);
       answer = { status: created ? 201 : 200, body: driveItem(file) };
     }
     if (lose) return void req.socket.destroy();

@@ -8,6 +8,7 @@ import {
   startFakeOneDrive,
 } from '../../../test/fakes/onedrive.js';
 import { uploadToOneDrive } from './onedrive.js';
+import { QuickXorHash } from './quickxor.js';
 import type { AccessTokenSource, UploadEnvironment, UploadOptions } from './types.js';
 
 let fake: FakeOneDrive;
@@ -271,6 +272,69 @@ describe('uploadToOneDrive: failures', () => {
     expect(fake.files.get('/big.bin')).toMatchObject({ size: MULTI, sha256: sha256(bytes) });
   });
 
+  /** Uploads MULTI random bytes whose last fragment is stored but not answered; `env` may watch the lookup. */
+  async function loseLastAnswer(env = environment()) {
+    const bytes = randomBytes(MULTI);
+    const result = await upload(
+      {
+        path: 'big.bin',
+        body: bytes,
+        chunkSize: FRAGMENT,
+        onProgress: ({ bytesUploaded }) => {
+          if (bytesUploaded === 4 * FRAGMENT) fake.loseNextResponse();
+        },
+      },
+      tokenSource(),
+      env,
+    );
+    return { bytes, result };
+  }
+  const LOOKUP = 'GET /v1.0/me/drive/root:/big.bin:';
+
+  it('takes the file OneDrive made when the last fragment’s answer was lost: same size and QuickXorHash', async () => {
+    const { bytes, result } = await loseLastAnswer();
+    const stored = fake.files.get('/big.bin')!;
+    expect(stored).toMatchObject({ size: MULTI, sha256: sha256(bytes) });
+    expect(result).toEqual({
+      success: true,
+      remotePath: '/big.bin',
+      fileId: stored.id,
+      fileSize: MULTI,
+      errorMessage: null,
+    });
+    // The session is gone once the file is made, so the item itself is asked for, with the token.
+    expect(trace()).toEqual([CREATE, ...ranges(MULTI, FRAGMENT), 'GET /up/S', LOOKUP]);
+    expect(fake.requests.at(-1)!.headers.authorization).toBe('Bearer [redacted]');
+  });
+
+  it('fails as before when the file at the path is not the one sent (replaced in between)', async () => {
+    const watching: typeof fetch = async (input, init) => {
+      // Another writer replaces the file (same size, other bytes) before the uploader looks.
+      if (String(input).endsWith('root:/big.bin:')) {
+        const stored = fake.files.get('/big.bin')!;
+        stored.quickXorHash = new QuickXorHash().update(new Uint8Array(MULTI)).digestBase64();
+      }
+      return fetch(input, init);
+    };
+    const { result } = await loseLastAnswer(environment({ fetch: watching }));
+    expect(result).toMatchObject({
+      success: false,
+      fileId: null,
+      errorMessage: expect.stringMatching(/session expired or no longer exists/),
+    });
+    expect(trace().at(-1)).toBe(LOOKUP);
+  });
+
+  it('fails as before when the lookup itself fails', async () => {
+    const failing: typeof fetch = async (input, init) =>
+      String(input).endsWith('root:/big.bin:')
+        ? new Response('{"error":{"code":"notAllowed","message":"no"}}', { status: 403 })
+        : fetch(input, init);
+    const { result } = await loseLastAnswer(environment({ fetch: failing }));
+    expect(result).toMatchObject({ success: false, errorMessage: expect.stringMatching(/no longer exists/) });
+    expect(fake.files.get('/big.bin')?.size).toBe(MULTI); // stored, but not recognised: not claimed
+  });
+
   it('asks the session after a 416 for a range it already has, and moves on', async () => {
     const bytes = randomBytes(MULTI);
     // A proxy that replays the first fragment: the server stores it, then refuses the replay with 416.
@@ -532,6 +596,13 @@ describe('the fake OneDrive refuses', () => {
       duplex: 'half',
     } as RequestInit);
     await expectError(chunked, 411, 'invalidRequest', /Content-Length/);
+  });
+
+  it('an item lookup without a token (401), for a missing item (404) or with another method (405)', async () => {
+    const item = `${fake.graph}/me/drive/root:/nothing.bin:`;
+    await expectError(await fetch(item), 401, 'InvalidAuthenticationToken', /expired/);
+    await expectError(await fetch(item, { headers: auth }), 404, 'itemNotFound', /could not be found/);
+    await expectError(await fetch(item, { method: 'POST', headers: auth }), 405, 'notSupported', /POST/);
   });
 
   it('a wrong method on an item (405)', async () => {

@@ -1,4 +1,5 @@
 import { type ChunkReader, chunkReader, knownSize } from './body.js';
+import { QuickXorHash } from './quickxor.js';
 import { backoffMs, describe, pause, retryAfterMs, send, UploadError } from './request.js';
 import type { AccessTokenSource, UploadEnvironment, UploadOptions, UploadResult } from './types.js';
 
@@ -17,15 +18,21 @@ interface DriveItem {
   id: string;
   name?: string;
   size?: number;
+  file?: { hashes?: { quickXorHash?: string } };
   parentReference?: { path?: string };
 }
 
 /** What an upload in progress needs to know; `uploadUrl` is cleared once the session is gone. */
 interface Upload {
   env: UploadEnvironment;
+  tokens: AccessTokenSource;
   signal: AbortSignal | undefined;
+  /** `…/root:/{path}:`, the item the upload makes. */
+  itemUrl: string;
   uploadUrl: string | null;
   total: number;
+  /** Of every byte read for the session so far: how a stored file is recognised as this upload's. */
+  hash: QuickXorHash;
 }
 
 /**
@@ -34,7 +41,9 @@ interface Upload {
  * Files up to 4 MiB go in one `PUT …/root:/{path}:/content`; larger ones through an upload session,
  * in fragments of `chunkSize` rounded down to a multiple of 320 KiB (default 10 MiB), sent to the
  * session's pre-authorized upload URL without an Authorization header. A failed fragment is resumed
- * from what OneDrive reports it has; an aborted upload has its session deleted. An existing file at
+ * from what OneDrive reports it has; when the last one's answer is lost and the session is gone (it
+ * ends when the file is made), the file at `path` is taken if its size and QuickXorHash are those of
+ * the data sent. An aborted upload has its session deleted. An existing file at
  * `path` is replaced. A stream larger than 4 MiB needs `options.size`: OneDrive wants the total up front.
  *
  * @example
@@ -55,7 +64,6 @@ export async function uploadToOneDrive(
 ): Promise<UploadResult> {
   const names = options.path.split('/').filter((name) => name.length > 0);
   const requested = `/${names.join('/')}`;
-  const upload: Upload = { env, signal: options.signal, uploadUrl: null, total: 0 };
   let uploaded = 0;
   const failure = (message: string): UploadResult => ({
     success: false,
@@ -69,6 +77,15 @@ export async function uploadToOneDrive(
   // Graph addresses items by path as root:/{path}: with each segment URL-encoded.
   const graph = (env.endpoints?.graph ?? DEFAULT_GRAPH).replace(/\/+$/, '');
   const itemUrl = `${graph}/me/drive/root:/${names.map(encodeURIComponent).join('/')}:`;
+  const upload: Upload = {
+    env,
+    tokens,
+    signal: options.signal,
+    itemUrl,
+    uploadUrl: null,
+    total: 0,
+    hash: new QuickXorHash(),
+  };
   let reader: ChunkReader;
   try {
     reader = chunkReader(options.body);
@@ -85,8 +102,8 @@ export async function uploadToOneDrive(
     const size = sizeOf(options);
     const item =
       size !== undefined && size > SIMPLE_UPLOAD_LIMIT
-        ? await uploadInSession(upload, tokens, itemUrl, reader, size, options.chunkSize, progress)
-        : await uploadSmall(upload, tokens, itemUrl, reader, size, progress);
+        ? await uploadInSession(upload, reader, size, options.chunkSize, progress)
+        : await uploadSmall(upload, reader, size, progress);
     return {
       success: true,
       remotePath: remotePathOf(item, requested),
@@ -119,8 +136,6 @@ function sizeOf(options: UploadOptions): number | undefined {
 /** One `PUT …/content`: the body is read into one buffer, at most the limit (+1 byte to detect more). */
 async function uploadSmall(
   upload: Upload,
-  tokens: AccessTokenSource,
-  itemUrl: string,
   reader: ChunkReader,
   size: number | undefined,
   progress: (bytes: number, total: number) => void,
@@ -138,12 +153,12 @@ async function uploadSmall(
   }
   const response = await send(
     {
-      url: `${itemUrl}/content`,
+      url: `${upload.itemUrl}/content`,
       method: 'PUT',
       headers: { 'content-type': 'application/octet-stream' },
       body: bytes,
     },
-    { env: upload.env, tokens, signal: upload.signal },
+    { env: upload.env, tokens: upload.tokens, signal: upload.signal },
   );
   if (response.status !== 200 && response.status !== 201) {
     throw new UploadError(`OneDrive refused the upload: ${await describe(response)}`, response.status);
@@ -156,8 +171,6 @@ async function uploadSmall(
 /** An upload session: created with the token, then fed fragments in order on its upload URL. */
 async function uploadInSession(
   upload: Upload,
-  tokens: AccessTokenSource,
-  itemUrl: string,
   reader: ChunkReader,
   total: number,
   chunkSize: number | undefined,
@@ -167,12 +180,12 @@ async function uploadInSession(
   upload.total = total;
   const response = await send(
     {
-      url: `${itemUrl}/createUploadSession`,
+      url: `${upload.itemUrl}/createUploadSession`,
       method: 'POST',
       headers: { 'content-type': 'application/json' },
       body: JSON.stringify({ item: { '@microsoft.graph.conflictBehavior': 'replace' } }),
     },
-    { env: upload.env, tokens, signal: upload.signal },
+    { env: upload.env, tokens: upload.tokens, signal: upload.signal },
   );
   if (response.status !== 200) {
     throw new UploadError(
@@ -197,6 +210,7 @@ async function uploadInSession(
     // Check for extra bytes before the last fragment commits a truncated file.
     if (last && (await reader.next(1)) !== null)
       throw new UploadError(`the body is longer than its size (${total} bytes)`);
+    upload.hash.update(chunk);
     const item = await putFragment(upload, chunk, offset);
     offset += want;
     progress(offset, total);
@@ -274,7 +288,14 @@ async function putFragment(upload: Upload, chunk: Uint8Array, start: number): Pr
       await pause(env, (response && retryAfterMs(response)) ?? backoffMs(failures - 1), signal);
     }
     if (response?.status === 429) continue; // throttled: nothing was stored, the same range goes again
-    position = await askStatus(upload);
+    try {
+      position = await askStatus(upload);
+    } catch (error) {
+      // The session ends when the file is made: the last fragment may have made it, its answer lost.
+      const made = end === total && isSessionGone(error) ? await storedCopy(upload) : null;
+      if (made) return made;
+      throw error;
+    }
     if (position < start || position > end || (position === end && end === total)) {
       throw new UploadError(
         `OneDrive expects byte ${position}, but bytes ${start}-${end - 1} of ${total} were being sent`,
@@ -301,6 +322,33 @@ async function askStatus(upload: Upload): Promise<number> {
   if (next === null) throw new UploadError('OneDrive reports no missing bytes but has not created the file');
   return next;
 }
+
+/**
+ * The file now at the upload's path, when it is the one this upload sent: the same size and the
+ * same QuickXorHash (OneDrive computes it for every file). Null when it is not, or when the lookup
+ * fails; the upload then fails for its first reason.
+ */
+async function storedCopy(upload: Upload): Promise<DriveItem | null> {
+  let response: Response;
+  try {
+    response = await send(
+      { url: upload.itemUrl, method: 'GET' },
+      { env: upload.env, tokens: upload.tokens, signal: upload.signal },
+    );
+  } catch (error) {
+    if (upload.signal?.aborted) throw error;
+    return null;
+  }
+  if (response.status !== 200) {
+    await response.body?.cancel();
+    return null;
+  }
+  const item = await readItem(response).catch(() => null);
+  const ours = item?.size === upload.total && item.file?.hashes?.quickXorHash === upload.hash.digestBase64();
+  return ours ? item : null;
+}
+
+const isSessionGone = (error: unknown) => error instanceof UploadError && error.status === 404;
 
 function sessionGone(upload: Upload): UploadError {
   upload.uploadUrl = null; // nothing left to cancel

@@ -133,24 +133,30 @@ async function sampleAnswer(broker: Broker, token: string, id: string): Promise<
   return text;
 }
 
-async function startBare(label: string, body: string): Promise<RunningProcess> {
+/** The bare route (`bare`) or the floor (`floor`, see bench/floor-server.ts), answering `body`'s bytes. */
+async function startBaseline(kind: 'bare' | 'floor', label: string, body: string): Promise<RunningProcess> {
   const file = scratchPath(`bare-body-${label}.json`);
   writeFileSync(file, body);
   const port = await freePort();
-  const bare = await startProcess({
-    label: `bare-${label}`,
-    args: [`${repoRoot}/node_modules/.cache/custodian-bench/bench/bare-server.js`],
+  const name = `${kind}-${label}`;
+  const server = await startProcess({
+    label: name,
+    args: [`${repoRoot}/node_modules/.cache/custodian-bench/bench/${kind}-server.js`],
     env: { NODE_ENV: 'production', BARE_PORT: String(port), BARE_BODY_FILE: file },
     port,
     readyPath: '/healthz',
-    nodeFlags: config.profile ? ['--cpu-prof', `--cpu-prof-dir=${profileDir(`bare-${label}`)}`] : [],
+    nodeFlags: config.profile ? ['--cpu-prof', `--cpu-prof-dir=${profileDir(name)}`] : [],
   });
-  if (config.profile) profiles.push({ label: `bare-${label}`, dir: profileDir(`bare-${label}`) });
-  const res = await fetch(`${bare.url}/v1/connections/x/access-token`, { method: 'POST', body: '{}' });
+  if (config.profile) profiles.push({ label: name, dir: profileDir(name) });
+  const res = await fetch(`${server.url}/v1/connections/x/access-token`, {
+    method: 'POST',
+    headers: { authorization: 'Bearer check', 'content-type': 'application/json' },
+    body: '{}',
+  });
   const size = Buffer.byteLength(await res.text());
   if (size !== Buffer.byteLength(body))
-    throw new Error(`bare answer is ${size} bytes, hand-out ${body.length}`);
-  return bare;
+    throw new Error(`${kind} answer is ${size} bytes, hand-out ${body.length}`);
+  return server;
 }
 
 /** Part 1 (and the "thousand" of part 3): hand-outs against the bare route, alternating. */
@@ -173,7 +179,8 @@ async function handOut(mods: Awaited<ReturnType<typeof brokerModules>>, engine: 
     const tokens = await serviceTokens(broker, config.connections);
     const body = await sampleAnswer(broker, tokens[0]!, ids[0]!);
     await atRest(label, broker);
-    const bare = await startBare(engine, body);
+    const bare = await startBaseline('bare', engine, body);
+    const floor = await startBaseline('floor', engine, body);
     try {
       const load = (target: RunningProcess, seconds: number, rate?: number) =>
         runLoad({
@@ -189,22 +196,23 @@ async function handOut(mods: Awaited<ReturnType<typeof brokerModules>>, engine: 
         log(`${engine}: warming up (${config.warmupSeconds} s each)`);
         await load(broker, config.warmupSeconds);
         await load(bare, config.warmupSeconds);
+        await load(floor, config.warmupSeconds);
       }
-      const pairs: Array<{ bare: LoadResult; broker: LoadResult }> = [];
+      const servers = { bare, floor, broker };
+      const names = { bare: 'bare Hono', floor: 'floor', broker: 'hand-out' };
+      const pairs: Array<Record<keyof typeof servers, LoadResult>> = [];
       for (let round = 1; round <= config.rounds; round++) {
         log(`${engine}: round ${round}/${config.rounds}`);
-        // Alternate which goes first, so neither always runs on the warmer machine.
-        const first = round % 2 === 1 ? 'bare' : 'broker';
-        const results: Partial<{ bare: LoadResult; broker: LoadResult }> = {};
-        for (const which of first === 'bare'
-          ? (['bare', 'broker'] as const)
-          : (['broker', 'bare'] as const)) {
+        // Reverse the order every other round, so none always runs on the warmer machine.
+        const order = ['bare', 'floor', 'broker'] as const;
+        const results: Partial<Record<keyof typeof servers, LoadResult>> = {};
+        for (const which of round % 2 === 1 ? order : [...order].reverse()) {
           results[which] = record(
-            `${engine} r${round} ${which === 'bare' ? 'bare Hono' : 'hand-out'}`,
-            await load(which === 'bare' ? bare : broker, config.durationSeconds),
+            `${engine} r${round} ${names[which]}`,
+            await load(servers[which], config.durationSeconds),
           );
         }
-        pairs.push(results as { bare: LoadResult; broker: LoadResult });
+        pairs.push(results as Record<keyof typeof servers, LoadResult>);
       }
       // Each round's pair runs back to back, so its ratio is taken on one state of the machine; the
       // median of the rounds' ratios keeps one disturbed run from deciding, as for p99 below.
@@ -229,6 +237,14 @@ async function handOut(mods: Awaited<ReturnType<typeof brokerModules>>, engine: 
         target: '<= 2 (median of rounds)',
         pass: median(p99Ratios) <= 2,
       });
+      const floorRatios = pairs.map((p) => p.floor.rps / p.bare.rps);
+      checks.push({
+        part: '1 floor / bare throughput (info)',
+        engine,
+        measured: `${floorRatios.map(fmt.ratio).join(', ')} (median ${fmt.ratio(median(floorRatios))}); hand-out / floor ${fmt.ratio(median(pairs.map((p) => p.broker.rps / p.floor.rps)))}`,
+        target: '-',
+        pass: true,
+      });
       checks.push({
         part: '1 hand-out p50 / bare p50 (info)',
         engine,
@@ -238,6 +254,7 @@ async function handOut(mods: Awaited<ReturnType<typeof brokerModules>>, engine: 
       });
     } finally {
       await bare.stop();
+      await floor.stop();
     }
   });
   return { url, secrets, ids };

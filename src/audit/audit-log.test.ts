@@ -149,18 +149,25 @@ describe.each(engines)('audit log on %s', (engine) => {
 
   it('tallies repeats of an event as one row with a count, the first time and the last', async () => {
     const audit = make();
-    const handOut = (target: string, forced = false) =>
-      event('connection.token_issued', {
-        actor: { type: 'service', id: 'svc-a' },
-        target: { type: 'connection', id: target },
-        details: { provider_id: 'dropbox', forced },
+    const described: string[] = [];
+    const handOut = (target: string, forced = false) => {
+      audit.tally(`${target}/${forced}`, () => {
+        described.push(`${target}/${forced}`);
+        return event('connection.token_issued', {
+          actor: { type: 'service', id: 'svc-a' },
+          target: { type: 'connection', id: target },
+          details: { provider_id: 'dropbox', forced },
+        });
       });
+    };
     const first = clock;
-    audit.tally(handOut('conn_1'));
-    audit.tally(handOut('conn_2'));
-    audit.tally(handOut('conn_1'));
-    audit.tally(handOut('conn_1', true));
-    audit.tally(handOut('conn_1'));
+    handOut('conn_1');
+    handOut('conn_2');
+    handOut('conn_1');
+    handOut('conn_1', true);
+    handOut('conn_1');
+    // A repeat is counted by its key: the event is described once per window.
+    expect(described).toEqual(['conn_1/false', 'conn_2/false', 'conn_1/true']);
     const last = clock - 1;
     await new Promise((resolve) => setTimeout(resolve, 20));
     expect(await rowCount()).toBe(0);
@@ -181,18 +188,19 @@ describe.each(engines)('audit log on %s', (engine) => {
     expect(JSON.parse(byTarget('conn_2', false)!.details)).toMatchObject({ count: 1, last_at: first + 1 });
 
     // A new window starts after the flush.
-    audit.tally(handOut('conn_1'));
+    handOut('conn_1');
+    expect(described).toHaveLength(4);
     await audit.close();
     expect(await rowCount()).toBe(4);
     // After close, a tally is refused as a record would be: logged, not written.
-    audit.tally(handOut('conn_1'));
+    handOut('conn_1');
     expect(logged().some((l) => l.msg === 'audit event recorded after close; dropped')).toBe(true);
   });
 
   it('keeps tallied events through a failed write, and writes them once it works', async () => {
     const audit = make();
     await breakTable();
-    for (let i = 0; i < 3; i++) audit.tally(event('connection.token_issued'));
+    for (let i = 0; i < 3; i++) audit.tally('issued', () => event('connection.token_issued'));
     await audit.flush();
     expect(logged().some((l) => l.msg === 'audit events could not be written; will retry')).toBe(true);
     await restoreTable();
@@ -205,8 +213,8 @@ describe.each(engines)('audit log on %s', (engine) => {
   it('writes tallied events by itself within the tally window', async () => {
     // The window is measured on the clock: a real one here.
     const audit = make({ flushIntervalMs: 10, tallyIntervalMs: 50, now: Date.now });
-    audit.tally(event('connection.token_issued'));
-    audit.tally(event('connection.token_issued'));
+    audit.tally('issued', () => event('connection.token_issued'));
+    audit.tally('issued', () => event('connection.token_issued'));
     expect(await rowCount()).toBe(0);
     await vi.waitFor(async () => expect(await rowCount()).toBe(1), { timeout: 2000 });
     expect(JSON.parse((await rows())[0]!.details)).toMatchObject({ count: 2 });

@@ -32,10 +32,13 @@ export interface AuditLog {
   record(event: AuditEventInput): void;
   /**
    * Records a frequent event (the token hand-out) as one row per distinct
-   * event and flush interval: `at` is the first occurrence, `details.count`
+   * event and tally window: `at` is the first occurrence, `details.count`
    * how many there were and `details.last_at` the last one (epoch ms).
+   * `key` names the event, so that a repeat costs a lookup and no more:
+   * calls with one key must mean the same event, and `describe` is called
+   * only for the first of them in a window.
    */
-  tally(event: AuditEventInput): void;
+  tally(key: string, describe: () => AuditEventInput): void;
   /** Writes everything queued so far. Never rejects: a failed write is logged and kept for the next flush. */
   flush(): Promise<void>;
   /** Flushes and stops the timer (graceful shutdown). Events recorded afterwards are dropped with a warning. */
@@ -284,9 +287,7 @@ export function createAuditLog(deps: AuditLogDeps): AuditLog {
     }
   }
 
-  function tallyOne(event: AuditEventInput): void {
-    // The parts are the broker's own ids and names, none with a NUL in it.
-    const key = `${event.actor.type}\0${event.actor.id}\0${event.action}\0${event.target.type}\0${event.target.id}\0${event.tenant ?? ''}\0${event.outcome}\0${JSON.stringify(event.details ?? null)}`;
+  function tallyOne(key: string, describe: () => AuditEventInput): void {
     const at = now();
     const counted = tallies.get(key);
     if (counted !== undefined) {
@@ -295,17 +296,17 @@ export function createAuditLog(deps: AuditLogDeps): AuditLog {
       return;
     }
     if (tallies.size === 0) tallyWindowStart = at;
-    tallies.set(key, { event, first: at, last: at, count: 1 });
+    tallies.set(key, { event: describe(), first: at, last: at, count: 1 });
     if (tallies.size >= MAX_TALLIES && failures === 0) void flush(true);
     else schedule(failures === 0 ? tallyMs : retryDelay());
   }
 
   return {
     record,
-    tally(event) {
-      if (closed) return record(event);
+    tally(key, describe) {
       try {
-        tallyOne(event);
+        if (closed) return record(describe());
+        tallyOne(key, describe);
       } catch (error) {
         log.error('audit event could not be recorded', { error: withoutParams(error) });
       }

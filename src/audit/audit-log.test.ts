@@ -117,6 +117,23 @@ describe.each(engines)('audit log on %s', (engine) => {
     await vi.waitFor(async () => expect(await rowCount()).toBe(1), { timeout: 2000 });
   });
 
+  it('stores text exactly, whatever characters it holds', async () => {
+    const audit = make();
+    const odd = 'quote " backslash \\ tab \t line\nbreak é 🚀 \u2028 {"json": [1]}';
+    audit.record({
+      actor: { type: 'admin', id: odd },
+      action: 'provider.updated',
+      target: { type: 'provider', id: `p-${odd}` },
+      tenant: odd,
+      outcome: 'success',
+      details: { note: odd },
+    });
+    await audit.flush();
+    const [row] = await rows();
+    expect(row).toMatchObject({ actorId: odd, targetId: `p-${odd}`, tenant: odd });
+    expect(JSON.parse(row!.details)).toEqual({ note: odd });
+  });
+
   it('stores every field, and ids in record order', async () => {
     const audit = make();
     const actions = Array.from({ length: 50 }, (_, i) => `connection.step_${String(i).padStart(2, '0')}`);

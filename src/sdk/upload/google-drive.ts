@@ -275,6 +275,7 @@ async function uploadResumable(
     const last = size === undefined ? !chunk || chunk.byteLength < chunkSize : end === size;
     if (size !== undefined) {
       if (end < size && (!chunk || chunk.byteLength < want(chunkStart))) throw shortBody(end, size);
+      // A byte found here lands in `chunk`'s reused memory; the upload then fails, nothing is sent.
       if (last) await expectEnd(ctx, reader, size, end);
     }
     const piece = chunk ? chunk.subarray(session.committed - chunkStart) : new Uint8Array(0);

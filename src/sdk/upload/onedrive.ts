@@ -207,7 +207,8 @@ async function uploadInSession(
       );
     }
     const last = offset + want === total;
-    // Check for extra bytes before the last fragment commits a truncated file.
+    // Check for extra bytes before the last fragment commits a truncated file. (The reader reuses
+    // `chunk`'s memory, so a byte found here overwrites it; nothing is sent then.)
     if (last && (await reader.next(1)) !== null)
       throw new UploadError(`the body is longer than its size (${total} bytes)`);
     upload.hash.update(chunk);

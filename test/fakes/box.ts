@@ -92,6 +92,8 @@ export interface FakeBox {
   deferNextCommits(count: number, retryAfterSeconds: number): void;
   /** The next commit stores the file, then its connection is destroyed before the answer. */
   loseNextCommitAnswer(): void;
+  /** The next single upload (POST /files/content) stores the file, then its connection is destroyed before the answer. */
+  loseNextUploadAnswer(): void;
   /** Every open session expires: its endpoints answer 404 from now on. */
   expireSessions(): void;
   close(): Promise<void>;
@@ -167,6 +169,7 @@ export async function startFakeBox(): Promise<FakeBox> {
   let loseAnswer = false;
   let deferCommits = { count: 0, retryAfter: 0 };
   let loseCommitAnswer = false;
+  let loseUploadAnswer = false;
 
   const fake: FakeBox = {
     url: '',
@@ -194,6 +197,9 @@ export async function startFakeBox(): Promise<FakeBox> {
     },
     loseNextCommitAnswer() {
       loseCommitAnswer = true;
+    },
+    loseNextUploadAnswer() {
+      loseUploadAnswer = true;
     },
     expireSessions() {
       for (const session of sessions.values()) if (session.state === 'open') session.state = 'expired';
@@ -609,8 +615,14 @@ export async function startFakeBox(): Promise<FakeBox> {
     const body = Buffer.concat(chunks);
 
     try {
-      if (req.method === 'POST' && route === '/files/content')
-        return answer(res, 201, singleUpload(req, body, length > cap));
+      if (req.method === 'POST' && route === '/files/content') {
+        const stored = singleUpload(req, body, length > cap);
+        if (loseUploadAnswer) {
+          loseUploadAnswer = false;
+          return void req.socket.destroy(); // stored, but the client never hears of it
+        }
+        return answer(res, 201, stored);
+      }
       if (req.method === 'POST' && route === '/files/upload_sessions')
         return answer(res, 201, createSession(req, body));
       if (req.method === 'OPTIONS' && route === '/files/content') return preflight(req, body, res);

@@ -124,6 +124,38 @@ describe('uploadToBox: small files, one request', () => {
     expect(progress).toEqual([{ bytesUploaded: bytes.byteLength, totalBytes: bytes.byteLength }]);
   });
 
+  it('finds the uploaded file by its SHA-1 when the answer to the upload was lost', async () => {
+    const bytes = randomBytes(1000);
+    fake.loseNextUploadAnswer();
+    const result = await uploadToBox(tokenSource(), { path: 'lost.bin', body: bytes }, env());
+    expect(result).toMatchObject({ success: true, fileId: onlyFile().id, fileSize: 1000 });
+    expect(seen()).toEqual([
+      'POST /api/2.0/files/content → 0', // stored, but the connection closed before the answer
+      'POST /api/2.0/files/content → 409', // sent again: the name is taken
+      'OPTIONS /api/2.0/files/content → 409', // by a file with our SHA-1
+    ]);
+    expect(onlyFile().sha256).toBe(sha256(bytes));
+  });
+
+  it('fails on a taken name when it was not resent, and when the file in the way is another', async () => {
+    fake.loseNextUploadAnswer();
+    const replacing: typeof fetch = async (input, init) => {
+      if (init?.method === 'OPTIONS') onlyFile().sha1 = sha1Hex(new Uint8Array([1]));
+      return fetch(input, init);
+    };
+    const lost = await uploadToBox(
+      tokenSource(),
+      { path: 'twice.bin', body: randomBytes(10) },
+      env({ fetch: replacing }),
+    );
+    expect(lost).toMatchObject({ success: false, fileId: null, errorMessage: expect.stringMatching(/409/) });
+    fake.requests.length = 0;
+    // Not resent: a taken name is someone else's file, and no check is made.
+    const taken = await uploadToBox(tokenSource(), { path: 'twice.bin', body: randomBytes(10) }, env());
+    expect(taken).toMatchObject({ success: false, errorMessage: expect.stringMatching(/item_name_in_use/) });
+    expect(seen()).toEqual(['POST /api/2.0/files/content → 409']);
+  });
+
   it('uploads into a folder given as folderId/name, from a stream of unknown size', async () => {
     fake.folders.add('4242');
     const bytes = randomBytes(2 * MiB);

@@ -174,19 +174,31 @@ async function uploadSmall(
   body.set(head, 0);
   body.set(bytes, head.byteLength);
   body.set(tail, head.byteLength + bytes.byteLength);
+  const sha1 = hexOf(await sha1Of(bytes));
+  let resent = false;
   const response = await send(
     {
       url: `${ctx.api}/files/content`,
       method: 'POST',
       // Box's "content-md5" carries the file's SHA-1, so Box can reject a corrupted upload.
-      headers: {
-        'content-type': `multipart/form-data; boundary=${boundary}`,
-        'content-md5': hexOf(await sha1Of(bytes)),
-      },
+      headers: { 'content-type': `multipart/form-data; boundary=${boundary}`, 'content-md5': sha1 },
       body,
     },
-    ctx,
+    {
+      ...ctx,
+      onUnanswered: () => {
+        resent = true;
+      },
+    },
   );
+  if (response.status === 409 && resent) {
+    // Sent again after an answer was lost: the name may be taken by this very upload.
+    const stored = await committedAlready(ctx, target, sha1).catch(() => undefined);
+    if (stored) {
+      await response.body?.cancel();
+      return stored;
+    }
+  }
   if (response.status !== 201) throw new UploadError(await describe(response), response.status);
   return firstEntry(await response.json());
 }
@@ -337,9 +349,10 @@ async function commit(
 }
 
 /**
- * The file a commit whose answer was lost stored, if that is what sits in the
- * folder under the name: a preflight check for the same name answers 409 and
- * names the file in the way, with its SHA-1.
+ * The file an upload whose answer was lost stored (a single upload, or a
+ * session's commit), if that is what sits in the folder under the name: a
+ * preflight check for the same name answers 409 and names the file in the
+ * way, with its SHA-1.
  */
 async function committedAlready(
   ctx: Context,

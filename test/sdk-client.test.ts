@@ -113,6 +113,18 @@ describe('Custodian client', () => {
     expect(count('POST /v1/connections/conn_a/access-token')).toBe(2);
   });
 
+  it('hands out one token source per connection, which reads through the cache', async () => {
+    const custodian = sdk();
+    const source = custodian.tokenSource('conn_a');
+    // The same object each time: uploaders keep per-account state on it (Drive's spare file ids).
+    expect(custodian.tokenSource('conn_a')).toBe(source);
+    expect(custodian.tokenSource('conn_b')).not.toBe(source);
+    const token = await source.get();
+    expect(await source.get()).toBe(token);
+    expect((await custodian.getAccessToken('conn_a')).accessToken).toBe(token);
+    expect(count('POST /v1/connections/conn_a/access-token')).toBe(1);
+  });
+
   it('shares one broker request among concurrent callers', async () => {
     const custodian = sdk();
     const tokens = await Promise.all(Array.from({ length: 50 }, () => custodian.getAccessToken('conn_b')));

@@ -75,6 +75,7 @@ export class Custodian {
   #serviceTokenRequest: Promise<string> | undefined;
   readonly #accessTokens = new Map<string, AccessToken>();
   readonly #accessTokenRequests = new Map<string, Promise<AccessToken>>();
+  readonly #tokenSources = new Map<string, AccessTokenSource>();
 
   constructor(options: CustodianOptions) {
     this.#baseUrl = options.baseUrl.replace(/\/+$/, '');
@@ -172,12 +173,20 @@ export class Custodian {
     return fn(renewed.accessToken);
   }
 
-  /** A token source for one connection, as the uploaders take it. */
+  /**
+   * A token source for one connection, as the uploaders take it: the same object for the same
+   * connection, so what an uploader keeps per account (Drive's spare file ids) serves every upload.
+   */
   tokenSource(connectionId: string): AccessTokenSource {
-    return {
-      get: async () => (await this.getAccessToken(connectionId)).accessToken,
-      refresh: async () => (await this.getAccessToken(connectionId, { forceRefresh: true })).accessToken,
-    };
+    let source = this.#tokenSources.get(connectionId);
+    if (source === undefined) {
+      source = {
+        get: async () => (await this.getAccessToken(connectionId)).accessToken,
+        refresh: async () => (await this.getAccessToken(connectionId, { forceRefresh: true })).accessToken,
+      };
+      this.#tokenSources.set(connectionId, source);
+    }
+    return source;
   }
 
   /**

@@ -5,7 +5,9 @@ import type { AddressInfo } from 'node:net';
 /**
  * A strict fake of Google Drive's upload endpoint (`/upload/drive/v3/files`): multipart uploads of at most
  * 5 MiB, resumable sessions (POST → Location, PUT chunks with Content-Range, 308 + Range while
- * incomplete, `bytes *\/TOTAL` status queries, DELETE → 499). It rejects every deviation from the
+ * incomplete, `bytes *\/TOTAL` status queries, DELETE → 499); and of the two metadata calls an
+ * upload may need, `GET /drive/v3/files/generateIds` and `GET /drive/v3/files/{id}`. A create that
+ * names a generated id makes the file under it, and answers 409 once a file has it. It rejects every deviation from the
  * documented rules with Drive's error shape, and keeps only a running SHA-256 and a byte count of what it
  * stores, so a 1 GiB upload costs no memory. Faults can be injected to test retries and resumption.
  */
@@ -13,6 +15,8 @@ import type { AddressInfo } from 'node:net';
 export const ALIGNMENT = 256 * 1024;
 export const SINGLE_REQUEST_LIMIT = 5 * 1024 * 1024;
 const PATH = '/upload/drive/v3/files';
+/** `/drive/v3/files/generateIds` or `/drive/v3/files/{id}`. */
+const API_FILE = /^\/drive\/v3\/files\/([^/]+)$/;
 /** File resource fields a `fields` parameter may select. */
 const FIELDS = new Set(['kind', 'id', 'name', 'mimeType', 'size', 'parents', 'sha256Checksum']);
 
@@ -73,6 +77,8 @@ export interface FakeGoogleDrive {
   storeLessOfNextChunk(bytes: number): void;
   /** The next chunk PUT is stored (completing the upload if it is the last), then its connection is destroyed before the answer. */
   loseNextChunkAnswer(): void;
+  /** The next multipart upload is stored, then its connection is destroyed before the answer. */
+  loseNextUploadAnswer(): void;
   /** Expires one session (or every open one): its requests answer 404 from now on. */
   expireSession(id?: string): void;
   close(): Promise<void>;
@@ -83,7 +89,8 @@ type Fault =
   | { kind: 'rate-limit'; seconds: number }
   | { kind: 'drop'; afterBytes: number }
   | { kind: 'store-less'; bytes: number }
-  | { kind: 'lose-answer' };
+  | { kind: 'lose-answer' }
+  | { kind: 'lose-upload-answer' };
 
 /** Drive's error shape: `{"error":{"code","message","errors":[{"domain","reason","message"}]}}`. */
 class DriveError extends Error {
@@ -102,6 +109,7 @@ const bad = (message: string) => new DriveError(400, 'badRequest', message);
 
 export async function startFakeGoogleDrive(options: { tokens?: string[] } = {}): Promise<FakeGoogleDrive> {
   const hashes = new Map<string, Hash>();
+  const generatedIds = new Set<string>();
   const faults: Fault[] = [];
   const server = createServer((req, res) => {
     handle(req, res).catch((error: unknown) => {
@@ -136,6 +144,7 @@ export async function startFakeGoogleDrive(options: { tokens?: string[] } = {}):
     },
     dropNextChunk: (afterBytes) => faults.push({ kind: 'drop', afterBytes }),
     loseNextChunkAnswer: () => faults.push({ kind: 'lose-answer' }),
+    loseNextUploadAnswer: () => faults.push({ kind: 'lose-upload-answer' }),
     storeLessOfNextChunk: (bytes) => {
       if (bytes % ALIGNMENT !== 0) throw new Error('Drive stores whole 256 KiB blocks');
       faults.push({ kind: 'store-less', bytes });
@@ -157,7 +166,8 @@ export async function startFakeGoogleDrive(options: { tokens?: string[] } = {}):
   function takeFault(chunk: boolean): Fault | undefined {
     const next = faults[0];
     const chunkOnly = next?.kind === 'drop' || next?.kind === 'store-less' || next?.kind === 'lose-answer';
-    if (!next || (!chunk && chunkOnly)) return undefined;
+    const multipartOnly = next?.kind === 'lose-upload-answer';
+    if (!next || (!chunk && chunkOnly) || (chunk && multipartOnly)) return undefined;
     return faults.shift();
   }
 
@@ -192,7 +202,8 @@ export async function startFakeGoogleDrive(options: { tokens?: string[] } = {}):
         .end(text);
     };
     try {
-      if (target.pathname !== PATH) throw new DriveError(404, 'notFound', 'Not Found');
+      const api = API_FILE.exec(target.pathname);
+      if (target.pathname !== PATH && !api) throw new DriveError(404, 'notFound', 'Not Found');
       if (!token || !fake.validTokens.has(token)) {
         throw new DriveError(401, 'authError', 'Invalid Credentials', {
           'www-authenticate': 'Bearer realm="https://accounts.google.com/"',
@@ -200,6 +211,7 @@ export async function startFakeGoogleDrive(options: { tokens?: string[] } = {}):
       }
       const params = target.searchParams;
       checkFields(params.get('fields'));
+      if (api) return metadataCall(req, api[1]!, params, reply);
       const uploadId = params.get('upload_id');
       if (uploadId !== null) {
         const session = fake.sessions.get(uploadId);
@@ -253,20 +265,44 @@ export async function startFakeGoogleDrive(options: { tokens?: string[] } = {}):
         'The multipart body exceeds the 5 MB single-request limit.',
       );
     const fault = takeFault(false);
-    if (fault) throw faultError(fault);
+    if (fault && fault.kind !== 'lose-upload-answer') throw faultError(fault);
     const { metadata, media, mediaType } = parseMultipart(body, type[1]!);
     if (media.byteLength > SINGLE_REQUEST_LIMIT) {
       throw new DriveError(413, 'uploadTooLarge', 'Media larger than 5 MB needs uploadType=resumable.');
     }
-    const { name, parents } = checkMetadata(metadata);
+    const { name, parents, fileId } = checkMetadata(metadata);
     const file = createFile(
       name,
       parents,
       mediaType,
       media.byteLength,
       createHash('sha256').update(media).digest('hex'),
+      fileId,
     );
+    if (fault?.kind === 'lose-upload-answer') {
+      req.socket.destroy(); // stored, but the client never hears of it
+      return;
+    }
     reply(200, {}, resource(file, params.get('fields')));
+  }
+
+  /** `GET /drive/v3/files/generateIds` (ids for files not yet made) or `GET /drive/v3/files/{id}`. */
+  function metadataCall(req: IncomingMessage, name: string, params: URLSearchParams, reply: Reply) {
+    if (req.method !== 'GET') throw new DriveError(405, 'methodNotAllowed', 'Method Not Allowed');
+    if (name !== 'generateIds') {
+      const file = fake.files.get(name);
+      if (!file) throw new DriveError(404, 'notFound', `File not found: ${name}.`);
+      return reply(200, {}, resource(file, params.get('fields')));
+    }
+    const count = Number(params.get('count') ?? 10);
+    if (!Number.isInteger(count) || count < 1 || count > 1000) throw bad(`Invalid value for count: ${count}`);
+    const space = params.get('space') ?? 'drive';
+    if (space !== 'drive' && space !== 'appDataFolder') throw bad(`Invalid value for space: ${space}`);
+    const type = params.get('type') ?? 'files';
+    if (type !== 'files' && type !== 'shortcuts') throw bad(`Invalid value for type: ${type}`);
+    const ids = Array.from({ length: count }, () => id());
+    for (const generated of ids) generatedIds.add(generated);
+    reply(200, {}, { kind: 'drive#generatedIds', space, ids });
   }
 
   async function openSession(
@@ -284,7 +320,8 @@ export async function startFakeGoogleDrive(options: { tokens?: string[] } = {}):
       }
       metadata = parseJson(body.toString('utf8'));
     }
-    const { name, parents } = checkMetadata(metadata);
+    const { name, parents, fileId } = checkMetadata(metadata);
+    if (fileId !== undefined) throw bad('This fake takes a generated id on multipart uploads only.');
     const length = header(req, 'x-upload-content-length');
     if (length !== undefined && !/^\d+$/.test(length))
       throw bad(`Invalid X-Upload-Content-Length: ${length}`);
@@ -451,16 +488,28 @@ export async function startFakeGoogleDrive(options: { tokens?: string[] } = {}):
     mimeType: string,
     size: number,
     sha256: string,
+    fileId = id(),
   ): FakeDriveFile {
-    const file: FakeDriveFile = { id: id(), name, parents, mimeType, size, sha256 };
+    const file: FakeDriveFile = { id: fileId, name, parents, mimeType, size, sha256 };
     fake.files.set(file.id, file);
     return file;
   }
 
-  function checkMetadata(value: unknown): { name: string; parents: string[] } {
+  function checkMetadata(value: unknown): { name: string; parents: string[]; fileId?: string } {
     if (typeof value !== 'object' || value === null || Array.isArray(value))
       throw bad('Metadata must be a JSON object.');
-    const { name = 'Untitled', parents = ['root'] } = value as { name?: unknown; parents?: unknown };
+    const {
+      id: fileId,
+      name = 'Untitled',
+      parents = ['root'],
+    } = value as { id?: unknown; name?: unknown; parents?: unknown };
+    if (fileId !== undefined) {
+      // Only ids Drive generated may name a new file; a second create under one is refused.
+      if (typeof fileId !== 'string' || !generatedIds.has(fileId))
+        throw bad('The provided file ID is not usable.');
+      if (fake.files.has(fileId))
+        throw new DriveError(409, 'conflict', 'A file already exists with the provided ID.');
+    }
     if (typeof name !== 'string' || name === '') throw bad('Invalid value for name.');
     if (!Array.isArray(parents) || parents.some((parent) => typeof parent !== 'string'))
       throw bad('Invalid value for parents.');
@@ -470,7 +519,7 @@ export async function startFakeGoogleDrive(options: { tokens?: string[] } = {}):
     if (parents[0] !== 'root' && !fake.folders.has(parents[0])) {
       throw new DriveError(404, 'notFound', `File not found: ${parents[0]}.`);
     }
-    return { name, parents: parents as string[] };
+    return { name, parents: parents as string[], ...(fileId === undefined ? {} : { fileId }) };
   }
 
   return fake;

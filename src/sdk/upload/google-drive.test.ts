@@ -13,6 +13,8 @@ import type { UploadEnvironment, UploadOptions, UploadProgress } from './types.j
 
 const MiB = 1024 * 1024;
 const MULTIPART = '/upload/drive/v3/files?uploadType=multipart&fields=id,name,size&supportsAllDrives=true';
+/** Ids for new files, asked for before a body that may be small is read (ten per token source). */
+const IDS = 'GET /drive/v3/files/generateIds?count=10&space=drive&type=files 200';
 const RESUMABLE = '/upload/drive/v3/files?uploadType=resumable&fields=id,name,size&supportsAllDrives=true';
 
 let fake: FakeGoogleDrive;
@@ -108,8 +110,9 @@ describe('uploadToGoogleDrive: small files', () => {
       fileSize: 1000,
       errorMessage: null,
     });
-    expect(trace()).toEqual([`POST ${MULTIPART} 200`]);
-    const [req] = fake.requests;
+    expect(trace()).toEqual([IDS, `POST ${MULTIPART} 200`]);
+    const [ids, req] = fake.requests;
+    expect(ids!.headers.authorization).toBe('Bearer [redacted]');
     expect(req!.headers['content-type']).toMatch(/^multipart\/related; boundary=custodian-[0-9a-f]{32}$/);
     expect(req!.headers.authorization).toBe('Bearer [redacted]');
     expect(fake.files.get(result.fileId!)).toMatchObject({ name: 'data.bin', parents: ['folder1'] });
@@ -121,7 +124,7 @@ describe('uploadToGoogleDrive: small files', () => {
     const bytes = randomBytes(SINGLE_REQUEST_LIMIT);
     const { result } = await upload({ path: 'report.pdf', body: new Blob([bytes]) });
     expect(result).toMatchObject({ success: true, remotePath: 'report.pdf', fileSize: SINGLE_REQUEST_LIMIT });
-    expect(trace()).toEqual([`POST ${MULTIPART} 200`]);
+    expect(trace()).toEqual([IDS, `POST ${MULTIPART} 200`]);
     expect(fake.files.get(result.fileId!)).toMatchObject({ parents: ['root'] });
     expectStored(result, bytes);
   });
@@ -129,7 +132,7 @@ describe('uploadToGoogleDrive: small files', () => {
   it('reads a small stream of unknown size whole and sends it in one request', async () => {
     const bytes = randomBytes(300_000);
     const { result, progress } = await upload({ body: webStream(bytes) });
-    expect(trace()).toEqual([`POST ${MULTIPART} 200`]);
+    expect(trace()).toEqual([IDS, `POST ${MULTIPART} 200`]);
     expectStored(result, bytes);
     expect(progress).toEqual([{ bytesUploaded: 300_000, totalBytes: null }]);
   });
@@ -138,6 +141,32 @@ describe('uploadToGoogleDrive: small files', () => {
     const { result } = await upload({ body: new Uint8Array(0) });
     expect(result).toMatchObject({ success: true, fileSize: 0 });
     expectStored(result, new Uint8Array(0));
+  });
+
+  it('makes one file when the answer to the upload is lost: the resend names the same id, Drive answers 409', async () => {
+    const bytes = randomBytes(1000);
+    fake.loseNextUploadAnswer();
+    const { result } = await upload({ body: bytes });
+    expect(result).toMatchObject({ success: true, fileSize: 1000, remotePath: 'folder1/data.bin' });
+    expect(trace()).toEqual([
+      IDS,
+      `POST ${MULTIPART} 0`, // stored, but the connection closed before the answer
+      `POST ${MULTIPART} 409`, // sent again: the id is taken, by this very upload
+      `GET /drive/v3/files/${result.fileId}?fields=id,name,size&supportsAllDrives=true 200`,
+    ]);
+    expectStored(result, bytes); // one file, not two
+  });
+
+  it('uses a generated id once per upload, and asks for more only when a token source has none left', async () => {
+    const source = tokens();
+    const ids = new Set<string>();
+    for (let i = 0; i < 11; i++) {
+      const { result } = await upload({ path: `n${i}.bin`, body: randomBytes(10) }, source);
+      expect(result.success).toBe(true);
+      ids.add(result.fileId!);
+    }
+    expect(ids.size).toBe(11);
+    expect(trace().filter((line) => line === IDS)).toHaveLength(2);
   });
 
   it('refuses paths Drive cannot mean, and sizes that contradict the body, without a request', async () => {
@@ -155,7 +184,8 @@ describe('uploadToGoogleDrive: small files', () => {
     expect(short.result.errorMessage).toBe('the body ended after 10 bytes, but size says 11');
     const long = await upload({ body: webStream(randomBytes(12)), size: 11 });
     expect(long.result.errorMessage).toBe('the body is longer than size (11 bytes)');
-    expect(fake.requests).toEqual([]);
+    // Only the ids were asked for (before the streams were read); nothing was uploaded.
+    expect(trace()).toEqual([IDS, IDS]);
   });
 });
 
@@ -187,8 +217,8 @@ describe('uploadToGoogleDrive: resumable uploads', () => {
     const total = 5 * MiB + 300 * 1024 + 7;
     const bytes = randomBytes(total);
     const { result, progress } = await upload({ body: webStream(bytes), chunkSize: MiB });
-    expect(trace()).toEqual([`POST ${RESUMABLE} 200`, ...chunkLines(total, MiB, false)]);
-    expect(fake.requests[0]!.headers['x-upload-content-length']).toBeUndefined();
+    expect(trace()).toEqual([IDS, `POST ${RESUMABLE} 200`, ...chunkLines(total, MiB, false)]);
+    expect(fake.requests[1]!.headers['x-upload-content-length']).toBeUndefined();
     expectStored(result, bytes);
     expect(progress.map((p) => p.bytesUploaded)).toEqual([1, 2, 3, 4, 5].map((n) => n * MiB).concat(total));
     expect(progress.every((p) => p.totalBytes === null)).toBe(true);
@@ -198,6 +228,7 @@ describe('uploadToGoogleDrive: resumable uploads', () => {
     const bytes = randomBytes(6 * MiB);
     const { result } = await upload({ body: nodeStream(bytes), chunkSize: MiB });
     expect(trace()).toEqual([
+      IDS,
       `POST ${RESUMABLE} 200`,
       ...[0, 1, 2, 3, 4, 5].map((n) => `PUT bytes ${n * MiB}-${(n + 1) * MiB - 1}/* 308`),
       `PUT bytes */${6 * MiB} 200`,
@@ -321,7 +352,7 @@ describe('uploadToGoogleDrive: failures', () => {
     fake.rateLimitNextUploads(3);
     const small = await upload({ body: randomBytes(10) });
     expect(small.result.success).toBe(true);
-    expect(trace()).toEqual([`POST ${MULTIPART} 429`, `POST ${MULTIPART} 200`]);
+    expect(trace()).toEqual([IDS, `POST ${MULTIPART} 429`, `POST ${MULTIPART} 200`]);
     expect(waits).toEqual([7000, 3000]);
   });
 
@@ -339,7 +370,7 @@ describe('uploadToGoogleDrive: failures', () => {
     fake.requests.length = 0;
     fake.failNextUploads(1, 403);
     expect((await upload({ body: randomBytes(10) })).result.success).toBe(true);
-    expect(trace()).toEqual([`POST ${MULTIPART} 403`, `POST ${MULTIPART} 200`]);
+    expect(trace()).toEqual([IDS, `POST ${MULTIPART} 403`, `POST ${MULTIPART} 200`]);
     expect(waits).toHaveLength(2);
 
     fake.requests.length = 0;
@@ -374,7 +405,8 @@ describe('uploadToGoogleDrive: failures', () => {
     const { result } = await upload({ body: randomBytes(10) }, source);
     expect(source.refreshes).toBe(1);
     expect(result).toMatchObject({ success: false, fileId: null, fileSize: 0 });
-    expect(result.errorMessage).toMatch(/^Drive refused the upload: HTTP 401: .*authError/);
+    // The first request is the one for file ids.
+    expect(result.errorMessage).toMatch(/^Drive could not generate a file id: HTTP 401: .*authError/);
     expect(result.errorMessage).not.toMatch(/stale-token|fresh-token/);
   });
 
@@ -607,6 +639,38 @@ describe('the fake Drive rejects what Drive rejects', () => {
     ).toBe(400);
     expect((await raw('POST', MULTIPART, type, multipartBody('b', '{"name":"ok"}', 'x'))).status).toBe(200);
     expect(fake.files.size).toBe(1);
+  });
+
+  it('makes a file under a generated id once, refuses other ids, and serves files and ids by GET only', async () => {
+    const type = { ...auth, 'content-type': 'multipart/related; boundary=b' };
+    const generated = await raw(
+      'GET',
+      '/drive/v3/files/generateIds?count=2&space=drive&type=files',
+      auth,
+      '',
+    );
+    expect(generated).toMatchObject({ status: 200, json: { kind: 'drive#generatedIds', space: 'drive' } });
+    const [id] = (generated.json as { ids: string[] }).ids;
+    const withId = (fileId: string) => multipartBody('b', JSON.stringify({ id: fileId, name: 'x' }), 'x');
+    expect(await raw('POST', MULTIPART, type, withId(id!))).toMatchObject({ status: 200, json: { id } });
+    expect(await raw('POST', MULTIPART, type, withId(id!))).toMatchObject({
+      status: 409,
+      json: errorOf(409, 'conflict'),
+    });
+    expect(await raw('POST', MULTIPART, type, withId('made-up'))).toMatchObject({
+      status: 400,
+      json: errorOf(400, 'badRequest'),
+    });
+    expect(fake.files.size).toBe(1);
+    expect(await raw('GET', `/drive/v3/files/${id}?fields=id,size`, auth, '')).toMatchObject({
+      status: 200,
+      json: { id, size: '1' },
+    });
+    expect((await raw('GET', '/drive/v3/files/nothing', auth, '')).status).toBe(404);
+    expect((await raw('GET', '/drive/v3/files/generateIds?count=1001', auth, '')).status).toBe(400);
+    expect((await raw('GET', '/drive/v3/files/generateIds?space=photos', auth, '')).status).toBe(400);
+    expect((await raw('POST', '/drive/v3/files/generateIds', auth, '')).status).toBe(405);
+    expect((await raw('GET', '/drive/v3/files/generateIds', {}, '')).status).toBe(401);
   });
 
   it('rejects a session start with a bad length or non-JSON metadata', async () => {

@@ -93,6 +93,12 @@ function onlyFile() {
   return [...fake.files.values()][0]!;
 }
 
+/** A fetch under which someone replaces the stored file just before the uploader's preflight check. */
+const replacedBeforeCheck: typeof fetch = async (input, init) => {
+  if (init?.method === 'OPTIONS') onlyFile().sha1 = sha1Hex(new Uint8Array([1]));
+  return fetch(input, init);
+};
+
 describe('uploadToBox: small files, one request', () => {
   it('uploads a small file with attributes before file, and Box has exactly its bytes', async () => {
     const bytes = randomBytes(3 * MiB + 5);
@@ -139,14 +145,10 @@ describe('uploadToBox: small files, one request', () => {
 
   it('fails on a taken name when it was not resent, and when the file in the way is another', async () => {
     fake.loseNextUploadAnswer();
-    const replacing: typeof fetch = async (input, init) => {
-      if (init?.method === 'OPTIONS') onlyFile().sha1 = sha1Hex(new Uint8Array([1]));
-      return fetch(input, init);
-    };
     const lost = await uploadToBox(
       tokenSource(),
       { path: 'twice.bin', body: randomBytes(10) },
-      env({ fetch: replacing }),
+      env({ fetch: replacedBeforeCheck }),
     );
     expect(lost).toMatchObject({ success: false, fileId: null, errorMessage: expect.stringMatching(/409/) });
     fake.requests.length = 0;
@@ -394,14 +396,10 @@ describe('uploadToBox: failures and resumption', () => {
     const bytes = randomBytes(SESSION_MIN);
     fake.loseNextCommitAnswer();
     // Someone replaces the file between the lost answer and the check.
-    const replacing: typeof fetch = async (input, init) => {
-      if (init?.method === 'OPTIONS') onlyFile().sha1 = sha1Hex(new Uint8Array([1]));
-      return fetch(input, init);
-    };
     const result = await uploadToBox(
       tokenSource(),
       { path: 'replaced.bin', body: bytes },
-      env({ fetch: replacing }),
+      env({ fetch: replacedBeforeCheck }),
     );
     expect(result).toMatchObject({ success: false, fileId: null });
     expect(result.errorMessage).toMatch(/upload session expired or no longer exists/);

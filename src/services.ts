@@ -34,8 +34,7 @@ export function createServices(deps: Deps) {
   // the broker keeps: providers, clients, revocations); every write here forgets it. At most 2,500 entries
   // (measured: 5,000 full grew the broker by 14 MB over a million connections); a service asking for more distinct
   // connections than that in 2 s gets little from a cache anyway.
-  const handOutCacheMs = config.handOutCacheMs ?? 2_000;
-  const handOutCache = createHandOutCache({ ttlMs: handOutCacheMs, maxEntries: 2_500 });
+  const handOutCache = createHandOutCache({ ttlMs: config.handOutCacheMs ?? 2_000, maxEntries: 2_500 });
   const connections = createConnectionStore(database, handOutCache.forget);
   const client = { fetch: deps.fetch, now, allowInsecureRequests: config.allowLoopbackHttp };
   const clients = createClientStore(database);
@@ -79,13 +78,7 @@ export function createServices(deps: Deps) {
     now,
   };
   const tokens = createServiceTokens({ database, clients, keys, random, now, issuer: config.publicUrl });
-  const handOutRevalidation = createCacheRevalidation({
-    cache: handOutCache,
-    rows,
-    now,
-    log,
-    ttlMs: handOutCacheMs,
-  });
+  const handOutRevalidation = createCacheRevalidation({ cache: handOutCache, rows, now, log });
 
   return {
     audit,

@@ -40,12 +40,14 @@ export async function handOutAccessToken(
   connectionId: string,
   options: { forceRefresh?: boolean; minValiditySeconds?: number },
 ): Promise<HandedOut> {
-  const cached = options.forceRefresh ? undefined : deps.cache.get(connectionId, deps.now());
+  // One clock reading serves a hand-out from memory: the lookup, the freshness check and the answer.
+  const now = deps.now();
+  const cached = options.forceRefresh ? undefined : deps.cache.get(connectionId, now);
   if (cached !== undefined) {
     authorize(caller, cached.row);
     // Only active connections are stored; a stale one goes to the database below.
-    if (!(await isStale(deps, cached.row, options))) {
-      return handedOut(deps, caller, cached, options);
+    if (!(await isStale(deps, cached.row, options, now))) {
+      return handedOut(deps, caller, cached, options, now);
     }
   }
 
@@ -55,15 +57,15 @@ export async function handOutAccessToken(
   authorize(caller, row);
   if (row.status !== 'active') throw needsReauth();
 
-  if (await isStale(deps, row, options)) {
-    const now = deps.now();
-    const expired = row.expiresAt !== null && row.expiresAt <= now;
+  const checkedAt = deps.now();
+  if (await isStale(deps, row, options, checkedAt)) {
+    const expired = row.expiresAt !== null && row.expiresAt <= checkedAt;
     // After a failed refresh the provider is not called again before the backoff ends.
     const backoffUntil = row.refreshFailures > 0 ? (row.nextRefreshAt ?? 0) : 0;
     if (row.refreshToken === null) {
       if (expired) throw needsReauth();
-    } else if (backoffUntil > now) {
-      if (expired) throw unavailable(Math.ceil((backoffUntil - now) / 1000));
+    } else if (backoffUntil > checkedAt) {
+      if (expired) throw unavailable(Math.ceil((backoffUntil - checkedAt) / 1000));
     } else {
       const outcome = await deps.refresher.refresh(row, 'on_demand');
       if (outcome.kind === 'needs_reauth') throw needsReauth();
@@ -97,7 +99,7 @@ export async function handOutAccessToken(
   };
   // A refresh above forgot the connection, so its result waits for the next read.
   deps.cache.put(entry, ticket);
-  return handedOut(deps, caller, entry, options);
+  return handedOut(deps, caller, entry, options, deps.now());
 }
 
 /** Outside the caller's tenants and providers, the connection does not exist. */
@@ -114,12 +116,13 @@ async function isStale(
   deps: HandOutDeps,
   row: HandOutRow,
   options: { forceRefresh?: boolean; minValiditySeconds?: number },
+  now: number,
 ): Promise<boolean> {
   if (options.forceRefresh === true) return true;
   if (row.expiresAt === null) return false;
   const provider = await deps.providers.get(row.providerId);
   const wanted = Math.max(provider?.expiry_buffer_seconds ?? 0, options.minValiditySeconds ?? 0) * 1000;
-  return row.expiresAt - deps.now() < wanted;
+  return row.expiresAt - now < wanted;
 }
 
 function handedOut(
@@ -127,12 +130,12 @@ function handedOut(
   caller: Caller,
   { row, accessToken, scope }: CachedConnection,
   options: { forceRefresh?: boolean },
+  now: number,
 ): HandedOut {
   // Counted, not one row each: a busy service asks thousands of times a second. The key holds all
   // that varies: a connection's tenant and provider never change.
   const forced = options.forceRefresh === true;
   deps.audit.tally(`${caller.id}\0${row.id}\0${forced}`, () => tokenIssued(caller, row, forced));
-  const now = deps.now();
   return {
     access_token: accessToken,
     token_type: row.tokenType,

@@ -87,7 +87,6 @@ describe('createHandOutCache', () => {
       rows: { stamps: async () => Promise.reject(new Error('database gone')) },
       now: () => 600,
       log: createLogger({ level: 'error', write: (line) => lines.push(line) }),
-      ttlMs: 1000,
     });
     await revalidation.runOnce();
     expect(lines.join('\n')).toContain('hand-out cache check failed');

@@ -53,6 +53,8 @@ export interface ConnectionStamp {
 }
 
 export interface HandOutCache {
+  /** How long an entry is served after the read (or check) that showed it current; 0: nothing is kept. */
+  readonly ttlMs: number;
   get(id: string, now: number): CachedConnection | undefined;
   /**
    * A read that began before a write to any connection is not stored: it may
@@ -77,6 +79,7 @@ export function createHandOutCache(options: { ttlMs: number; maxEntries: number 
   let writes = 0;
 
   return {
+    ttlMs: options.ttlMs,
     get(id, now) {
       const entry = entries.get(id);
       if (entry === undefined) return undefined;

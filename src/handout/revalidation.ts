@@ -7,8 +7,6 @@ export interface RevalidationDeps {
   rows: Pick<TokenRows, 'stamps'>;
   now: () => number;
   log: Logger;
-  /** The cache's TTL; checks run four times per TTL, so an entry in use is checked before it expires. */
-  ttlMs: number;
 }
 
 /** Ids per query: each query holds the event loop (SQLite reads synchronously), so it stays short. */
@@ -49,8 +47,10 @@ export function createCacheRevalidation(deps: RevalidationDeps) {
   return {
     runOnce,
     start() {
-      if (timer !== undefined || deps.ttlMs <= 0) return;
-      timer = setInterval(() => void runOnce(), Math.max(50, deps.ttlMs / 4));
+      const { ttlMs } = deps.cache;
+      if (timer !== undefined || ttlMs <= 0) return;
+      // Four checks per TTL: an entry in use is checked before it expires.
+      timer = setInterval(() => void runOnce(), Math.max(50, ttlMs / 4));
       timer.unref();
     },
     async stop() {

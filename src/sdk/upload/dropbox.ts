@@ -86,7 +86,7 @@ export async function uploadToDropbox(
 
   /** Set when `finish` was sent again after an attempt whose answer was lost. */
   let finalResent = false;
-  const call = (route: string, arg: unknown, body: Uint8Array) =>
+  const call = (route: string, arg: unknown, body: Uint8Array, onUnanswered?: () => void) =>
     send(
       {
         url: `${host}/2/files/${route}`,
@@ -94,15 +94,11 @@ export async function uploadToDropbox(
         headers: { 'content-type': 'application/octet-stream', 'dropbox-api-arg': headerSafeJson(arg) },
         body,
       },
-      {
-        env,
-        tokens,
-        signal,
-        onUnanswered: () => {
-          if (route === 'upload_session/finish') finalResent = true;
-        },
-      },
+      { env, tokens, signal, onUnanswered },
     );
+  const finishResent = () => {
+    finalResent = true;
+  };
 
   /**
    * After a lost answer `finish` is sent again, and Dropbox refuses the second one (the session
@@ -172,7 +168,12 @@ export async function uploadToDropbox(
         route === 'append_v2'
           ? { cursor, close: false, content_hash: contentHash }
           : { cursor, commit, content_hash: contentHash };
-      const response = await call(`upload_session/${route}`, arg, piece);
+      const response = await call(
+        `upload_session/${route}`,
+        arg,
+        piece,
+        route === 'finish' ? finishResent : undefined,
+      );
       if (response.ok) return response;
       const failure = await refusal(`upload_session/${route}`, response);
       const held = heldOffset(failure.error);

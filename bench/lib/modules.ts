@@ -2,7 +2,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import type * as AppModule from '../../src/app.js';
-import type * as FinishModule from '../../src/connect/finish.js';
+import type * as TokenLocationModule from '../../src/connections/token-location.js';
 import type * as RandomModule from '../../src/crypto/random.js';
 import type * as OpenModule from '../../src/db/open.js';
 import type * as PgSchemaModule from '../../src/db/schema/postgres.js';
@@ -45,7 +45,7 @@ const load = async <T>(path: string): Promise<T> => {
 export async function brokerModules() {
   return {
     app: await load<typeof AppModule>('app.js'),
-    finish: await load<typeof FinishModule>('connect/finish.js'),
+    tokenLocation: await load<typeof TokenLocationModule>('connections/token-location.js'),
     random: await load<typeof RandomModule>('crypto/random.js'),
     open: await load<typeof OpenModule>('db/open.js'),
     /** The connections table's columns (names and Postgres types; SQLite's are the same names). */

@@ -3,15 +3,10 @@ import { fetchAccount } from '../oauth/account.js';
 import { exchangeCode } from '../oauth/provider-client.js';
 import { withClientSecret } from '../providers/client-secret.js';
 import type { ProviderRecord } from '../providers/store.js';
-import { ProviderError, UnexpectedResponseError, UpstreamNetworkError } from '../upstream/errors.js';
+import { tokenLocation } from '../connections/token-location.js';
+import { failureCode } from '../upstream/failure-code.js';
 import { type ConnectDeps, verifierLocation } from './deps.js';
 import type { ConnectSession } from './session-store.js';
-
-export const tokenLocation = (connectionId: string, column: 'access_token' | 'refresh_token') => ({
-  table: 'connections',
-  column,
-  rowId: connectionId,
-});
 
 export type FinishOutcome =
   | { ok: true; connectionId: string }
@@ -76,19 +71,4 @@ export async function exchangeAndStore(
     deps.now(),
   );
   return outcome;
-}
-
-/** A stable code for a failed exchange, safe to show to the end user and the service. */
-export function failureCode(error: unknown): string {
-  if (error instanceof ProviderError)
-    return error.oauthError === 'invalid_grant' ? 'invalid_grant' : 'provider_error';
-  if (error instanceof UpstreamNetworkError) {
-    if (error.code === 'upstream_timeout') return 'provider_timeout';
-    // An answer too large or a redirect is an answer, just not a usable one.
-    if (error.code === 'upstream_too_large' || error.code === 'upstream_redirect')
-      return 'provider_bad_response';
-    return 'provider_unreachable';
-  }
-  if (error instanceof UnexpectedResponseError) return 'provider_bad_response';
-  return 'internal_error';
 }

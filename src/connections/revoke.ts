@@ -1,4 +1,4 @@
-import { tokenLocation } from '../connect/finish.js';
+import { tokenLocation } from './token-location.js';
 import { AppError } from '../http/errors.js';
 import type { Logger } from '../log/logger.js';
 import { type ProviderClientDeps, revokeToken } from '../oauth/provider-client.js';

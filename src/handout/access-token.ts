@@ -1,5 +1,5 @@
 import type { AuditEventInput, AuditLog } from '../audit/audit-log.js';
-import { tokenLocation } from '../connect/finish.js';
+import { tokenLocation } from '../connections/token-location.js';
 import type { Caller } from '../http/caller.js';
 import { AppError } from '../http/errors.js';
 import type { ProviderCache } from '../providers/cache.js';

@@ -1,6 +1,6 @@
 import { eq } from 'drizzle-orm';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { tokenLocation } from '../connect/finish.js';
+import { tokenLocation } from '../connections/token-location.js';
 import { createLogger } from '../log/logger.js';
 import { allGrants, createTestApp, type TestApp, type TestClient } from '../test-support/app.js';
 import { seedConnection } from '../test-support/connections.js';

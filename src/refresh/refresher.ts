@@ -1,5 +1,6 @@
 import type { AuditLog } from '../audit/audit-log.js';
-import { failureCode, tokenLocation } from '../connect/finish.js';
+import { failureCode } from '../upstream/failure-code.js';
+import { tokenLocation } from '../connections/token-location.js';
 import type { Random } from '../crypto/random.js';
 import type { Logger } from '../log/logger.js';
 import { type ProviderClientDeps, refreshTokens } from '../oauth/provider-client.js';

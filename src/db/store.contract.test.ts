@@ -35,6 +35,8 @@ function providerRecord(id: string, overrides: Partial<ProviderRecord> = {}): Pr
     },
     expiry_buffer_seconds: 120,
     default_token_lifetime_seconds: 14_400,
+    refresh_token_idle_seconds: 5_184_000,
+    refresh_token_max_seconds: 31_536_000,
     token_errors_with_200: false,
     created_at: 1_718_000_000_123,
     updated_at: 1_718_000_000_456,

@@ -181,7 +181,7 @@ describe('hand-outs through the cache', () => {
     await seed(t, 'conn_new', 'old');
     expect((await handOut(acme, 'conn_new')).token).toBe('old');
     const row = (await rows.read('conn_new'))!;
-    const committed = await rows.commit(
+    const committed = await rows.commitRefresh(
       'conn_new',
       row.tokenVersion,
       {
@@ -190,6 +190,9 @@ describe('hand-outs through the cache', () => {
         tokenType: 'Bearer',
         expiresAt: clock + 3600_000,
         scopes: null,
+        issuedAt: clock,
+        refreshTokenExpiresAt: null,
+        usedAt: null,
         nextRefreshAt: null,
       },
       clock,

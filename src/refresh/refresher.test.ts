@@ -178,7 +178,7 @@ describe.each(engines)('refresh on %s', (engine) => {
     await new Promise((r) => setTimeout(r, 10));
     const rows = t.services.handOut.rows;
     expect(
-      await rows.commit(
+      await rows.commitRefresh(
         'c5',
         0,
         {
@@ -187,6 +187,9 @@ describe.each(engines)('refresh on %s', (engine) => {
           tokenType: 'Bearer',
           expiresAt: clock + 3600_000,
           scopes: null,
+          issuedAt: clock,
+          refreshTokenExpiresAt: null,
+          usedAt: null,
           nextRefreshAt: null,
         },
         clock,

@@ -11,6 +11,7 @@ import type { HandOutDeps } from './handout/access-token.js';
 import { createHandOutCache } from './handout/cache.js';
 import { createCacheRevalidation } from './handout/revalidation.js';
 import { createProviderCache } from './providers/cache.js';
+import { discoverProvider } from './providers/discovery.js';
 import { createProviderRegistry } from './providers/registry.js';
 import { createProviderStore } from './providers/store.js';
 import { checkEndpointUrlResolved } from './providers/url-safety.js';
@@ -28,6 +29,8 @@ import { createSigningKeys } from './tokens/signing-keys.js';
  */
 export function createServices(deps: Deps) {
   const { database, vault, random, now, log, config } = deps;
+  const checkUrl = (url: string) =>
+    checkEndpointUrlResolved(url, { allowLoopbackHttp: config.allowLoopbackHttp }, deps.resolveHost);
   const audit = createAuditLog({ database, now, random, log });
   const providerStore = createProviderStore(database);
   const providerCache = createProviderCache(providerStore, now);
@@ -101,8 +104,8 @@ export function createServices(deps: Deps) {
       vault,
       now,
       publicUrl: config.publicUrl,
-      checkUrl: (url) =>
-        checkEndpointUrlResolved(url, { allowLoopbackHttp: config.allowLoopbackHttp }, deps.resolveHost),
+      checkUrl,
+      discover: (issuer) => discoverProvider({ fetch: deps.fetch, checkUrl }, issuer),
     }),
     clientRegistry: createClientRegistry({ clients, hasher, random, now, forget: tokens.forgetClient }),
     tokens,

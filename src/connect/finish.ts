@@ -1,9 +1,9 @@
+import { tokenLocation } from '../connections/token-location.js';
 import { randomId } from '../crypto/random.js';
 import { fetchAccount } from '../oauth/account.js';
 import { exchangeCode } from '../oauth/provider-client.js';
 import { withClientSecret } from '../providers/client-secret.js';
 import type { ProviderRecord } from '../providers/store.js';
-import { tokenLocation } from '../connections/token-location.js';
 import { failureCode } from '../upstream/failure-code.js';
 import { type ConnectDeps, verifierLocation } from './deps.js';
 import type { ConnectSession } from './session-store.js';

@@ -39,7 +39,11 @@ export type ErrorCode =
   | 'provider_unavailable'
   | 'conflict'
   | 'internal_error'
-  | 'service_unavailable';
+  | 'service_unavailable'
+  | 'discovery_failed'
+  | 'invalid_connection_params'
+  | 'metadata_request_failed'
+  | 'account_mismatch';
 
 export interface FieldIssue {
   /** JSON Pointer to the offending field, `""` for the whole body. */

@@ -84,7 +84,15 @@ const templateFields = {
   token_url: url,
   userinfo_url: url.nullable().describe('null: read the account from the token response'),
   revocation_url: url.nullable().describe('RFC 7009 endpoint; null when the provider has none'),
-  issuer: z.string().max(2048).nullable().describe('RFC 9207 `iss` expected on the authorization response'),
+  issuer: z
+    .string()
+    .max(2048)
+    .nullable()
+    .describe(
+      'RFC 9207 `iss` expected on the authorization response. Given with no endpoint URLs on create, the ' +
+        'endpoints, client authentication and PKCE come from its OIDC discovery document; without a ' +
+        '`userinfo` mapping the account is read from the claims sub, email and name',
+    ),
   pkce: z.boolean().describe('S256 PKCE; turn off only for a provider that cannot do it'),
   scopes: z.array(z.string().regex(/^[\x21-\x7e]{1,256}$/, 'a scope has no spaces')).max(100),
   scope_separator: z.enum([' ', ',']),

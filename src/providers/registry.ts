@@ -3,6 +3,7 @@ import { DEFAULT_REFRESH_TOKEN_IDLE_SECONDS } from '../refresh/schedule.js';
 import type { Vault } from '../vault/vault.js';
 import type { ProviderCreate, ProviderPatch, ProviderReplace, ProviderView } from './api-schema.js';
 import { clientSecretLocation } from './client-secret.js';
+import type { DiscoveredEndpoints } from './discovery.js';
 import type { Preset, ProviderTemplate } from './model.js';
 import { findPreset } from './presets/catalog.js';
 import type { ProviderRecord, ProviderStore } from './store.js';
@@ -19,6 +20,8 @@ export interface ProviderRegistryDeps {
   publicUrl: string;
   /** Whether connections still use a provider, which then cannot be deleted. */
   inUse: (providerId: string) => Promise<boolean>;
+  /** OIDC discovery (discovery.ts): fills a custom provider given only its issuer. */
+  discover?: (issuer: string) => Promise<DiscoveredEndpoints>;
 }
 
 type Fields = Partial<ProviderTemplate> & {
@@ -44,6 +47,14 @@ const defaults: Partial<ProviderTemplate> = {
   refresh_token_idle_seconds: DEFAULT_REFRESH_TOKEN_IDLE_SECONDS,
   refresh_token_max_seconds: null,
   token_errors_with_200: false,
+};
+
+// Without a userinfo mapping an OpenID Connect provider's account is read from its standard claims.
+export const oidcClaimsUserinfo: ProviderTemplate['userinfo'] = {
+  method: 'GET',
+  user_id: ['/sub'],
+  email: ['/email'],
+  display_name: ['/name'],
 };
 
 const requiredTemplateFields = ['display_name', 'authorization_url', 'token_url', 'userinfo'] as const;
@@ -75,7 +86,11 @@ export function createProviderRegistry(deps: ProviderRegistryDeps) {
       );
     }
     const { id: _id, description: _d, docs_url: _u, ...presetTemplate } = preset ?? ({} as Partial<Preset>);
-    const merged = { ...(base ?? { ...defaults, ...presetTemplate }), ...definedOnly(fields) };
+    const given = definedOnly(fields);
+    const discovered = base === null && !preset ? await discoverIfAsked(given) : {};
+    const merged = { ...(base ?? { ...defaults, ...presetTemplate }), ...discovered, ...given };
+    if (merged.userinfo === undefined && typeof merged.issuer === 'string')
+      merged.userinfo = oidcClaimsUserinfo;
 
     const missing = [...requiredTemplateFields, 'client_id' as const].filter((k) => merged[k] === undefined);
     if (missing.length > 0) {
@@ -143,6 +158,16 @@ export function createProviderRegistry(deps: ProviderRegistryDeps) {
         issues,
       });
     }
+  }
+
+  /** Discovery runs for a custom provider that names an issuer and none of its endpoint URLs. */
+  async function discoverIfAsked(fields: Fields): Promise<Partial<ProviderTemplate>> {
+    const urls = ['authorization_url', 'token_url', 'userinfo_url', 'revocation_url'] as const;
+    if (typeof fields.issuer !== 'string' || urls.some((k) => fields[k] !== undefined) || !deps.discover) {
+      return {};
+    }
+    checkIssuer(fields.issuer);
+    return deps.discover(fields.issuer);
   }
 
   async function mustGet(id: string): Promise<ProviderRecord> {

@@ -16,7 +16,7 @@ import Provider, {
  */
 
 export interface TestAuthorizationServer {
-  /** http://127.0.0.1:<port>, no trailing slash. */
+  /** http://127.0.0.1:<port> and the path prefix, no trailing slash. */
   issuer: string;
   endpoints: { authorization: string; token: string; userinfo: string; revocation: string };
   clientId: string;
@@ -47,6 +47,11 @@ export interface AuthorizationServerOptions {
   accessTokenTtlSeconds?: number;
   /** Default random; may contain characters like '%+:' to test RFC 6749 §2.3.1 encoding. */
   clientSecret?: string;
+  /**
+   * Mounts the server under a path, which becomes part of its issuer (as Keycloak's
+   * `/realms/{realm}`): every route, discovery included, lives below it and nothing outside it answers.
+   */
+  pathPrefix?: string;
 }
 
 const DAY = 24 * 60 * 60;
@@ -143,7 +148,8 @@ export async function startAuthorizationServer(
     res.end();
   };
   const server = createServer((req, res) => handle(req, res));
-  const issuer = `http://127.0.0.1:${await listen(server)}`;
+  const prefix = options.pathPrefix ?? '';
+  const issuer = `http://127.0.0.1:${await listen(server)}${prefix}`;
 
   // Ask for a login on every authorization (not only without a session), so setLogin() and denials
   // apply even when the same browser comes back with its oidc-provider session cookie.
@@ -184,7 +190,7 @@ export async function startAuthorizationServer(
     routes: { authorization: '/auth', token: '/token', userinfo: '/me', revocation: '/token/revocation' },
     interactions: {
       policy,
-      url: (_ctx: unknown, interaction: { uid: string }) => `/interaction/${interaction.uid}`,
+      url: (_ctx: unknown, interaction: { uid: string }) => `${prefix}/interaction/${interaction.uid}`,
     },
     features: {
       devInteractions: { enabled: false },
@@ -324,6 +330,16 @@ export async function startAuthorizationServer(
 
   const callback = provider.callback();
   handle = (req, res) => {
+    // Mounted the way Express mounts it: oidc-provider reads the mount path from originalUrl minus url.
+    const path = req.url ?? '/';
+    if (prefix !== '') {
+      if (!path.startsWith(`${prefix}/`)) {
+        res.writeHead(404, { 'content-type': 'application/json' });
+        return res.end('{"error":"not_found"}');
+      }
+      Object.assign(req, { originalUrl: path });
+      req.url = path.slice(prefix.length);
+    }
     if (!req.url?.startsWith('/interaction/')) return callback(req, res);
     interaction(req, res).catch((err: unknown) => {
       process.stderr.write(`test interaction failed: ${err instanceof Error ? err.stack : err}\n`);

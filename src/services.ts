@@ -72,6 +72,7 @@ export function createServices(deps: Deps) {
     fetch: deps.fetch,
     client,
     publicUrl: config.publicUrl,
+    checkUrl,
   };
   const handOut: HandOutDeps = {
     rows,

@@ -68,6 +68,8 @@ function makeRow(i: number): Value[] {
       null,
     refreshFailures: 0,
     lastRefreshError: null,
+    connectionParams: null,
+    metadata: null,
     tokenIssuedAt: now,
     grantedAt: now,
     refreshTokenExpiresAt: null,

@@ -30,6 +30,14 @@ export const connectSessionCreateSchema = z
       .max(2048)
       .optional()
       .describe("the caller's own page for the provider's redirect; then finish with /complete"),
+    connection_params: z
+      .record(z.string().max(64), z.string().max(1024))
+      .refine((params) => Object.keys(params).length <= 10, 'at most 10 parameters')
+      .optional()
+      .describe(
+        "values for the provider's `{name}` URL parameters (a shop, subdomain, host or realm); each must " +
+          'match its pattern and may not contain / @ # ? \\ % or ..',
+      ),
   })
   .meta({ id: 'ConnectSessionCreate' });
 

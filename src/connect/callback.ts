@@ -1,4 +1,5 @@
 import { hashSecret, sameHash } from '../crypto/random.js';
+import { resolveProvider } from '../providers/connection-params.js';
 import type { ConnectDeps } from './deps.js';
 import { bindingCookieName } from './enter.js';
 import { exchangeAndStore } from './finish.js';
@@ -48,8 +49,10 @@ export async function handleCallback(
   // From here on this request owns the session: a replay finds it taken.
   if (!(await deps.sessions.claim(session.id, now))) return { kind: 'unmatched' };
 
-  const provider = await deps.providers.get(providerId);
-  if (!provider) return fail('provider_not_found');
+  const stored = await deps.providers.get(providerId);
+  if (!stored) return fail('provider_not_found');
+  // The issuer, like every URL, is this connection's (a Keycloak realm's issuer names the realm).
+  const provider = resolveProvider(stored, session.connection_params);
   if (provider.issuer !== null && params.get('iss') !== provider.issuer) return fail('issuer_mismatch');
   const providerError = params.get('error');
   if (providerError !== null)

@@ -1,6 +1,7 @@
 import { hashSecret, sameHash } from '../crypto/random.js';
 import type { Caller } from '../http/caller.js';
 import { AppError } from '../http/errors.js';
+import { resolveProvider } from '../providers/connection-params.js';
 import type { ConnectDeps } from './deps.js';
 import { exchangeAndStore } from './finish.js';
 import type { ConnectSession } from './session-store.js';
@@ -37,7 +38,8 @@ export async function completeFromService(
   if (!(await deps.sessions.claim(session.id, now))) {
     throw new AppError('connect_session_used', 409, 'this session has already ended');
   }
-  const provider = await deps.providers.get(session.provider_id);
+  const stored = await deps.providers.get(session.provider_id);
+  const provider = stored && resolveProvider(stored, session.connection_params);
   const fail = async (error: string, appError: AppError) => {
     await deps.sessions.finish(session.id, { status: 'failed', error }, now);
     throw appError;

@@ -1,4 +1,5 @@
 import { hashSecret, randomToken, sameHash } from '../crypto/random.js';
+import { resolveProvider } from '../providers/connection-params.js';
 import { buildAuthorizationUrl } from './authorization-url.js';
 import { type ConnectDeps, verifierLocation } from './deps.js';
 
@@ -54,7 +55,7 @@ export async function enterConnectSession(
     session.code_verifier_ciphertext === null
       ? null
       : deps.vault.decrypt(session.code_verifier_ciphertext, verifierLocation(session.id));
-  const location = await buildAuthorizationUrl(provider, {
+  const location = await buildAuthorizationUrl(resolveProvider(provider, session.connection_params), {
     redirectUri: session.redirect_uri,
     scopes: session.scopes,
     state,

@@ -13,6 +13,8 @@ export type FinishOutcome =
   | { ok: false; error: string; cause?: unknown };
 
 /**
+ * `provider` is already resolved with the session's connection_params (callback.ts, complete.ts).
+ *
  * The one code exchange of a session the caller has already claimed: trade
  * the code (with the stored verifier), read the account, store the grant
  * encrypted, and record the outcome on the session. Nothing is stored unless
@@ -46,6 +48,7 @@ export async function exchangeAndStore(
         scopes: tokens.scopes ?? session.scopes,
         token_type: tokens.tokenType,
         expires_at: tokens.expiresAt,
+        connection_params: session.connection_params,
         seal: (rowId) => ({
           access: deps.vault.encrypt(tokens.accessToken, tokenLocation(rowId, 'access_token')),
           refresh:

@@ -24,6 +24,10 @@ export interface ConnectSession {
   status: SessionStatus;
   error: string | null;
   connection_id: string | null;
+  /** The provider's per-connection URL values, checked when the session was created. */
+  connection_params: Record<string, string> | null;
+  /** A scope upgrade: the connection whose grant this session replaces. */
+  upgrade_connection_id: string | null;
   created_at: number;
   expires_at: number;
   updated_at: number;
@@ -50,6 +54,9 @@ export function createSessionStore({ db, tables }: Database) {
     status: r.status as SessionStatus,
     error: r.error,
     connection_id: r.connectionId,
+    connection_params:
+      r.connectionParams === null ? null : (JSON.parse(r.connectionParams) as Record<string, string>),
+    upgrade_connection_id: r.upgradeConnectionId,
     created_at: r.createdAt,
     expires_at: r.expiresAt,
     updated_at: r.updatedAt,
@@ -75,6 +82,8 @@ export function createSessionStore({ db, tables }: Database) {
         status: s.status,
         error: s.error,
         connectionId: s.connection_id,
+        connectionParams: s.connection_params === null ? null : JSON.stringify(s.connection_params),
+        upgradeConnectionId: s.upgrade_connection_id,
         createdAt: s.created_at,
         expiresAt: s.expires_at,
         updatedAt: s.updated_at,

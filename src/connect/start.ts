@@ -1,6 +1,8 @@
 import { hashSecret, randomId, randomToken } from '../crypto/random.js';
 import type { Caller } from '../http/caller.js';
-import { AppError } from '../http/errors.js';
+import { AppError, type FieldIssue } from '../http/errors.js';
+import { checkConnectionParams, resolveProvider } from '../providers/connection-params.js';
+import type { ProviderRecord } from '../providers/store.js';
 import { buildAuthorizationUrl, callbackUrl } from './authorization-url.js';
 import { type ConnectDeps, SESSION_LIFETIME_MS, verifierLocation } from './deps.js';
 import type { ConnectSession } from './session-store.js';
@@ -12,6 +14,7 @@ export interface StartInput {
   scopes?: string[];
   return_to?: string;
   redirect_uri?: string;
+  connection_params?: Record<string, string>;
 }
 
 /**
@@ -38,6 +41,7 @@ export async function startConnectSession(deps: ConnectDeps, caller: Caller, inp
     });
   }
 
+  const connectionParams = await checkParams(deps, provider, input.connection_params);
   const now = deps.now();
   const id = randomId(deps.random, 'cs');
   const connectToken = randomToken(deps.random);
@@ -63,6 +67,8 @@ export async function startConnectSession(deps: ConnectDeps, caller: Caller, inp
     status: 'pending',
     error: null,
     connection_id: null,
+    connection_params: connectionParams,
+    upgrade_connection_id: null,
     created_at: now,
     expires_at: now + SESSION_LIFETIME_MS,
     updated_at: now,
@@ -74,11 +80,41 @@ export async function startConnectSession(deps: ConnectDeps, caller: Caller, inp
   const authorizationUrl =
     state === null
       ? undefined
-      : await buildAuthorizationUrl(provider, {
+      : await buildAuthorizationUrl(resolveProvider(provider, connectionParams), {
           redirectUri: session.redirect_uri,
           scopes: session.scopes,
           state,
           codeVerifier,
         });
   return { session, connectUrl: `${deps.publicUrl}/connect/${connectToken}`, authorizationUrl };
+}
+
+/**
+ * The session's values for the provider's `{name}` URL parameters, or null when it declares none.
+ * Each value must pass its pattern and the structure rules, and every URL it fills must pass the
+ * URL safety rules: refused with 400 and one `errors` entry per problem, before anything is stored.
+ */
+async function checkParams(
+  deps: ConnectDeps,
+  provider: ProviderRecord,
+  given: Record<string, string> | undefined,
+): Promise<Record<string, string> | null> {
+  const declared = provider.connection_params ?? {};
+  const refuse = (issues: FieldIssue[]) =>
+    new AppError('invalid_connection_params', 400, `connection_params refused: ${issues[0]!.message}`, {
+      issues,
+    });
+  const issues = checkConnectionParams(declared, given);
+  if (issues.length > 0) throw refuse(issues);
+  if (Object.keys(declared).length === 0) return null;
+  const values = given ?? {};
+  const resolved = resolveProvider(provider, values);
+  for (const field of ['authorization_url', 'token_url', 'userinfo_url', 'revocation_url'] as const) {
+    const url = resolved[field];
+    if (url === null || url === provider[field]) continue;
+    const verdict = await deps.checkUrl(url);
+    if (!verdict.ok) issues.push({ pointer: '/connection_params', message: `${field}: ${verdict.reason}` });
+  }
+  if (issues.length > 0) throw refuse(issues);
+  return { ...values };
 }

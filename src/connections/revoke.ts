@@ -2,6 +2,7 @@ import { AppError } from '../http/errors.js';
 import type { Logger } from '../log/logger.js';
 import { type ProviderClientDeps, revokeToken } from '../oauth/provider-client.js';
 import { withClientSecret } from '../providers/client-secret.js';
+import { resolveProvider } from '../providers/connection-params.js';
 import type { ProviderStore } from '../providers/store.js';
 import { ProviderError, UnexpectedResponseError } from '../upstream/errors.js';
 import type { Vault } from '../vault/vault.js';
@@ -28,7 +29,8 @@ const MAX_WAIT_MS = 5000;
  * caller can try again (or delete with `revoke=false`).
  */
 export async function revokeAndDelete(deps: RevokeDeps, connection: ConnectionRecord, revoke: boolean) {
-  const provider = await deps.providers.get(connection.provider_id);
+  const stored = await deps.providers.get(connection.provider_id);
+  const provider = stored && resolveProvider(stored, connection.connection_params);
   if (revoke && provider?.revocation_url) {
     const refresh = connection.refresh_token_ciphertext;
     const [token, hint] =

@@ -24,6 +24,10 @@ export const connectionSchema = z
     }),
     scopes: z.array(z.string()),
     status: statusSchema,
+    connection_params: z
+      .record(z.string(), z.string())
+      .nullable()
+      .describe("the values its provider's `{name}` URL parameters were filled with; null when it has none"),
     expires_at: z.iso
       .datetime()
       .nullable()
@@ -45,6 +49,7 @@ export function connectionView(r: ConnectionRecord): z.input<typeof connectionSc
     account: r.account,
     scopes: r.scopes,
     status: r.status,
+    connection_params: r.connection_params,
     expires_at: r.expires_at === null ? null : iso(r.expires_at),
     created_at: iso(r.created_at),
     updated_at: iso(r.updated_at),

@@ -17,6 +17,10 @@ export interface ConnectionRecord {
   refresh_token_ciphertext: string | null;
   token_type: string;
   expires_at: number | null;
+  /** The values its provider's URLs are resolved with; null when the provider has none. */
+  connection_params: Record<string, string> | null;
+  /** Values a service needs to call the provider (connection-metadata.ts); never a token. */
+  metadata: Record<string, string>;
   created_at: number;
   updated_at: number;
 }
@@ -40,6 +44,8 @@ export interface GrantToSave {
   scopes: string[];
   token_type: string;
   expires_at: number | null;
+  connection_params?: Record<string, string> | null;
+  metadata?: Record<string, string>;
   seal: (rowId: string) => { access: string; refresh: string | null };
 }
 
@@ -60,6 +66,8 @@ export function createConnectionStore({ db, tables }: Database, changed: (id: st
     refresh_token_ciphertext: r.refreshToken,
     token_type: r.tokenType,
     expires_at: r.expiresAt,
+    connection_params: parseJson(r.connectionParams),
+    metadata: parseJson(r.metadata) ?? {},
     created_at: r.createdAt,
     updated_at: r.updatedAt,
   });
@@ -126,6 +134,8 @@ export function createConnectionStore({ db, tables }: Database, changed: (id: st
               ...(sealed.refresh === null ? {} : { refreshToken: sealed.refresh }),
               tokenType: grant.token_type,
               expiresAt: grant.expires_at,
+              connectionParams: jsonOrNull(grant.connection_params ?? null),
+              metadata: jsonOrNull(grant.metadata ?? null),
               // New tokens are a new version: a refresh begun on the old grant cannot commit over
               // them, and other replicas' hand-out caches see the change.
               tokenVersion: sql`${t.tokenVersion} + 1`,
@@ -152,6 +162,8 @@ export function createConnectionStore({ db, tables }: Database, changed: (id: st
             refreshToken: sealed.refresh,
             tokenType: grant.token_type,
             expiresAt: grant.expires_at,
+            connectionParams: jsonOrNull(grant.connection_params ?? null),
+            metadata: jsonOrNull(grant.metadata ?? null),
             createdAt: now,
             updatedAt: now,
           })
@@ -173,6 +185,15 @@ export function createConnectionStore({ db, tables }: Database, changed: (id: st
       return (await db.select({ id: t.id }).from(t).where(eq(t.providerId, providerId)).limit(1)).length > 0;
     },
   };
+}
+
+/** A JSON object column: null for nothing, so rows without values cost nothing. */
+export function parseJson(text: string | null): Record<string, string> | null {
+  return text === null ? null : (JSON.parse(text) as Record<string, string>);
+}
+
+export function jsonOrNull(value: Record<string, string> | null): string | null {
+  return value === null || Object.keys(value).length === 0 ? null : JSON.stringify(value);
 }
 
 export type ConnectionStore = ReturnType<typeof createConnectionStore>;

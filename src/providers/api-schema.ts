@@ -73,6 +73,27 @@ export const userinfoSchema = z
   })
   .meta({ id: 'UserinfoSettings' });
 
+const connectionParamsSchema = z
+  .record(
+    z
+      .string()
+      .regex(/^[a-z][a-z0-9_]{0,31}$/, 'a parameter name is 1 to 32 of [a-z0-9_], starting with a letter'),
+    z.strictObject({
+      pattern: z
+        .string()
+        .min(1)
+        .max(256)
+        .refine(isRegExp, 'must be a valid regular expression')
+        .describe('matched against the whole value'),
+      description: printable(256),
+    }),
+  )
+  .refine((params) => Object.keys(params).length <= 10, 'at most 10 parameters')
+  .describe(
+    '`{name}` in any URL of the provider, filled per connection from the connect session’s ' +
+      '`connection_params` (a shop, subdomain, host or realm)',
+  );
+
 /** Every field a preset can fill; all optional so a preset or the stored row supplies the rest. */
 const templateFields = {
   display_name: printable(100),
@@ -116,6 +137,7 @@ const templateFields = {
     .nullable()
     .describe('a grant dies this long after it was given, whatever its use; null: no such end'),
   token_errors_with_200: z.boolean(),
+  connection_params: connectionParamsSchema,
 };
 
 const optionalFields = Object.fromEntries(
@@ -171,6 +193,15 @@ export const providerSchema = z
   .meta({ id: 'Provider' });
 
 export type ProviderView = z.input<typeof providerSchema>;
+
+function isRegExp(pattern: string): boolean {
+  try {
+    new RegExp(pattern, 'u');
+    return true;
+  } catch {
+    return false;
+  }
+}
 
 function isJson(text: string): boolean {
   try {

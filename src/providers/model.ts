@@ -21,6 +21,14 @@ export interface UserinfoSettings {
   display_name: string[];
 }
 
+/** A per-connection URL parameter: `{name}` in the provider's URLs, supplied by each connect session. */
+export interface ConnectionParam {
+  /** Matched against the whole value (it is anchored for you). */
+  pattern: string;
+  /** Shown to whoever supplies the value, and in the error when it is missing. */
+  description: string;
+}
+
 /** The part of a provider a preset can fill: everything but the client credentials. */
 export interface ProviderTemplate {
   display_name: string;
@@ -54,6 +62,8 @@ export interface ProviderTemplate {
   refresh_token_max_seconds: number | null;
   /** GitHub answers some token errors with status 200 and an `error` field. */
   token_errors_with_200: boolean;
+  /** `{name}` in the URLs above, filled per connection (Shopify's shop, Keycloak's host and realm). Default none. */
+  connection_params?: Record<string, ConnectionParam>;
 }
 
 export interface Preset extends ProviderTemplate {

@@ -3,6 +3,7 @@ import { DEFAULT_REFRESH_TOKEN_IDLE_SECONDS } from '../refresh/schedule.js';
 import type { Vault } from '../vault/vault.js';
 import type { ProviderCreate, ProviderPatch, ProviderReplace, ProviderView } from './api-schema.js';
 import { clientSecretLocation } from './client-secret.js';
+import { placeholdersOf, resolveUrl, SAMPLE_VALUE } from './connection-params.js';
 import type { DiscoveredEndpoints } from './discovery.js';
 import type { Preset, ProviderTemplate } from './model.js';
 import { findPreset } from './presets/catalog.js';
@@ -47,6 +48,7 @@ const defaults: Partial<ProviderTemplate> = {
   refresh_token_idle_seconds: DEFAULT_REFRESH_TOKEN_IDLE_SECONDS,
   refresh_token_max_seconds: null,
   token_errors_with_200: false,
+  connection_params: {},
 };
 
 // Without a userinfo mapping an OpenID Connect provider's account is read from its standard claims.
@@ -145,12 +147,22 @@ export function createProviderRegistry(deps: ProviderRegistryDeps) {
   }
 
   async function checkUrls(template: ProviderTemplate): Promise<void> {
-    const fields = ['authorization_url', 'token_url', 'userinfo_url', 'revocation_url'] as const;
+    const fields = ['authorization_url', 'token_url', 'userinfo_url', 'revocation_url', 'issuer'] as const;
+    const declared = template.connection_params ?? {};
+    const sample = Object.fromEntries(Object.keys(declared).map((name) => [name, SAMPLE_VALUE]));
     const issues: FieldIssue[] = [];
     for (const field of fields) {
       const value = template[field];
       if (value === null) continue;
-      const verdict = await deps.checkUrl(value);
+      const unknown = placeholdersOf(value).filter((name) => !Object.hasOwn(declared, name));
+      if (unknown.length > 0) {
+        issues.push({ pointer: `/${field}`, message: `{${unknown[0]}} is not among connection_params` });
+        continue;
+      }
+      // The issuer is compared, never called; a templated URL is checked with a sample value here and
+      // with each connection's own values when its connect session starts.
+      if (field === 'issuer') continue;
+      const verdict = await deps.checkUrl(resolveUrl(value, sample));
       if (!verdict.ok) issues.push({ pointer: `/${field}`, message: verdict.reason });
     }
     if (issues.length > 0) {
@@ -238,7 +250,9 @@ function definedOnly<T extends object>(fields: T): Partial<T> {
   return Object.fromEntries(Object.entries(fields).filter(([, v]) => v !== undefined)) as Partial<T>;
 }
 
-function pickTemplate(t: ProviderTemplate): ProviderTemplate {
+function pickTemplate(
+  t: ProviderTemplate,
+): ProviderTemplate & Required<Pick<ProviderTemplate, 'connection_params'>> {
   return {
     display_name: t.display_name,
     authorization_url: t.authorization_url,
@@ -258,6 +272,7 @@ function pickTemplate(t: ProviderTemplate): ProviderTemplate {
     refresh_token_idle_seconds: t.refresh_token_idle_seconds,
     refresh_token_max_seconds: t.refresh_token_max_seconds,
     token_errors_with_200: t.token_errors_with_200,
+    connection_params: t.connection_params ?? {},
   };
 }
 

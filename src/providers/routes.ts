@@ -39,6 +39,7 @@ const presetSchema = z
       refresh_token_idle_seconds: true,
       refresh_token_max_seconds: true,
       token_errors_with_200: true,
+      connection_params: true,
     }).shape,
   })
   .meta({ id: 'ProviderPreset' });
@@ -182,7 +183,9 @@ export function mountProviderRoutes(router: Router, registry: ProviderRegistry):
     },
     (c, { query }) => {
       const after = decodeCursor(query.cursor);
-      const rest = presets.filter((p) => after === undefined || p.id > after);
+      const rest = presets
+        .filter((p) => after === undefined || p.id > after)
+        .map((p) => ({ ...p, connection_params: p.connection_params ?? {} }));
       return c.json(toPage(rest.slice(0, query.limit + 1), query.limit, (p) => p.id));
     },
   );

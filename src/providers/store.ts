@@ -28,11 +28,13 @@ type Settings = Pick<
   | 'refresh_token_idle_seconds'
   | 'refresh_token_max_seconds'
   | 'token_errors_with_200'
+  | 'connection_params'
 >;
 
 const settingsDefaults = {
   refresh_token_idle_seconds: DEFAULT_REFRESH_TOKEN_IDLE_SECONDS,
   refresh_token_max_seconds: null,
+  connection_params: {},
 } satisfies Partial<Settings>;
 
 export interface ProviderStore {
@@ -68,6 +70,7 @@ export function createProviderStore({ db, tables }: Database): ProviderStore {
       refresh_token_idle_seconds: r.refresh_token_idle_seconds,
       refresh_token_max_seconds: r.refresh_token_max_seconds,
       token_errors_with_200: r.token_errors_with_200,
+      connection_params: r.connection_params ?? {},
     };
     return {
       id: r.provider_id,

@@ -1,10 +1,12 @@
 import type { AuditLog } from '../audit/audit-log.js';
+import { parseJson } from '../connections/store.js';
 import { tokenLocation } from '../connections/token-location.js';
 import type { Random } from '../crypto/random.js';
 import type { Logger } from '../log/logger.js';
 import { type ProviderClientDeps, refreshTokens } from '../oauth/provider-client.js';
 import type { ProviderCache } from '../providers/cache.js';
 import { withClientSecret } from '../providers/client-secret.js';
+import { resolveProvider } from '../providers/connection-params.js';
 import type { Vault } from '../vault/vault.js';
 import { classifyRefreshFailure } from './classify-failure.js';
 import { grantTimesOf, planRenewal, retryDelayMs } from './schedule.js';
@@ -106,7 +108,9 @@ export function createRefresher(deps: RefresherDeps) {
     }
     try {
       const refreshToken = deps.vault.decrypt(row.refreshToken, tokenLocation(row.id, 'refresh_token'));
-      const tokens = await refreshTokens(deps.client, withClientSecret(deps.vault, provider), refreshToken);
+      // This connection's URLs: a provider with `{name}` parameters is refreshed where the grant lives.
+      const own = resolveProvider(provider, parseJson(row.connectionParams));
+      const tokens = await refreshTokens(deps.client, withClientSecret(deps.vault, own), refreshToken);
       const issuedAt = deps.now();
       const usedAt = reason === 'on_demand' ? issuedAt : null;
       const refreshTokenExpiresAt = tokens.refreshTokenExpiresAt ?? row.refreshTokenExpiresAt;

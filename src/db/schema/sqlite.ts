@@ -42,6 +42,10 @@ export const connectSessions = sqliteTable(
     status: text('status').notNull(),
     error: text('error'),
     connectionId: text('connection_id'),
+    /** The provider's per-connection URL values (JSON), checked when the session was created. */
+    connectionParams: text('connection_params'),
+    /** A scope upgrade: the connection that the new grant replaces. */
+    upgradeConnectionId: text('upgrade_connection_id'),
     createdAt: integer('created_at').notNull(),
     expiresAt: integer('expires_at').notNull(),
     updatedAt: integer('updated_at').notNull(),
@@ -87,6 +91,10 @@ export const connections = sqliteTable(
     lastUsedAt: integer('last_used_at'),
     refreshFailures: integer('refresh_failures').notNull().default(0),
     lastRefreshError: text('last_refresh_error'),
+    /** The values its provider's URLs were resolved with (JSON); null when the provider has none. */
+    connectionParams: text('connection_params'),
+    /** What a service needs to call the provider (JSON of strings: instance_url, a tenant id); never a token. */
+    metadata: text('metadata'),
     createdAt: integer('created_at').notNull(),
     updatedAt: integer('updated_at').notNull(),
   },

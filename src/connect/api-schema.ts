@@ -72,5 +72,10 @@ export const connectSessionCompleteSchema = z
     code: z.string().min(1).max(4096),
     state: z.string().min(1).max(512),
     iss: z.string().max(2048).optional().describe('the `iss` the provider sent (RFC 9207), when it sent one'),
+    callback_params: z
+      .record(z.string().max(64), z.string().max(1024))
+      .refine((params) => Object.keys(params).length <= 20, 'at most 20 parameters')
+      .optional()
+      .describe("the redirect's other query parameters, for a provider with callback_metadata (realmId)"),
   })
   .meta({ id: 'ConnectSessionComplete' });

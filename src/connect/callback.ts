@@ -60,7 +60,7 @@ export async function handleCallback(
   const code = params.get('code');
   if (!code) return fail('invalid_callback');
 
-  const outcome = await exchangeAndStore(deps, session, provider, code);
+  const outcome = await exchangeAndStore(deps, session, provider, code, params);
   return outcome.ok
     ? { kind: 'finished', session, connectionId: outcome.connectionId, error: null }
     : { kind: 'finished', session, connectionId: null, error: outcome.error };

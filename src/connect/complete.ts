@@ -15,7 +15,7 @@ export async function completeFromService(
   deps: ConnectDeps,
   caller: Caller,
   sessionId: string,
-  input: { code: string; state: string; iss?: string },
+  input: { code: string; state: string; iss?: string; callback_params?: Record<string, string> },
 ): Promise<ConnectSession> {
   const session = await deps.sessions.get(sessionId);
   if (!session || session.created_by !== caller.id || !caller.seesTenant(session.tenant)) {
@@ -52,7 +52,13 @@ export async function completeFromService(
       new AppError('issuer_mismatch', 400, 'iss does not name the provider (RFC 9207)'),
     );
   }
-  const outcome = await exchangeAndStore(deps, session, provider, input.code);
+  const outcome = await exchangeAndStore(
+    deps,
+    session,
+    provider,
+    input.code,
+    new URLSearchParams(input.callback_params ?? {}),
+  );
   // The upstream error itself becomes the answer; the session already records the failure.
   if (!outcome.ok) throw outcome.cause;
   return (await deps.sessions.get(session.id))!;

@@ -1,5 +1,7 @@
+import { capMetadata, readCallback, readPointers, requestMetadata } from '../connections/metadata.js';
 import { tokenLocation } from '../connections/token-location.js';
 import { randomId } from '../crypto/random.js';
+import { AppError } from '../http/errors.js';
 import { fetchAccount } from '../oauth/account.js';
 import { exchangeCode } from '../oauth/provider-client.js';
 import { withClientSecret } from '../providers/client-secret.js';
@@ -25,6 +27,8 @@ export async function exchangeAndStore(
   session: ConnectSession,
   provider: ProviderRecord,
   code: string,
+  /** The provider's redirect back, for `callback_metadata`. */
+  callbackQuery: URLSearchParams = new URLSearchParams(),
 ): Promise<FinishOutcome> {
   const log = deps.log.child({ connect_session_id: session.id, provider_id: provider.provider_id });
   let outcome: FinishOutcome;
@@ -39,6 +43,19 @@ export async function exchangeAndStore(
       codeVerifier,
     });
     const account = await fetchAccount(deps.fetch, provider, tokens.accessToken, answer);
+    const metadata = capMetadata(
+      {
+        ...readCallback(callbackQuery, provider.callback_metadata ?? {}),
+        ...readPointers(answer, provider.token_response_metadata ?? {}),
+        ...(await requestMetadata(
+          deps.fetch,
+          provider.metadata_requests ?? [],
+          tokens.accessToken,
+          session.connection_params,
+        )),
+      },
+      [tokens.accessToken, tokens.refreshToken],
+    );
     const connectionId = await deps.connections.saveGrant(
       {
         tenant: session.tenant,
@@ -49,6 +66,7 @@ export async function exchangeAndStore(
         token_type: tokens.tokenType,
         expires_at: tokens.expiresAt,
         connection_params: session.connection_params,
+        metadata,
         seal: (rowId) => ({
           access: deps.vault.encrypt(tokens.accessToken, tokenLocation(rowId, 'access_token')),
           refresh:
@@ -63,7 +81,8 @@ export async function exchangeAndStore(
     outcome = { ok: true, connectionId };
     log.info('account connected', { connection_id: connectionId, tenant: session.tenant });
   } catch (error) {
-    outcome = { ok: false, error: failureCode(error), cause: error };
+    // The broker's own refusals (a metadata request that failed) keep their code.
+    outcome = { ok: false, error: error instanceof AppError ? error.code : failureCode(error), cause: error };
     log.warn('connect failed', { error_code: outcome.error, error });
   }
   await deps.sessions.finish(

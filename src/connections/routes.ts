@@ -28,6 +28,9 @@ export const connectionSchema = z
       .record(z.string(), z.string())
       .nullable()
       .describe("the values its provider's `{name}` URL parameters were filled with; null when it has none"),
+    metadata: z
+      .record(z.string(), z.string())
+      .describe('values needed to call the provider (instance_url, a tenant id); never a token'),
     expires_at: z.iso
       .datetime()
       .nullable()
@@ -50,6 +53,7 @@ export function connectionView(r: ConnectionRecord): z.input<typeof connectionSc
     scopes: r.scopes,
     status: r.status,
     connection_params: r.connection_params,
+    metadata: r.metadata,
     expires_at: r.expires_at === null ? null : iso(r.expires_at),
     created_at: iso(r.created_at),
     updated_at: iso(r.updated_at),

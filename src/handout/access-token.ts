@@ -1,4 +1,5 @@
 import type { AuditEventInput, AuditLog } from '../audit/audit-log.js';
+import { parseJson } from '../connections/store.js';
 import { tokenLocation } from '../connections/token-location.js';
 import type { Caller } from '../http/caller.js';
 import { AppError } from '../http/errors.js';
@@ -32,6 +33,7 @@ export interface HandedOut {
   connection_id: string;
   provider_id: string;
   account: { user_id: string; email: string | null; display_name: string | null };
+  metadata: Readonly<Record<string, string>>;
 }
 
 /**
@@ -84,6 +86,7 @@ export async function handOutAccessToken(
     },
     accessToken: deps.vault.decrypt(row.accessToken, tokenLocation(row.id, 'access_token')),
     scope: (JSON.parse(row.scopes) as string[]).join(' '),
+    metadata: parseJson(row.metadata) ?? {},
     storedAt: readAt,
     used: false,
   };
@@ -146,7 +149,7 @@ async function renew(deps: HandOutDeps, row: Row, forced: boolean, now: number):
 function handedOut(
   deps: HandOutDeps,
   caller: Caller,
-  { row, accessToken, scope }: CachedConnection,
+  { row, accessToken, scope, metadata }: CachedConnection,
   options: { forceRefresh?: boolean },
   now: number,
 ): HandedOut {
@@ -164,6 +167,7 @@ function handedOut(
     connection_id: row.id,
     provider_id: row.providerId,
     account: { user_id: row.accountId, email: row.accountEmail, display_name: row.accountDisplayName },
+    metadata,
   };
 }
 

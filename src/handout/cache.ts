@@ -40,6 +40,8 @@ export interface CachedConnection {
   row: HandOutRow;
   accessToken: string;
   scope: string;
+  /** The connection's metadata, parsed once: handed out with every token, no second read. */
+  metadata: Readonly<Record<string, string>>;
   /** When the read that showed this entry current began. */
   storedAt: number;
   /** Asked for since it was stored or last checked: only such entries are checked again. */

@@ -18,6 +18,11 @@ const accessTokenSchema = z
       email: z.string().nullable(),
       display_name: z.string().nullable(),
     }),
+    metadata: z
+      .record(z.string(), z.string())
+      .describe(
+        'values needed to call the provider for this connection (instance_url, a tenant id); never a token',
+      ),
   })
   .meta({ id: 'AccessToken' });
 

@@ -91,6 +91,8 @@ export async function refreshTokens(
   deps: ProviderClientDeps,
   provider: ProviderWithSecret,
   refreshToken: string,
+  /** Hears the whole answer: `token_response_metadata` is read again on every refresh. */
+  onAnswer?: (answer: Record<string, unknown>) => void,
 ): Promise<TokenSet> {
   const as = metadata(provider);
   const client = { client_id: provider.client_id };
@@ -103,6 +105,7 @@ export async function refreshTokens(
       requestOptions(deps, provider),
     );
     const answer = await oauth.processRefreshTokenResponse(as, client, response);
+    onAnswer?.(answer as Record<string, unknown>);
     return toTokenSet(answer, provider, deps.now());
   });
 }

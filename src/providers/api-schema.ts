@@ -94,6 +94,24 @@ const connectionParamsSchema = z
       '`connection_params` (a shop, subdomain, host or realm)',
   );
 
+const metadataName = z
+  .string()
+  .regex(/^[a-z][a-z0-9_]{0,63}$/, 'a name is 1 to 64 of [a-z0-9_], starting with a letter');
+// Metadata is handed out beside the token and shown on the connection: it must never be a token.
+const notATokenPointer = (p: string) => !/^\/(access_token|refresh_token|id_token)(\/|$)/.test(p);
+const metadataPointers = z
+  .record(metadataName, pointer.refine(notATokenPointer, 'must not point at a token'))
+  .refine((m) => Object.keys(m).length <= 20, 'at most 20 values');
+
+const metadataRequestSchema = z
+  .strictObject({
+    url: url.describe('called with the new access token; may carry `{name}` connection parameters'),
+    method: z.enum(['GET', 'POST']).optional().describe('GET when absent'),
+    body: z.string().max(4096).refine(isJson, 'must be a JSON text').optional(),
+    metadata: metadataPointers.refine((m) => Object.keys(m).length > 0, 'name at least one value'),
+  })
+  .meta({ id: 'MetadataRequest' });
+
 /** Every field a preset can fill; all optional so a preset or the stored row supplies the rest. */
 const templateFields = {
   display_name: printable(100),
@@ -138,6 +156,17 @@ const templateFields = {
     .describe('a grant dies this long after it was given, whatever its use; null: no such end'),
   token_errors_with_200: z.boolean(),
   connection_params: connectionParamsSchema,
+  token_response_metadata: metadataPointers.describe(
+    '`{ name: JSON Pointer }` into the token answer, read on connect and on every refresh (`/instance_url`)',
+  ),
+  callback_metadata: z
+    .record(metadataName, z.string().regex(/^[A-Za-z0-9_.-]{1,64}$/, 'a query parameter name'))
+    .refine((m) => Object.keys(m).length <= 20, 'at most 20 values')
+    .describe("`{ name: query parameter }` of the provider's redirect back (`realmId`)"),
+  metadata_requests: z
+    .array(metadataRequestSchema)
+    .max(5)
+    .describe('called once after connecting; a failure fails the connect and stores nothing'),
 };
 
 const optionalFields = Object.fromEntries(

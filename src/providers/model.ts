@@ -29,6 +29,17 @@ export interface ConnectionParam {
   description: string;
 }
 
+/** A call made once after connecting, with the new access token, to read connection metadata. */
+export interface MetadataRequest {
+  /** May carry `{name}` connection parameters. */
+  url: string;
+  method?: 'GET' | 'POST';
+  /** JSON body of a POST. */
+  body?: string;
+  /** `{ name: JSON Pointer }` into the JSON answer. */
+  metadata: Record<string, string>;
+}
+
 /** The part of a provider a preset can fill: everything but the client credentials. */
 export interface ProviderTemplate {
   display_name: string;
@@ -64,6 +75,12 @@ export interface ProviderTemplate {
   token_errors_with_200: boolean;
   /** `{name}` in the URLs above, filled per connection (Shopify's shop, Keycloak's host and realm). Default none. */
   connection_params?: Record<string, ConnectionParam>;
+  /** `{ name: JSON Pointer }` into the token answer, read on connect and on every refresh (Salesforce's instance_url). */
+  token_response_metadata?: Record<string, string>;
+  /** `{ name: query parameter }` of the provider's redirect back (QuickBooks' realmId). */
+  callback_metadata?: Record<string, string>;
+  /** Called once after connecting (Atlassian's cloud id, Xero's tenant id); a failure fails the connect. */
+  metadata_requests?: MetadataRequest[];
 }
 
 export interface Preset extends ProviderTemplate {

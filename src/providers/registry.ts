@@ -49,6 +49,9 @@ const defaults: Partial<ProviderTemplate> = {
   refresh_token_max_seconds: null,
   token_errors_with_200: false,
   connection_params: {},
+  token_response_metadata: {},
+  callback_metadata: {},
+  metadata_requests: [],
 };
 
 // Without a userinfo mapping an OpenID Connect provider's account is read from its standard claims.
@@ -165,6 +168,16 @@ export function createProviderRegistry(deps: ProviderRegistryDeps) {
       const verdict = await deps.checkUrl(resolveUrl(value, sample));
       if (!verdict.ok) issues.push({ pointer: `/${field}`, message: verdict.reason });
     }
+    for (const [i, request] of (template.metadata_requests ?? []).entries()) {
+      const pointer = `/metadata_requests/${i}/url`;
+      const unknown = placeholdersOf(request.url).filter((name) => !Object.hasOwn(declared, name));
+      if (unknown.length > 0) {
+        issues.push({ pointer, message: `{${unknown[0]}} is not among connection_params` });
+        continue;
+      }
+      const verdict = await deps.checkUrl(resolveUrl(request.url, sample));
+      if (!verdict.ok) issues.push({ pointer, message: verdict.reason });
+    }
     if (issues.length > 0) {
       throw new AppError('url_not_allowed', 422, `endpoint URL not allowed: ${issues[0]!.message}`, {
         issues,
@@ -250,9 +263,9 @@ function definedOnly<T extends object>(fields: T): Partial<T> {
   return Object.fromEntries(Object.entries(fields).filter(([, v]) => v !== undefined)) as Partial<T>;
 }
 
-function pickTemplate(
-  t: ProviderTemplate,
-): ProviderTemplate & Required<Pick<ProviderTemplate, 'connection_params'>> {
+type Filled = 'connection_params' | 'token_response_metadata' | 'callback_metadata' | 'metadata_requests';
+
+function pickTemplate(t: ProviderTemplate): ProviderTemplate & Required<Pick<ProviderTemplate, Filled>> {
   return {
     display_name: t.display_name,
     authorization_url: t.authorization_url,
@@ -273,6 +286,9 @@ function pickTemplate(
     refresh_token_max_seconds: t.refresh_token_max_seconds,
     token_errors_with_200: t.token_errors_with_200,
     connection_params: t.connection_params ?? {},
+    token_response_metadata: t.token_response_metadata ?? {},
+    callback_metadata: t.callback_metadata ?? {},
+    metadata_requests: t.metadata_requests ?? [],
   };
 }
 

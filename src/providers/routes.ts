@@ -40,6 +40,9 @@ const presetSchema = z
       refresh_token_max_seconds: true,
       token_errors_with_200: true,
       connection_params: true,
+      token_response_metadata: true,
+      callback_metadata: true,
+      metadata_requests: true,
     }).shape,
   })
   .meta({ id: 'ProviderPreset' });
@@ -185,7 +188,13 @@ export function mountProviderRoutes(router: Router, registry: ProviderRegistry):
       const after = decodeCursor(query.cursor);
       const rest = presets
         .filter((p) => after === undefined || p.id > after)
-        .map((p) => ({ ...p, connection_params: p.connection_params ?? {} }));
+        .map((p) => ({
+          ...p,
+          connection_params: p.connection_params ?? {},
+          token_response_metadata: p.token_response_metadata ?? {},
+          callback_metadata: p.callback_metadata ?? {},
+          metadata_requests: p.metadata_requests ?? [],
+        }));
       return c.json(toPage(rest.slice(0, query.limit + 1), query.limit, (p) => p.id));
     },
   );

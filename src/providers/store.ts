@@ -29,12 +29,18 @@ type Settings = Pick<
   | 'refresh_token_max_seconds'
   | 'token_errors_with_200'
   | 'connection_params'
+  | 'token_response_metadata'
+  | 'callback_metadata'
+  | 'metadata_requests'
 >;
 
 const settingsDefaults = {
   refresh_token_idle_seconds: DEFAULT_REFRESH_TOKEN_IDLE_SECONDS,
   refresh_token_max_seconds: null,
   connection_params: {},
+  token_response_metadata: {},
+  callback_metadata: {},
+  metadata_requests: [],
 } satisfies Partial<Settings>;
 
 export interface ProviderStore {
@@ -71,6 +77,9 @@ export function createProviderStore({ db, tables }: Database): ProviderStore {
       refresh_token_max_seconds: r.refresh_token_max_seconds,
       token_errors_with_200: r.token_errors_with_200,
       connection_params: r.connection_params ?? {},
+      token_response_metadata: r.token_response_metadata ?? {},
+      callback_metadata: r.callback_metadata ?? {},
+      metadata_requests: r.metadata_requests ?? [],
     };
     return {
       id: r.provider_id,

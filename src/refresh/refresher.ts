@@ -1,9 +1,11 @@
 import type { AuditLog } from '../audit/audit-log.js';
-import { parseJson } from '../connections/store.js';
+import { capMetadata, readPointers } from '../connections/metadata.js';
+import { jsonOrNull, parseJson } from '../connections/store.js';
 import { tokenLocation } from '../connections/token-location.js';
 import type { Random } from '../crypto/random.js';
 import type { Logger } from '../log/logger.js';
 import { type ProviderClientDeps, refreshTokens } from '../oauth/provider-client.js';
+import type { TokenSet } from '../oauth/token-set.js';
 import type { ProviderCache } from '../providers/cache.js';
 import { withClientSecret } from '../providers/client-secret.js';
 import { resolveProvider } from '../providers/connection-params.js';
@@ -110,7 +112,16 @@ export function createRefresher(deps: RefresherDeps) {
       const refreshToken = deps.vault.decrypt(row.refreshToken, tokenLocation(row.id, 'refresh_token'));
       // This connection's URLs: a provider with `{name}` parameters is refreshed where the grant lives.
       const own = resolveProvider(provider, parseJson(row.connectionParams));
-      const tokens = await refreshTokens(deps.client, withClientSecret(deps.vault, own), refreshToken);
+      let answer: Record<string, unknown> = {};
+      const tokens = await refreshTokens(
+        deps.client,
+        withClientSecret(deps.vault, own),
+        refreshToken,
+        (a) => {
+          answer = a;
+        },
+      );
+      const metadata = refreshedMetadata(row, provider.token_response_metadata ?? {}, answer, tokens);
       const issuedAt = deps.now();
       const usedAt = reason === 'on_demand' ? issuedAt : null;
       const refreshTokenExpiresAt = tokens.refreshTokenExpiresAt ?? row.refreshTokenExpiresAt;
@@ -141,6 +152,7 @@ export function createRefresher(deps: RefresherDeps) {
           refreshTokenExpiresAt: tokens.refreshTokenExpiresAt,
           usedAt,
           nextRefreshAt: next?.at ?? null,
+          metadata,
         },
         deps.now(),
       );
@@ -181,3 +193,19 @@ export function createRefresher(deps: RefresherDeps) {
 }
 
 export type Refresher = ReturnType<typeof createRefresher>;
+
+/**
+ * The connection's metadata with the values `token_response_metadata` reads from a refresh answer
+ * over the stored ones (Salesforce may move an org to another instance_url); undefined (keep the
+ * stored) when the provider reads nothing from its token answers.
+ */
+function refreshedMetadata(
+  row: Row,
+  pointers: Readonly<Record<string, string>>,
+  answer: Record<string, unknown>,
+  tokens: TokenSet,
+): string | null | undefined {
+  if (Object.keys(pointers).length === 0) return undefined;
+  const merged = { ...(parseJson(row.metadata) ?? {}), ...readPointers(answer, pointers) };
+  return jsonOrNull(capMetadata(merged, [tokens.accessToken, tokens.refreshToken]));
+}

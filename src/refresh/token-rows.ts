@@ -30,6 +30,8 @@ export interface Commit {
   /** Set on a hand-out's refresh: the connection is in use. Null leaves it. */
   usedAt: number | null;
   nextRefreshAt: number | null;
+  /** Connection metadata re-read from the refresh answer (JSON); undefined keeps the stored one. */
+  metadata?: string | null;
 }
 
 /** `changed` hears of every write to a connection's tokens or status (the hand-out cache forgets it). */
@@ -106,6 +108,7 @@ export function createTokenRows(database: Database, changed: (id: string) => voi
             ? {}
             : { refreshTokenExpiresAt: tokens.refreshTokenExpiresAt }),
           ...(tokens.usedAt === null ? {} : { lastUsedAt: tokens.usedAt }),
+          ...(tokens.metadata === undefined ? {} : { metadata: tokens.metadata }),
           lastRefreshedAt: now,
           nextRefreshAt: tokens.nextRefreshAt,
           refreshFailures: 0,

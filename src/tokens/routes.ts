@@ -40,6 +40,10 @@ const tokenAnswer = z
     expires_in: z.number().int().nullable().optional(),
     issued_token_type: z.string().optional().describe('token exchange only'),
     scope: z.string().optional(),
+    metadata: z
+      .record(z.string(), z.string())
+      .optional()
+      .describe("token exchange only: the connection's metadata, as on the hand-out"),
   })
   .meta({ id: 'TokenResponse' });
 
@@ -101,6 +105,8 @@ export function mountTokenRoutes(router: Router, deps: TokenRoutesDeps): void {
             token_type: token.token_type,
             expires_in: token.expires_in,
             scope: token.scope,
+            // Beside RFC 8693's fields, as on the hand-out: where to call the provider for this connection.
+            metadata: token.metadata,
           });
         } catch (error) {
           throw exchangeError(error);

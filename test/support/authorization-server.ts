@@ -52,6 +52,8 @@ export interface AuthorizationServerOptions {
    * `/realms/{realm}`): every route, discovery included, lives below it and nothing outside it answers.
    */
   pathPrefix?: string;
+  /** Extra fields added to every successful token answer (as Salesforce adds instance_url), by grant type. */
+  tokenAnswerExtras?: (grantType: string, answer: Record<string, unknown>) => Record<string, unknown>;
 }
 
 const DAY = 24 * 60 * 60;
@@ -270,6 +272,10 @@ export async function startAuthorizationServer(
       await hold.gate;
     }
     const error = (ctx.body as { error?: unknown } | undefined)?.error;
+    if (ctx.status === 200 && options.tokenAnswerExtras && ctx.body && typeof ctx.body === 'object') {
+      const answer = ctx.body as Record<string, unknown>;
+      Object.assign(answer, options.tokenAnswerExtras(grantType, answer));
+    }
     if (ctx.status === 200 && (grantType === 'authorization_code' || grantType === 'refresh_token')) {
       grants[grantType] += 1;
     }

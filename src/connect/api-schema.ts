@@ -30,6 +30,14 @@ export const connectSessionCreateSchema = z
       .max(2048)
       .optional()
       .describe("the caller's own page for the provider's redirect; then finish with /complete"),
+    connection_id: z
+      .string()
+      .max(64)
+      .optional()
+      .describe(
+        'a scope upgrade: this existing connection gets the new grant, with its scopes and `scopes`; ' +
+          'nothing changes if the user declines',
+      ),
     connection_params: z
       .record(z.string().max(64), z.string().max(1024))
       .refine((params) => Object.keys(params).length <= 10, 'at most 10 parameters')

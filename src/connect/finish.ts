@@ -43,6 +43,7 @@ export async function exchangeAndStore(
       codeVerifier,
     });
     const account = await fetchAccount(deps.fetch, provider, tokens.accessToken, answer);
+    await checkUpgrade(deps, session, account.user_id);
     const metadata = capMetadata(
       {
         ...readCallback(callbackQuery, provider.callback_metadata ?? {}),
@@ -93,4 +94,21 @@ export async function exchangeAndStore(
     deps.now(),
   );
   return outcome;
+}
+
+/**
+ * A scope upgrade must come back with the account it upgrades: another account would otherwise
+ * become a second connection the service did not ask for. Nothing is stored then.
+ */
+async function checkUpgrade(deps: ConnectDeps, session: ConnectSession, userId: string): Promise<void> {
+  if (session.upgrade_connection_id === null) return;
+  const target = await deps.connections.get(session.upgrade_connection_id);
+  if (!target) throw new AppError('connection_not_found', 404, 'the connection to upgrade was deleted');
+  if (target.account.user_id !== userId) {
+    throw new AppError(
+      'account_mismatch',
+      409,
+      'the user signed in with another account than the connection’s',
+    );
+  }
 }

@@ -15,6 +15,7 @@ export interface StartInput {
   return_to?: string;
   redirect_uri?: string;
   connection_params?: Record<string, string>;
+  connection_id?: string;
 }
 
 /**
@@ -41,7 +42,14 @@ export async function startConnectSession(deps: ConnectDeps, caller: Caller, inp
     });
   }
 
-  const connectionParams = await checkParams(deps, provider, input.connection_params);
+  const upgrade = input.connection_id === undefined ? null : await upgradeTarget(deps, caller, input);
+  // An upgrade asks for the scopes it has and the new ones, at the connection's own URLs.
+  const connectionParams = upgrade
+    ? upgrade.connection_params
+    : await checkParams(deps, provider, input.connection_params);
+  const scopes = upgrade
+    ? [...new Set([...upgrade.scopes, ...(input.scopes ?? [])])]
+    : (input.scopes ?? provider.scopes);
   const now = deps.now();
   const id = randomId(deps.random, 'cs');
   const connectToken = randomToken(deps.random);
@@ -54,7 +62,7 @@ export async function startConnectSession(deps: ConnectDeps, caller: Caller, inp
     provider_id: provider.provider_id,
     tenant: input.tenant,
     end_user: input.end_user,
-    scopes: input.scopes ?? provider.scopes,
+    scopes,
     return_to: input.return_to ?? null,
     redirect_uri: input.redirect_uri ?? callbackUrl(deps.publicUrl, provider.provider_id),
     completion: ownRedirect ? 'service' : 'browser',
@@ -68,7 +76,7 @@ export async function startConnectSession(deps: ConnectDeps, caller: Caller, inp
     error: null,
     connection_id: null,
     connection_params: connectionParams,
-    upgrade_connection_id: null,
+    upgrade_connection_id: upgrade?.id ?? null,
     created_at: now,
     expires_at: now + SESSION_LIFETIME_MS,
     updated_at: now,
@@ -117,4 +125,25 @@ async function checkParams(
   }
   if (issues.length > 0) throw refuse(issues);
   return { ...values };
+}
+
+/** The connection a scope upgrade names: the caller's to see, and of this session's tenant and provider. */
+async function upgradeTarget(deps: ConnectDeps, caller: Caller, input: StartInput) {
+  const connection = await deps.connections.get(input.connection_id!);
+  if (
+    !connection ||
+    !caller.seesTenant(connection.tenant) ||
+    connection.tenant !== input.tenant ||
+    connection.provider_id !== input.provider
+  ) {
+    throw new AppError('connection_not_found', 404, 'no such connection of this tenant and provider', {
+      issues: [{ pointer: '/connection_id', message: 'not found' }],
+    });
+  }
+  if (input.connection_params !== undefined) {
+    throw new AppError('invalid_connection_params', 400, 'an upgrade keeps the connection’s own parameters', {
+      issues: [{ pointer: '/connection_params', message: 'not allowed with connection_id' }],
+    });
+  }
+  return connection;
 }

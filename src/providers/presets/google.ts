@@ -20,8 +20,9 @@ export const google: Preset = {
   scopes: ['openid', 'email', 'profile', 'https://www.googleapis.com/auth/drive.file'],
   scope_separator: ' ',
   // A refresh token comes back only with access_type=offline, and only on the
-  // first consent unless the consent screen is shown again.
-  authorization_params: { access_type: 'offline', prompt: 'consent' },
+  // first consent unless the consent screen is shown again. include_granted_scopes
+  // makes a scope upgrade (connect session with connection_id) keep the scopes granted before.
+  authorization_params: { access_type: 'offline', prompt: 'consent', include_granted_scopes: 'true' },
   token_params: {},
   userinfo: { method: 'GET', user_id: ['/sub'], email: ['/email'], display_name: ['/name'] },
   expiry_buffer_seconds: 300,

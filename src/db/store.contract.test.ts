@@ -1,5 +1,6 @@
 import pg from 'pg';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { createConnectionStore } from '../connections/store.js';
 import { createProviderStore, type ProviderRecord, type ProviderStore } from '../providers/store.js';
 import { availableEngines, createTestDatabase, type TestDatabase } from '../test-support/databases.js';
 import { openDatabase } from './open.js';
@@ -38,6 +39,17 @@ function providerRecord(id: string, overrides: Partial<ProviderRecord> = {}): Pr
     refresh_token_idle_seconds: 5_184_000,
     refresh_token_max_seconds: 31_536_000,
     token_errors_with_200: false,
+    connection_params: { realm: { pattern: '[a-z]{1,40}', description: 'Ünïcode realm' } },
+    token_response_metadata: { instance_url: '/instance_url' },
+    callback_metadata: { realm_id: 'realmId' },
+    metadata_requests: [
+      {
+        url: 'https://api.example/{realm}/resources',
+        method: 'POST',
+        body: '{}',
+        metadata: { cloud_id: '/0/id' },
+      },
+    ],
     created_at: 1_718_000_000_123,
     updated_at: 1_718_000_000_456,
     ...overrides,
@@ -58,6 +70,10 @@ function sparseRecord(id: string): ProviderRecord {
     pkce: false,
     scopes: [],
     scope_separator: ',',
+    connection_params: {},
+    token_response_metadata: {},
+    callback_metadata: {},
+    metadata_requests: [],
     authorization_params: {},
     token_params: {},
     userinfo: { method: 'GET', user_id: ['/id'], email: [], display_name: [] },
@@ -282,6 +298,47 @@ describe.each(engines)('storage contract on %s', (engine) => {
       expect(await store.delete('box')).toBe(false);
       expect(await store.delete('never-there')).toBe(false);
       expect(await store.get('zoom')).toStrictEqual(providerRecord('zoom'));
+    });
+  });
+
+  describe('ConnectionStore: connection parameters and metadata', () => {
+    let t: TestDatabase;
+    beforeEach(async () => {
+      t = await createTestDatabase(engine);
+    });
+    afterEach(async () => {
+      await t.destroy();
+    });
+
+    it('keeps what saveGrant stored, replaces it on reconnect, and reads none as null and {}', async () => {
+      const store = createConnectionStore(t.database);
+      const grant = {
+        tenant: 'acme',
+        provider_id: 'kc',
+        end_user: 'u',
+        account: { user_id: 'a1', email: null, display_name: null },
+        scopes: ['openid'],
+        token_type: 'Bearer',
+        expires_at: null,
+        seal: () => ({ access: 'v1.x', refresh: null }),
+      };
+      const id = await store.saveGrant(
+        { ...grant, connection_params: { realm: 'acme' }, metadata: { instance_url: 'https://ü.example' } },
+        'conn_1',
+        1,
+      );
+      expect(await store.get(id)).toMatchObject({
+        connection_params: { realm: 'acme' },
+        metadata: { instance_url: 'https://ü.example' },
+      });
+      expect(await store.saveGrant({ ...grant, metadata: { org: '42' } }, 'conn_2', 2)).toBe(id);
+      expect(await store.get(id)).toMatchObject({ connection_params: null, metadata: { org: '42' } });
+      const bare = await store.saveGrant(
+        { ...grant, account: { ...grant.account, user_id: 'a2' } },
+        'conn_3',
+        3,
+      );
+      expect(await store.get(bare)).toMatchObject({ connection_params: null, metadata: {} });
     });
   });
 });

@@ -188,7 +188,14 @@ export function createProviderRegistry(deps: ProviderRegistryDeps) {
   /** Discovery runs for a custom provider that names an issuer and none of its endpoint URLs. */
   async function discoverIfAsked(fields: Fields): Promise<Partial<ProviderTemplate>> {
     const urls = ['authorization_url', 'token_url', 'userinfo_url', 'revocation_url'] as const;
-    if (typeof fields.issuer !== 'string' || urls.some((k) => fields[k] !== undefined) || !deps.discover) {
+    // An issuer with `{name}` parameters differs per connection: it has no one document to read.
+    const perConnection = typeof fields.issuer === 'string' && placeholdersOf(fields.issuer).length > 0;
+    if (
+      typeof fields.issuer !== 'string' ||
+      perConnection ||
+      urls.some((k) => fields[k] !== undefined) ||
+      !deps.discover
+    ) {
       return {};
     }
     checkIssuer(fields.issuer);

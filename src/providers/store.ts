@@ -37,10 +37,6 @@ type Settings = Pick<
 const settingsDefaults = {
   refresh_token_idle_seconds: DEFAULT_REFRESH_TOKEN_IDLE_SECONDS,
   refresh_token_max_seconds: null,
-  connection_params: {},
-  token_response_metadata: {},
-  callback_metadata: {},
-  metadata_requests: [],
 } satisfies Partial<Settings>;
 
 export interface ProviderStore {
@@ -76,10 +72,11 @@ export function createProviderStore({ db, tables }: Database): ProviderStore {
       refresh_token_idle_seconds: r.refresh_token_idle_seconds,
       refresh_token_max_seconds: r.refresh_token_max_seconds,
       token_errors_with_200: r.token_errors_with_200,
-      connection_params: r.connection_params ?? {},
-      token_response_metadata: r.token_response_metadata ?? {},
-      callback_metadata: r.callback_metadata ?? {},
-      metadata_requests: r.metadata_requests ?? [],
+      // Optional: a record without them is stored and read back without them (readers default to none).
+      connection_params: r.connection_params,
+      token_response_metadata: r.token_response_metadata,
+      callback_metadata: r.callback_metadata,
+      metadata_requests: r.metadata_requests,
     };
     return {
       id: r.provider_id,

@@ -541,7 +541,8 @@ async function main() {
     notes.push(`Postgres at ${config.postgresUrl} is not reachable: its parts were SKIPPED`);
     engines = engines.filter((e) => e !== 'postgres');
   }
-  log(`scratch folder ${scratchDir}`);
+  // BENCH_NODE (see package.json's bench script) picks the runtime: figures are only comparable per runtime.
+  log(`node ${process.version} (${process.execPath}); scratch folder ${scratchDir}`);
 
   const small = new Map<Engine, Awaited<ReturnType<typeof handOut>>>();
   if (config.parts.has('handout') || config.parts.has('scale')) {

@@ -1,156 +1,11 @@
-import pg from 'pg';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { createProviderStore, type ProviderRecord, type ProviderStore } from '../providers/store.js';
-import { availableEngines, createTestDatabase, type TestDatabase } from '../test-support/databases.js';
-import { openDatabase } from './open.js';
+import { createProviderStore, type ProviderStore } from '../../providers/store.js';
+import { availableEngines, createTestDatabase, type TestDatabase } from '../../test-support/databases.js';
+import { providerRecord, sparseRecord } from './records.js';
 
 const engines = await availableEngines();
 
-/** A complete provider record; every field can be overridden. */
-function providerRecord(id: string, overrides: Partial<ProviderRecord> = {}): ProviderRecord {
-  return {
-    provider_id: id,
-    display_name: `Provider ${id}`,
-    preset: 'dropbox',
-    is_enabled: true,
-    client_id: `client-${id}`,
-    client_secret_ciphertext: `v1.k.nonce-${id}.body-${id}`,
-    client_auth_method: 'client_secret_post',
-    authorization_url: `https://${id}.example/oauth2/authorize`,
-    token_url: `https://${id}.example/oauth2/token`,
-    userinfo_url: `https://api.${id}.example/2/users/get_current_account`,
-    revocation_url: `https://api.${id}.example/2/auth/token/revoke`,
-    issuer: `https://${id}.example`,
-    pkce: true,
-    scopes: ['account_info.read', 'files.content.read'],
-    scope_separator: ' ',
-    authorization_params: { token_access_type: 'offline', prompt: 'consent' },
-    token_params: { audience: 'https://api.example' },
-    userinfo: {
-      method: 'POST',
-      body: 'null',
-      user_id: ['/account_id', '/uid'],
-      email: ['/email'],
-      display_name: ['/name/display_name', '/name/familiar_name'],
-    },
-    expiry_buffer_seconds: 120,
-    default_token_lifetime_seconds: 14_400,
-    token_errors_with_200: false,
-    created_at: 1_718_000_000_123,
-    updated_at: 1_718_000_000_456,
-    ...overrides,
-  };
-}
-
-/** The opposite of every default: falsy booleans, nulls, empty collections, a GET userinfo without body. */
-function sparseRecord(id: string): ProviderRecord {
-  return providerRecord(id, {
-    display_name: 'Ünïcode “name” 🚀',
-    preset: null,
-    is_enabled: false,
-    client_secret_ciphertext: null,
-    client_auth_method: 'none',
-    userinfo_url: null,
-    revocation_url: null,
-    issuer: null,
-    pkce: false,
-    scopes: [],
-    scope_separator: ',',
-    authorization_params: {},
-    token_params: {},
-    userinfo: { method: 'GET', user_id: ['/id'], email: [], display_name: [] },
-    expiry_buffer_seconds: 0,
-    default_token_lifetime_seconds: null,
-    token_errors_with_200: true,
-    created_at: 0,
-    updated_at: 1,
-  });
-}
-
-describe.each(engines)('storage contract on %s', (engine) => {
-  describe('migrations', () => {
-    let t: TestDatabase;
-    afterEach(async () => {
-      await t.destroy();
-    });
-
-    it('reports a fresh database as not migrated, and migrated after migrate()', async () => {
-      t = await createTestDatabase(engine, false);
-      expect(await t.database.isMigrated()).toBe(false);
-      await t.database.migrate();
-      expect(await t.database.isMigrated()).toBe(true);
-    });
-
-    it('migrate() is idempotent', async () => {
-      t = await createTestDatabase(engine, false);
-      await t.database.migrate();
-      const store = createProviderStore(t.database);
-      expect(await store.insert(providerRecord('kept'))).toBe(true);
-      await t.database.migrate();
-      expect(await t.database.isMigrated()).toBe(true);
-      // Nothing was recreated or dropped by the second run.
-      expect(await store.get('kept')).toEqual(providerRecord('kept'));
-    });
-
-    it('ping() answers', async () => {
-      t = await createTestDatabase(engine, false);
-      await expect(t.database.ping()).resolves.toBeUndefined();
-      await t.database.migrate();
-      await expect(t.database.ping()).resolves.toBeUndefined();
-    });
-
-    it('a second handle on the same database sees the migrations', async () => {
-      t = await createTestDatabase(engine);
-      const other = openDatabase(t.url);
-      try {
-        expect(await other.isMigrated()).toBe(true);
-        await other.migrate();
-        expect(await createProviderStore(other).list({ limit: 10 })).toEqual([]);
-      } finally {
-        await other.close();
-      }
-    });
-
-    // Postgres only: one process owns a SQLite file's migrations.
-    if (engine !== 'postgres') return;
-
-    it('concurrent migrate() calls on a fresh database all succeed (advisory lock)', async () => {
-      t = await createTestDatabase(engine, false);
-      const handles = [t.database, openDatabase(t.url), openDatabase(t.url)];
-      try {
-        // Two calls on one handle and one on each of two more, as replicas starting together would.
-        const results = await Promise.allSettled([
-          handles[0]!.migrate(),
-          handles[0]!.migrate(),
-          handles[1]!.migrate(),
-          handles[2]!.migrate(),
-        ]);
-        expect(results.map((r) => (r.status === 'rejected' ? String(r.reason) : r.status))).toEqual([
-          'fulfilled',
-          'fulfilled',
-          'fulfilled',
-          'fulfilled',
-        ]);
-        for (const handle of handles) expect(await handle.isMigrated()).toBe(true);
-      } finally {
-        await handles[1]!.close();
-        await handles[2]!.close();
-      }
-      // Each migration was applied exactly once.
-      const client = new pg.Client({ connectionString: t.url });
-      await client.connect();
-      try {
-        const applied = await client.query(
-          'select hash, count(*)::int as n from drizzle.__drizzle_migrations group by hash',
-        );
-        expect(applied.rows.length).toBeGreaterThan(0);
-        for (const row of applied.rows as Array<{ n: number }>) expect(row.n).toBe(1);
-      } finally {
-        await client.end();
-      }
-    });
-  });
-
+describe.each(engines)('provider store contract on %s', (engine) => {
   describe('ProviderStore', () => {
     let t: TestDatabase;
     let store: ProviderStore;
@@ -280,6 +135,17 @@ describe.each(engines)('storage contract on %s', (engine) => {
       expect(await store.delete('box')).toBe(false);
       expect(await store.delete('never-there')).toBe(false);
       expect(await store.get('zoom')).toStrictEqual(providerRecord('zoom'));
+    });
+
+    it('lists only the ids asked for (the providers granted to a client), with the other filters', async () => {
+      for (const id of ['box', 'dropbox', 'github', 'gitlab'])
+        expect(await store.insert(providerRecord(id, { is_enabled: id !== 'github' }))).toBe(true);
+      const ids = async (options: Parameters<ProviderStore['list']>[0]) =>
+        (await store.list(options)).map((r) => r.provider_id);
+      expect(await ids({ limit: 10, only: ['gitlab', 'box', 'absent'] })).toEqual(['box', 'gitlab']);
+      expect(await ids({ limit: 10, only: [] })).toEqual([]);
+      expect(await ids({ limit: 10, only: ['github', 'gitlab'], enabledOnly: true })).toEqual(['gitlab']);
+      expect(await ids({ limit: 1, only: ['box', 'dropbox', 'gitlab'], after: 'box' })).toEqual(['dropbox']);
     });
   });
 });

@@ -44,7 +44,8 @@ export interface GrantToSave {
 }
 
 /** `changed` hears of every write to a connection (the hand-out cache forgets it). */
-export function createConnectionStore({ db, tables }: Database, changed: (id: string) => void = () => {}) {
+export function createConnectionStore(database: Database, changed: (id: string) => void = () => {}) {
+  const { db, tables } = database;
   const t = tables.connections;
   type Row = typeof t.$inferSelect;
 
@@ -75,7 +76,7 @@ export function createConnectionStore({ db, tables }: Database, changed: (id: st
         .limit(1)
     )[0]?.id;
 
-  return {
+  const store = {
     get: async (id: string) => {
       const rows = await db.select().from(t).where(eq(t.id, id)).limit(1);
       return rows[0] ? fromRow(rows[0]) : null;
@@ -172,6 +173,13 @@ export function createConnectionStore({ db, tables }: Database, changed: (id: st
     async existForProvider(providerId: string): Promise<boolean> {
       return (await db.select({ id: t.id }).from(t).where(eq(t.providerId, providerId)).limit(1)).length > 0;
     },
+  };
+  // A stored grant survives a power cut: the provider has spent the code and may have revoked
+  // the grant's previous tokens, so losing the commit would lose the connection.
+  return {
+    ...store,
+    saveGrant: (...args: Parameters<typeof store.saveGrant>) =>
+      database.durably(() => store.saveGrant(...args)),
   };
 }
 

@@ -75,26 +75,31 @@ export function createTokenRows(database: Database, changed: (id: string) => voi
       return rows.length === 1;
     },
 
-    /** Stores refreshed tokens, only if nobody else changed them since `seenVersion`. */
+    /**
+     * Stores refreshed tokens, only if nobody else changed them since `seenVersion`. With a new
+     * refresh token the commit is durable: the provider may have revoked the old one already.
+     */
     async commit(id: string, seenVersion: number, tokens: Commit, now: number) {
-      const rows = await db
-        .update(t)
-        .set({
-          accessToken: tokens.accessToken,
-          ...(tokens.refreshToken === null ? {} : { refreshToken: tokens.refreshToken }),
-          tokenType: tokens.tokenType,
-          expiresAt: tokens.expiresAt,
-          ...(tokens.scopes === null ? {} : { scopes: JSON.stringify(tokens.scopes) }),
-          tokenVersion: seenVersion + 1,
-          refreshLeaseOwner: null,
-          refreshLeaseUntil: null,
-          nextRefreshAt: tokens.nextRefreshAt,
-          refreshFailures: 0,
-          lastRefreshError: null,
-          updatedAt: now,
-        })
-        .where(and(eq(t.id, id), eq(t.tokenVersion, seenVersion)))
-        .returning({ id: t.id });
+      const write = () =>
+        db
+          .update(t)
+          .set({
+            accessToken: tokens.accessToken,
+            ...(tokens.refreshToken === null ? {} : { refreshToken: tokens.refreshToken }),
+            tokenType: tokens.tokenType,
+            expiresAt: tokens.expiresAt,
+            ...(tokens.scopes === null ? {} : { scopes: JSON.stringify(tokens.scopes) }),
+            tokenVersion: seenVersion + 1,
+            refreshLeaseOwner: null,
+            refreshLeaseUntil: null,
+            nextRefreshAt: tokens.nextRefreshAt,
+            refreshFailures: 0,
+            lastRefreshError: null,
+            updatedAt: now,
+          })
+          .where(and(eq(t.id, id), eq(t.tokenVersion, seenVersion)))
+          .returning({ id: t.id });
+      const rows = await (tokens.refreshToken === null ? write() : database.durably(write));
       changed(id);
       return rows.length === 1;
     },

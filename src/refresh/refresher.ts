@@ -156,7 +156,13 @@ export function createRefresher(deps: RefresherDeps) {
         return { kind: 'needs_reauth' };
       }
       const delay = retryDelayMs(row.refreshFailures, failure.retryAfterSeconds, deps.random);
-      await deps.rows.recordTransientFailure(row.id, deps.owner, failure.code, deps.now() + delay, deps.now());
+      await deps.rows.recordTransientFailure(
+        row.id,
+        deps.owner,
+        failure.code,
+        deps.now() + delay,
+        deps.now(),
+      );
       log.warn('refresh failed; tokens kept, will retry', {
         error_code: failure.code,
         retry_in_ms: delay,

@@ -102,7 +102,9 @@ export function createTokenRows(database: Database, changed: (id: string) => voi
           refreshLeaseOwner: null,
           refreshLeaseUntil: null,
           tokenIssuedAt: tokens.issuedAt,
-          ...(tokens.refreshTokenExpiresAt === null ? {} : { refreshTokenExpiresAt: tokens.refreshTokenExpiresAt }),
+          ...(tokens.refreshTokenExpiresAt === null
+            ? {}
+            : { refreshTokenExpiresAt: tokens.refreshTokenExpiresAt }),
           ...(tokens.usedAt === null ? {} : { lastUsedAt: tokens.usedAt }),
           lastRefreshedAt: now,
           nextRefreshAt: tokens.nextRefreshAt,

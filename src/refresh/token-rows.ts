@@ -1,4 +1,4 @@
-import { and, eq, isNull, lt, lte, or, sql } from 'drizzle-orm';
+import { and, eq, inArray, isNull, lt, lte, or, sql } from 'drizzle-orm';
 import type { Database } from '../db/open.js';
 import { IN_USE_WINDOW_MS } from './schedule.js';
 
@@ -186,14 +186,7 @@ export function createTokenRows(database: Database, changed: (id: string) => voi
           lastUsedAt: now,
           nextRefreshAt: sql`case when ${becameInUse} then ${now} else ${t.nextRefreshAt} end`,
         })
-        .where(
-          and(
-            eq(t.status, 'active'),
-            database.sqlite
-              ? sql`${t.id} in (select value from json_each(${JSON.stringify(ids)}))`
-              : sql`${t.id} = any(${ids}::text[])`,
-          ),
-        );
+        .where(and(eq(t.status, 'active'), inArray(t.id, ids)));
     },
 
     /** The token version and status of each of `ids` that still exists (the hand-out cache's check). */

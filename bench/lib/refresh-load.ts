@@ -67,9 +67,9 @@ export async function refreshLoadBench(
     }
     const round = Math.max(Math.ceil(at / ROUND_MS), Math.ceil(now / ROUND_MS));
     roundOf.set(id, round);
-    let bucket = buckets.get(round);
-    if (!bucket) buckets.set(round, (bucket = []));
-    bucket.push(id);
+    const bucket = buckets.get(round);
+    if (bucket) bucket.push(id);
+    else buckets.set(round, [id]);
   };
   const inUseCount = Math.round((connections * inUsePercent) / 100);
   const calls: number[] = new Array(48).fill(0);

@@ -431,7 +431,7 @@ async function refreshLoad(mods: Awaited<ReturnType<typeof brokerModules>>) {
   const mean = total / 24;
   const peak = Math.max(...r.perHour);
   const share = (perHour: number) => `${((perHour / 3600) * cpuPerRefresh * 100).toFixed(2)}% of a core`;
-  log(`  refreshes per hour of day two: ${r.perHour.map((h) => fmt.int(h)).join(' ')}`);
+  log(`  refreshes per hour: ${r.perHour.map((h) => fmt.int(h)).join(' ')}`);
   log(
     `  simulated in ${r.simulationSeconds.toFixed(1)} s; ${(cpuPerRefresh * 1000).toFixed(2)} ms CPU per refresh`,
   );

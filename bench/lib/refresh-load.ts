@@ -12,7 +12,9 @@ import type { BrokerModules } from './modules.js';
  * loaded from dist/, run against rows kept in memory. What the simulation
  * writes itself mirrors the SQL of token-rows.ts (`due`, `reschedule`,
  * `recordUse`) and the refresher's commit (a new one-hour token, planned
- * again). Day one settles the schedule; day two is measured.
+ * again). The day starts in the steady state: idle grants at every phase
+ * of their keep-alive cycle, connections in use handed out within the last
+ * quarter hour with tokens of every age.
  */
 
 export interface RefreshLoadResult {
@@ -23,7 +25,7 @@ export interface RefreshLoadResult {
   waited: number;
   /** Of those, hand-outs of a connection in use whose token had expired. */
   waitedOnExpired: number;
-  /** Provider calls per simulated hour of day two: background and on-demand. */
+  /** Provider calls per simulated hour: background and on-demand. */
   perHour: number[];
   /** Every connection renewed once per token lifetime: the lower bound of "before every expiry". */
   naivePerHour: number;
@@ -50,8 +52,8 @@ export async function refreshLoadBench(
   };
   const t0 = Date.UTC(2026, 0, 5);
   let now = t0;
-  const end = t0 + 48 * HOUR;
-  const measureFrom = t0 + 24 * HOUR;
+  const end = t0 + 24 * HOUR;
+  const measureFrom = t0;
   const rows = new Map<string, Row>();
   // Due times by round; an entry is checked against the row's current plan when its round comes.
   const buckets = new Map<number, string[]>();
@@ -71,16 +73,22 @@ export async function refreshLoadBench(
     if (bucket) bucket.push(id);
     else buckets.set(round, [id]);
   };
-  const inUseCount = Math.round((connections * inUsePercent) / 100);
-  const calls: number[] = new Array(48).fill(0);
+  const calls: number[] = new Array(24).fill(0);
   let rescheduled = 0;
   let usageWrites = 0;
-  const hour = () => Math.floor((now - t0) / HOUR);
+  const hour = () => Math.min(23, Math.floor((now - t0) / HOUR));
 
-  // Connections stored over the last day, none used yet: each planned as saveGrant plans a new grant.
+  // The connections in use: evenly spread over the ids.
+  const inUseCount = Math.round((connections * inUsePercent) / 100);
+  const inUseIds = new Set<number>();
+  for (let i = 0; i < inUseCount; i++) inUseIds.add(Math.floor((i * connections) / inUseCount));
+
+  // Idle grants renewed last at any point of a keep-alive cycle (70 % of a day: none is overdue at the
+  // start); connections in use with tokens of any age up to the in-use renewal, handed out lately.
   for (let i = 0; i < connections; i++) {
     const id = `conn_${i}`;
-    const issued = t0 - Math.floor(Math.random() * 24 * HOUR);
+    const inUse = inUseIds.has(i);
+    const issued = t0 - Math.floor(Math.random() * (inUse ? 0.85 * HOUR : 0.7 * 24 * HOUR));
     rows.set(id, {
       id,
       tenant: 't',
@@ -105,14 +113,11 @@ export async function refreshLoadBench(
       grantedAt: issued,
       refreshTokenExpiresAt: null,
       lastRefreshedAt: null,
-      lastUsedAt: null,
+      lastUsedAt: inUse ? t0 - Math.floor(Math.random() * HANDOUT_EVERY_MS) : null,
       createdAt: issued,
       updatedAt: issued,
     });
-    plan(
-      id,
-      mods.schedule.planRenewal(mods.schedule.grantTimesOf(rows.get(id)!), policy, issued)?.at ?? null,
-    );
+    plan(id, mods.schedule.planRenewal(mods.schedule.grantTimesOf(rows.get(id)!), policy, t0)?.at ?? null);
   }
 
   /** The provider call and commit of a refresh, as refresher.ts does them. */
@@ -186,11 +191,7 @@ export async function refreshLoadBench(
   // The connections in use, grouped by the round of the quarter hour in which each is handed out.
   const perQuarter = HANDOUT_EVERY_MS / ROUND_MS;
   const phases: string[][] = Array.from({ length: perQuarter }, () => []);
-  for (let i = 0; i < inUseCount; i++) {
-    phases[Math.floor(Math.random() * perQuarter)]!.push(
-      `conn_${Math.floor((i * connections) / inUseCount)}`,
-    );
-  }
+  for (const i of inUseIds) phases[Math.floor(Math.random() * perQuarter)]!.push(`conn_${i}`);
   let handOuts = 0;
   let waited = 0;
   let waitedOnExpired = 0;
@@ -221,7 +222,7 @@ export async function refreshLoadBench(
     handOuts,
     waited,
     waitedOnExpired,
-    perHour: calls.slice(24),
+    perHour: calls,
     naivePerHour: connections,
     rescheduledPerHour: rescheduled / 24,
     usageWritesPerHour: usageWrites / 24,

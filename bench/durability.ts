@@ -69,7 +69,7 @@ async function time(work: (i: number) => Promise<void>): Promise<Timing> {
 const commit = async (i: number) => {
   const n = i % ROWS;
   const token = `access-${i}-${'z'.repeat(280)}`;
-  const ok = await rows.commit(
+  const ok = await rows.commitRefresh(
     `conn_${n}`,
     versions[n]!,
     {
@@ -78,6 +78,9 @@ const commit = async (i: number) => {
       tokenType: 'Bearer',
       expiresAt: i,
       scopes: null,
+      issuedAt: i,
+      refreshTokenExpiresAt: null,
+      usedAt: null,
       nextRefreshAt: i,
     },
     Date.now(),

@@ -17,6 +17,7 @@ import { checkEndpointUrlResolved } from './providers/url-safety.js';
 import { createBackgroundRefresher } from './refresh/background.js';
 import { createRefresher } from './refresh/refresher.js';
 import { createTokenRows } from './refresh/token-rows.js';
+import { createUsageRecorder } from './refresh/usage.js';
 import { createServiceTokens } from './tokens/service-tokens.js';
 import { createSigningKeys } from './tokens/signing-keys.js';
 
@@ -41,6 +42,7 @@ export function createServices(deps: Deps) {
   const hasher = createSecretHasher({ database, vault, random, now });
   const keys = createSigningKeys({ database, vault, random, now });
   const rows = createTokenRows(database, handOutCache.forget);
+  const usage = createUsageRecorder(rows);
   const refresher = createRefresher({
     rows,
     providers: providerCache,
@@ -75,6 +77,7 @@ export function createServices(deps: Deps) {
     vault,
     audit,
     cache: handOutCache,
+    usage,
     now,
   };
   const tokens = createServiceTokens({ database, clients, keys, random, now, issuer: config.publicUrl });
@@ -103,7 +106,15 @@ export function createServices(deps: Deps) {
     }),
     clientRegistry: createClientRegistry({ clients, hasher, random, now, forget: tokens.forgetClient }),
     tokens,
-    background: createBackgroundRefresher({ rows, refresher, log, random, now }),
+    background: createBackgroundRefresher({
+      rows,
+      providers: providerCache,
+      refresher,
+      usage,
+      log,
+      random,
+      now,
+    }),
   };
 }
 

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { tokenLocation } from '../src/connect/finish.js';
+import { tokenLocation } from '../src/connections/token-location.js';
 import { ADMIN_TOKEN, allGrants } from '../src/test-support/app.js';
 import { providerDefinition, startAuthorizationServer } from './support/authorization-server.js';
 import { TestBrowser } from './support/browser.js';

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { tokenLocation } from '../src/connect/finish.js';
+import { tokenLocation } from '../src/connections/token-location.js';
 import { allGrants } from '../src/test-support/app.js';
 import {
   createTestDatabase,

@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { readdirSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { tokenLocation } from '../src/connect/finish.js';
+import { tokenLocation } from '../src/connections/token-location.js';
 import { ADMIN_TOKEN, createTestApp } from '../src/test-support/app.js';
 import { Vault } from '../src/vault/vault.js';
 

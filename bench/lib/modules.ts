@@ -2,12 +2,15 @@ import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import type * as AppModule from '../../src/app.js';
-import type * as FinishModule from '../../src/connect/finish.js';
+import type * as TokenLocationModule from '../../src/connections/token-location.js';
 import type * as RandomModule from '../../src/crypto/random.js';
 import type * as OpenModule from '../../src/db/open.js';
 import type * as PgSchemaModule from '../../src/db/schema/postgres.js';
 import type * as LoggerModule from '../../src/log/logger.js';
+import type * as BackgroundModule from '../../src/refresh/background.js';
+import type * as FreshnessModule from '../../src/refresh/freshness.js';
 import type * as ScheduleModule from '../../src/refresh/schedule.js';
+import type * as UsageModule from '../../src/refresh/usage.js';
 import type * as HttpClientModule from '../../src/upstream/http-client.js';
 import type * as KeysModule from '../../src/vault/keys.js';
 import type * as VaultModule from '../../src/vault/vault.js';
@@ -45,13 +48,16 @@ const load = async <T>(path: string): Promise<T> => {
 export async function brokerModules() {
   return {
     app: await load<typeof AppModule>('app.js'),
-    finish: await load<typeof FinishModule>('connect/finish.js'),
+    tokenLocation: await load<typeof TokenLocationModule>('connections/token-location.js'),
     random: await load<typeof RandomModule>('crypto/random.js'),
     open: await load<typeof OpenModule>('db/open.js'),
     /** The connections table's columns (names and Postgres types; SQLite's are the same names). */
     pgSchema: await load<typeof PgSchemaModule>('db/schema/postgres.js'),
     logger: await load<typeof LoggerModule>('log/logger.js'),
     schedule: await load<typeof ScheduleModule>('refresh/schedule.js'),
+    freshness: await load<typeof FreshnessModule>('refresh/freshness.js'),
+    background: await load<typeof BackgroundModule>('refresh/background.js'),
+    usage: await load<typeof UsageModule>('refresh/usage.js'),
     httpClient: await load<typeof HttpClientModule>('upstream/http-client.js'),
     keys: await load<typeof KeysModule>('vault/keys.js'),
     vault: await load<typeof VaultModule>('vault/vault.js'),

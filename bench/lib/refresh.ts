@@ -135,8 +135,11 @@ export async function refreshBench(
     let verified = 0;
     for (const row of rows) {
       if (row.tokenVersion !== 1 || row.refreshToken === null) continue;
-      const refresh = vault.decrypt(row.refreshToken, mods.finish.tokenLocation(row.id, 'refresh_token'));
-      const access = vault.decrypt(row.accessToken, mods.finish.tokenLocation(row.id, 'access_token'));
+      const refresh = vault.decrypt(
+        row.refreshToken,
+        mods.tokenLocation.tokenLocation(row.id, 'refresh_token'),
+      );
+      const access = vault.decrypt(row.accessToken, mods.tokenLocation.tokenLocation(row.id, 'access_token'));
       if (refresh.startsWith(PREFIX) && access === `at-${refresh}`) verified++;
     }
     const [due] = await database.db

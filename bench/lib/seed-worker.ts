@@ -38,16 +38,41 @@ function makeRow(i: number): Value[] {
     accountDisplayName: `Bench User ${pad(i)}`,
     scopes,
     status: 'active',
-    accessToken: vault.encrypt(access, mods.finish.tokenLocation(id, 'access_token')),
-    refreshToken: vault.encrypt(refresh, mods.finish.tokenLocation(id, 'refresh_token')),
+    accessToken: vault.encrypt(access, mods.tokenLocation.tokenLocation(id, 'access_token')),
+    refreshToken: vault.encrypt(refresh, mods.tokenLocation.tokenLocation(id, 'refresh_token')),
     tokenType: 'bearer',
     expiresAt: task.expiresAt,
     tokenVersion: 0,
     refreshLeaseOwner: null,
     refreshLeaseUntil: null,
-    nextRefreshAt: task.nextRefreshAt ?? mods.schedule.nextRefreshAt(task.expiresAt, true, 300, random),
+    // A new, never handed-out grant at a custom provider (the broker's defaults), as saveGrant plans it.
+    nextRefreshAt:
+      task.nextRefreshAt ??
+      mods.schedule.planRenewal(
+        {
+          id,
+          expiresAt: task.expiresAt,
+          tokenIssuedAt: now,
+          grantedAt: now,
+          refreshTokenExpiresAt: null,
+          hasRefreshToken: true,
+          lastUsedAt: null,
+        },
+        {
+          expiry_buffer_seconds: 300,
+          refresh_token_idle_seconds: mods.schedule.DEFAULT_REFRESH_TOKEN_IDLE_SECONDS,
+          refresh_token_max_seconds: null,
+        },
+        now,
+      )?.at ??
+      null,
     refreshFailures: 0,
     lastRefreshError: null,
+    tokenIssuedAt: now,
+    grantedAt: now,
+    refreshTokenExpiresAt: null,
+    lastRefreshedAt: null,
+    lastUsedAt: null,
     createdAt: now,
     updatedAt: now,
   };

@@ -1,17 +1,13 @@
+import { tokenLocation } from '../connections/token-location.js';
 import { randomId } from '../crypto/random.js';
 import { fetchAccount } from '../oauth/account.js';
 import { exchangeCode } from '../oauth/provider-client.js';
 import { withClientSecret } from '../providers/client-secret.js';
 import type { ProviderRecord } from '../providers/store.js';
-import { ProviderError, UnexpectedResponseError, UpstreamNetworkError } from '../upstream/errors.js';
+import { planRenewal } from '../refresh/schedule.js';
+import { failureCode } from '../upstream/failure-code.js';
 import { type ConnectDeps, verifierLocation } from './deps.js';
 import type { ConnectSession } from './session-store.js';
-
-export const tokenLocation = (connectionId: string, column: 'access_token' | 'refresh_token') => ({
-  table: 'connections',
-  column,
-  rowId: connectionId,
-});
 
 export type FinishOutcome =
   | { ok: true; connectionId: string }
@@ -42,6 +38,8 @@ export async function exchangeAndStore(
       codeVerifier,
     });
     const account = await fetchAccount(deps.fetch, provider, tokens.accessToken, answer);
+    // The tokens' issue time as far as the schedule is concerned (the exchange just answered).
+    const now = deps.now();
     const connectionId = await deps.connections.saveGrant(
       {
         tenant: session.tenant,
@@ -51,6 +49,21 @@ export async function exchangeAndStore(
         scopes: tokens.scopes ?? session.scopes,
         token_type: tokens.tokenType,
         expires_at: tokens.expiresAt,
+        refresh_token_expires_at: tokens.refreshTokenExpiresAt,
+        plan: (rowId, hasRefreshToken) =>
+          planRenewal(
+            {
+              id: rowId,
+              expiresAt: tokens.expiresAt,
+              tokenIssuedAt: now,
+              grantedAt: now,
+              refreshTokenExpiresAt: tokens.refreshTokenExpiresAt,
+              hasRefreshToken,
+              lastUsedAt: null,
+            },
+            provider,
+            now,
+          )?.at ?? null,
         seal: (rowId) => ({
           access: deps.vault.encrypt(tokens.accessToken, tokenLocation(rowId, 'access_token')),
           refresh:
@@ -60,7 +73,7 @@ export async function exchangeAndStore(
         }),
       },
       randomId(deps.random, 'conn'),
-      deps.now(),
+      now,
     );
     outcome = { ok: true, connectionId };
     log.info('account connected', { connection_id: connectionId, tenant: session.tenant });
@@ -76,19 +89,4 @@ export async function exchangeAndStore(
     deps.now(),
   );
   return outcome;
-}
-
-/** A stable code for a failed exchange, safe to show to the end user and the service. */
-export function failureCode(error: unknown): string {
-  if (error instanceof ProviderError)
-    return error.oauthError === 'invalid_grant' ? 'invalid_grant' : 'provider_error';
-  if (error instanceof UpstreamNetworkError) {
-    if (error.code === 'upstream_timeout') return 'provider_timeout';
-    // An answer too large or a redirect is an answer, just not a usable one.
-    if (error.code === 'upstream_too_large' || error.code === 'upstream_redirect')
-      return 'provider_bad_response';
-    return 'provider_unreachable';
-  }
-  if (error instanceof UnexpectedResponseError) return 'provider_bad_response';
-  return 'internal_error';
 }

@@ -1,8 +1,8 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { tokenLocation } from '../connect/finish.js';
 import { createTestApp, type TestApp } from '../test-support/app.js';
+import { tokenLocation } from './token-location.js';
 
 /** DELETE /v1/connections/{id}: RFC 7009 revocation with retries, then deletion. */
 

@@ -1,4 +1,3 @@
-import { tokenLocation } from '../connect/finish.js';
 import { AppError } from '../http/errors.js';
 import type { Logger } from '../log/logger.js';
 import { type ProviderClientDeps, revokeToken } from '../oauth/provider-client.js';
@@ -7,6 +6,7 @@ import type { ProviderStore } from '../providers/store.js';
 import { ProviderError, UnexpectedResponseError } from '../upstream/errors.js';
 import type { Vault } from '../vault/vault.js';
 import type { ConnectionRecord, ConnectionStore } from './store.js';
+import { tokenLocation } from './token-location.js';
 
 export interface RevokeDeps {
   connections: ConnectionStore;

@@ -17,6 +17,13 @@ export interface ConnectionRecord {
   refresh_token_ciphertext: string | null;
   token_type: string;
   expires_at: number | null;
+  granted_at: number | null;
+  /** As the provider stated it; the view caps it with the provider's absolute end (schedule.ts). */
+  refresh_token_expires_at: number | null;
+  last_refreshed_at: number | null;
+  next_refresh_at: number | null;
+  /** A stable code (failure-code.ts, or `refresh_token_expired`), never the provider's text. */
+  last_error: string | null;
   created_at: number;
   updated_at: number;
 }
@@ -40,7 +47,11 @@ export interface GrantToSave {
   scopes: string[];
   token_type: string;
   expires_at: number | null;
+  /** From the answer's `refresh_token_expires_in`; null when it stated none. */
+  refresh_token_expires_at: number | null;
   seal: (rowId: string) => { access: string; refresh: string | null };
+  /** The first renewal (refresh/schedule.ts), once the row id and whether it holds a refresh token are known. */
+  plan: (rowId: string, hasRefreshToken: boolean) => number | null;
 }
 
 /** `changed` hears of every write to a connection (the hand-out cache forgets it). */
@@ -61,6 +72,11 @@ export function createConnectionStore(database: Database, changed: (id: string) 
     refresh_token_ciphertext: r.refreshToken,
     token_type: r.tokenType,
     expires_at: r.expiresAt,
+    granted_at: r.grantedAt,
+    refresh_token_expires_at: r.refreshTokenExpiresAt,
+    last_refreshed_at: r.lastRefreshedAt,
+    next_refresh_at: r.nextRefreshAt,
+    last_error: r.lastRefreshError,
     created_at: r.createdAt,
     updated_at: r.updatedAt,
   });
@@ -68,13 +84,13 @@ export function createConnectionStore(database: Database, changed: (id: string) 
   const findByAccount = async (g: GrantToSave) =>
     (
       await db
-        .select({ id: t.id })
+        .select({ id: t.id, refreshToken: t.refreshToken })
         .from(t)
         .where(
           and(eq(t.tenant, g.tenant), eq(t.providerId, g.provider_id), eq(t.accountId, g.account.user_id)),
         )
         .limit(1)
-    )[0]?.id;
+    )[0];
 
   const store = {
     get: async (id: string) => {
@@ -108,12 +124,16 @@ export function createConnectionStore(database: Database, changed: (id: string) 
     /**
      * Stores a grant: one row per (tenant, provider, account). Connecting the
      * same account again replaces its tokens in place; a grant without a
-     * refresh token keeps the stored one.
+     * refresh token keeps the stored one. Either way the grant is scheduled
+     * from now (`plan`), and a reconnect starts afresh: no failures, no
+     * backoff, no lease, no use recorded (so the next hand-out's record makes
+     * it due as a connection in use).
      */
     async saveGrant(grant: GrantToSave, newId: string, now: number): Promise<string> {
       for (let attempt = 0; attempt < 3; attempt++) {
-        const existing = await findByAccount(grant);
-        if (existing) {
+        const found = await findByAccount(grant);
+        if (found) {
+          const existing = found.id;
           const sealed = grant.seal(existing);
           await db
             .update(t)
@@ -127,6 +147,12 @@ export function createConnectionStore(database: Database, changed: (id: string) 
               ...(sealed.refresh === null ? {} : { refreshToken: sealed.refresh }),
               tokenType: grant.token_type,
               expiresAt: grant.expires_at,
+              ...grantTimes(grant, now),
+              nextRefreshAt: grant.plan(existing, sealed.refresh !== null || found.refreshToken !== null),
+              refreshFailures: 0,
+              lastRefreshError: null,
+              refreshLeaseOwner: null,
+              refreshLeaseUntil: null,
               // New tokens are a new version: a refresh begun on the old grant cannot commit over
               // them, and other replicas' hand-out caches see the change.
               tokenVersion: sql`${t.tokenVersion} + 1`,
@@ -153,6 +179,8 @@ export function createConnectionStore(database: Database, changed: (id: string) 
             refreshToken: sealed.refresh,
             tokenType: grant.token_type,
             expiresAt: grant.expires_at,
+            ...grantTimes(grant, now),
+            nextRefreshAt: grant.plan(newId, sealed.refresh !== null),
             createdAt: now,
             updatedAt: now,
           })
@@ -182,5 +210,14 @@ export function createConnectionStore(database: Database, changed: (id: string) 
       database.durably(() => store.saveGrant(...args)),
   };
 }
+
+/** The times a new grant starts with: issued and granted now, never refreshed or used. */
+const grantTimes = (grant: GrantToSave, now: number) => ({
+  tokenIssuedAt: now,
+  grantedAt: now,
+  refreshTokenExpiresAt: grant.refresh_token_expires_at,
+  lastRefreshedAt: null,
+  lastUsedAt: null,
+});
 
 export type ConnectionStore = ReturnType<typeof createConnectionStore>;

@@ -1,10 +1,12 @@
 import type { AuditEventInput, AuditLog } from '../audit/audit-log.js';
-import { tokenLocation } from '../connect/finish.js';
+import { tokenLocation } from '../connections/token-location.js';
 import type { Caller } from '../http/caller.js';
 import { AppError } from '../http/errors.js';
 import type { ProviderCache } from '../providers/cache.js';
+import { backoffUntil, needsRefresh } from '../refresh/freshness.js';
 import type { Refresher } from '../refresh/refresher.js';
-import type { TokenRows } from '../refresh/token-rows.js';
+import type { TokenRow, TokenRows } from '../refresh/token-rows.js';
+import type { UsageRecorder } from '../refresh/usage.js';
 import type { Vault } from '../vault/vault.js';
 import type { CachedConnection, HandOutCache, HandOutRow } from './cache.js';
 
@@ -15,8 +17,11 @@ export interface HandOutDeps {
   vault: Vault;
   audit: AuditLog;
   cache: HandOutCache;
+  usage: UsageRecorder;
   now: () => number;
 }
+
+type Row = NonNullable<TokenRow>;
 
 export interface HandedOut {
   access_token: string;
@@ -30,9 +35,10 @@ export interface HandedOut {
 }
 
 /**
- * A valid access token for a connection, refreshed first when it expires
- * within the provider's buffer (or the caller's `min_validity_seconds`).
- * The refresh token never leaves.
+ * A valid access token for a connection, refreshed first when the freshness
+ * rule says so (refresh/freshness.ts: the provider's buffer or the caller's
+ * `min_validity_seconds`, capped at half the token's lifetime) or the caller
+ * forces it. The refresh token never leaves.
  */
 export async function handOutAccessToken(
   deps: HandOutDeps,
@@ -46,7 +52,7 @@ export async function handOutAccessToken(
   if (cached !== undefined) {
     authorize(caller, cached.row);
     // Only active connections are stored; a stale one goes to the database below.
-    if (!(await isStale(deps, cached.row, options, now))) {
+    if (!(await mustRenew(deps, cached.row, options, now))) {
       return handedOut(deps, caller, cached, options, now);
     }
   }
@@ -58,25 +64,8 @@ export async function handOutAccessToken(
   if (row.status !== 'active') throw needsReauth();
 
   const checkedAt = deps.now();
-  if (await isStale(deps, row, options, checkedAt)) {
-    const expired = row.expiresAt !== null && row.expiresAt <= checkedAt;
-    // After a failed refresh the provider is not called again before the backoff ends.
-    const backoffUntil = row.refreshFailures > 0 ? (row.nextRefreshAt ?? 0) : 0;
-    if (row.refreshToken === null) {
-      if (expired) throw needsReauth();
-    } else if (backoffUntil > checkedAt) {
-      if (expired) throw unavailable(Math.ceil((backoffUntil - checkedAt) / 1000));
-    } else {
-      const outcome = await deps.refresher.refresh(row, 'on_demand');
-      if (outcome.kind === 'needs_reauth') throw needsReauth();
-      if (
-        outcome.kind === 'unavailable' &&
-        (outcome.row.expiresAt ?? Number.POSITIVE_INFINITY) <= deps.now()
-      ) {
-        throw unavailable(outcome.retryAfterSeconds);
-      }
-      row = outcome.row;
-    }
+  if (await mustRenew(deps, row, options, checkedAt)) {
+    row = await renew(deps, row, options.forceRefresh === true, checkedAt);
   }
 
   const entry: CachedConnection = {
@@ -88,6 +77,7 @@ export async function handOutAccessToken(
       providerId: row.providerId,
       tokenType: row.tokenType,
       expiresAt: row.expiresAt,
+      tokenIssuedAt: row.tokenIssuedAt,
       accountId: row.accountId,
       accountEmail: row.accountEmail,
       accountDisplayName: row.accountDisplayName,
@@ -111,18 +101,46 @@ function authorize<R extends HandOutRow>(caller: Caller, row: R | null): asserts
     throw new AppError('forbidden', 403, 'this client may not get access tokens');
 }
 
-/** True when the token must be renewed first: forced, or expiring within the buffer the provider or caller wants. */
-async function isStale(
+/** The freshness rule of refresh/freshness.ts, with the provider's buffer: the same for the cached and the uncached path. */
+async function mustRenew(
   deps: HandOutDeps,
   row: HandOutRow,
   options: { forceRefresh?: boolean; minValiditySeconds?: number },
   now: number,
 ): Promise<boolean> {
   if (options.forceRefresh === true) return true;
-  if (row.expiresAt === null) return false;
   const provider = await deps.providers.get(row.providerId);
-  const wanted = Math.max(provider?.expiry_buffer_seconds ?? 0, options.minValiditySeconds ?? 0) * 1000;
-  return row.expiresAt - now < wanted;
+  return needsRefresh(
+    row,
+    { bufferSeconds: provider?.expiry_buffer_seconds ?? 0, minValiditySeconds: options.minValiditySeconds },
+    now,
+  );
+}
+
+/**
+ * The row to answer from after a renewal. A token still valid may be answered
+ * when the provider cannot renew it now; an expired one, or one a forced
+ * refresh was asked to replace (the provider just refused it), never is.
+ */
+async function renew(deps: HandOutDeps, row: Row, forced: boolean, now: number): Promise<Row> {
+  const mustReplace = forced || (row.expiresAt !== null && row.expiresAt <= now);
+  if (row.refreshToken === null && !forced) {
+    if (mustReplace) throw needsReauth();
+    return row;
+  }
+  // After a failed refresh the provider is not called again before the backoff ends.
+  const until = backoffUntil(row);
+  if (until > now) {
+    if (mustReplace) throw unavailable(Math.ceil((until - now) / 1000));
+    return row;
+  }
+  const outcome = await deps.refresher.refresh(row, 'on_demand');
+  if (outcome.kind === 'needs_reauth') throw needsReauth();
+  if (outcome.kind === 'unavailable') {
+    const expired = (outcome.row.expiresAt ?? Number.POSITIVE_INFINITY) <= deps.now();
+    if (forced || expired) throw unavailable(outcome.retryAfterSeconds);
+  }
+  return outcome.row;
 }
 
 function handedOut(
@@ -135,6 +153,7 @@ function handedOut(
   // Counted, not one row each: a busy service asks thousands of times a second. The key holds all
   // that varies: a connection's tenant and provider never change.
   const forced = options.forceRefresh === true;
+  deps.usage.noteHandOut(row.id, now);
   deps.audit.tally(`${caller.id}\0${row.id}\0${forced}`, () => tokenIssued(caller, row, forced));
   return {
     access_token: accessToken,

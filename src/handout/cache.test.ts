@@ -1,6 +1,6 @@
 import { eq } from 'drizzle-orm';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { tokenLocation } from '../connect/finish.js';
+import { tokenLocation } from '../connections/token-location.js';
 import { createLogger } from '../log/logger.js';
 import { allGrants, createTestApp, type TestApp, type TestClient } from '../test-support/app.js';
 import { seedConnection } from '../test-support/connections.js';
@@ -181,7 +181,7 @@ describe('hand-outs through the cache', () => {
     await seed(t, 'conn_new', 'old');
     expect((await handOut(acme, 'conn_new')).token).toBe('old');
     const row = (await rows.read('conn_new'))!;
-    const committed = await rows.commit(
+    const committed = await rows.commitRefresh(
       'conn_new',
       row.tokenVersion,
       {
@@ -190,6 +190,9 @@ describe('hand-outs through the cache', () => {
         tokenType: 'Bearer',
         expiresAt: clock + 3600_000,
         scopes: null,
+        issuedAt: clock,
+        refreshTokenExpiresAt: null,
+        usedAt: null,
         nextRefreshAt: null,
       },
       clock,
@@ -256,6 +259,8 @@ describe('hand-outs through the cache', () => {
           scopes: ['files'],
           token_type: 'Bearer',
           expires_at: clock + 3600_000,
+          refresh_token_expires_at: null,
+          plan: () => null,
           seal: (id) => ({
             // Replicas share the vault keys; the test apps each have their own, so seal with this one's.
             access: t.deps.vault.encrypt('busy-2', tokenLocation(id, 'access_token')),

@@ -30,6 +30,7 @@ export type HandOutRow = Pick<
   | 'providerId'
   | 'tokenType'
   | 'expiresAt'
+  | 'tokenIssuedAt'
   | 'accountId'
   | 'accountEmail'
   | 'accountDisplayName'

@@ -2,7 +2,8 @@ import type { Context } from 'hono';
 import { HTTPException } from 'hono/http-exception';
 import { z } from 'zod';
 import { OAuthError } from '../tokens/oauth-error.js';
-import { ProviderError, UnexpectedResponseError, UpstreamNetworkError } from '../upstream/errors.js';
+import { ProviderError, UpstreamNetworkError } from '../upstream/errors.js';
+import { type FailureCode, failureCode } from '../upstream/failure-code.js';
 import { AppError, type ErrorCode } from './errors.js';
 import type { AppEnv } from './router.js';
 
@@ -125,33 +126,23 @@ function oauthErrorResponse(error: unknown, log: AppEnv['Variables']['log'] | un
   });
 }
 
-/** A provider's failure as the broker answers it: 502, or 504 for a timeout. */
+/** A provider's failure as the broker answers it: 502, or 504 for a timeout; the code from `failureCode`. */
 function fromUpstream(error: unknown): AppError | undefined {
-  if (error instanceof UpstreamNetworkError) {
-    if (error.code === 'upstream_timeout') {
-      return new AppError('provider_timeout', 504, 'the provider did not answer in time', { cause: error });
-    }
-    if (error.code === 'upstream_too_large' || error.code === 'upstream_redirect') {
-      return new AppError(
-        'provider_bad_response',
-        502,
-        `the provider answered something unusable (${error.code})`,
-        {
-          cause: error,
-        },
-      );
-    }
-    return new AppError('provider_unreachable', 502, `the provider could not be reached (${error.code})`, {
-      cause: error,
-    });
-  }
-  if (error instanceof ProviderError) {
-    return new AppError('provider_error', 502, `the provider refused: ${error.oauthError}`, { cause: error });
-  }
-  if (error instanceof UnexpectedResponseError) {
-    return new AppError('provider_bad_response', 502, 'the provider answered something unusable', {
-      cause: error,
-    });
-  }
-  return undefined;
+  const failure = failureCode(error);
+  if (failure === 'internal_error') return undefined;
+  // A refused grant met outside a refresh is one more refusal by the provider.
+  const code = failure === 'invalid_grant' ? 'provider_error' : failure;
+  return new AppError(code, code === 'provider_timeout' ? 504 : 502, upstreamDetail(code, error), {
+    cause: error,
+  });
+}
+
+// The provider's OAuth error code or the network failure's code, never the provider's description.
+function upstreamDetail(code: FailureCode, error: unknown): string {
+  if (error instanceof ProviderError) return `the provider refused: ${error.oauthError}`;
+  if (code === 'provider_timeout') return 'the provider did not answer in time';
+  if (error instanceof UpstreamNetworkError && code === 'provider_bad_response')
+    return `the provider answered something unusable (${error.code})`;
+  if (error instanceof UpstreamNetworkError) return `the provider could not be reached (${error.code})`;
+  return 'the provider answered something unusable';
 }

@@ -21,7 +21,17 @@ describe('toTokenSet', () => {
       tokenType: 'Bearer',
       expiresAt: NOW + 1_800_000,
       scopes: ['read', 'write'],
+      refreshTokenExpiresAt: null,
     });
+  });
+
+  it('reads refresh_token_expires_in when the provider states it, and ignores a malformed one', () => {
+    const github = answer({ expires_in: 28_800, refresh_token: 'rt', refresh_token_expires_in: 15_811_200 });
+    expect(toTokenSet(github, spaces, NOW).refreshTokenExpiresAt).toBe(NOW + 15_811_200_000);
+    for (const odd of ['15811200', 0, -5, null])
+      expect(
+        toTokenSet(answer({ refresh_token_expires_in: odd }), spaces, NOW).refreshTokenExpiresAt,
+      ).toBeNull();
   });
 
   describe('scopes', () => {

@@ -11,6 +11,8 @@ export interface TokenSet {
   expiresAt: number | null;
   /** Null when the provider did not say which scopes it granted. */
   scopes: string[] | null;
+  /** Epoch ms; when the answer stated the refresh token's lifetime (`refresh_token_expires_in`: GitHub Apps, an IETF draft). */
+  refreshTokenExpiresAt: number | null;
 }
 
 export function toTokenSet(
@@ -28,6 +30,10 @@ export function toTokenSet(
     tokenType: answer.token_type === 'bearer' ? 'Bearer' : answer.token_type,
     expiresAt: lifetime === null ? null : now + Math.max(0, lifetime) * 1000,
     scopes: typeof answer.scope === 'string' ? splitScopes(answer.scope) : null,
+    refreshTokenExpiresAt:
+      typeof answer.refresh_token_expires_in === 'number' && answer.refresh_token_expires_in > 0
+        ? now + answer.refresh_token_expires_in * 1000
+        : null,
   };
 }
 

@@ -93,6 +93,20 @@ const templateFields = {
   userinfo: userinfoSchema,
   expiry_buffer_seconds: z.number().int().min(0).max(86_400),
   default_token_lifetime_seconds: z.number().int().min(60).max(31_536_000).nullable(),
+  refresh_token_idle_seconds: z
+    .number()
+    .int()
+    .min(30)
+    .max(315_360_000)
+    .nullable()
+    .describe('a refresh token unused this long dies; null: it does not die of inactivity'),
+  refresh_token_max_seconds: z
+    .number()
+    .int()
+    .min(30)
+    .max(315_360_000)
+    .nullable()
+    .describe('a grant dies this long after it was given, whatever its use; null: no such end'),
   token_errors_with_200: z.boolean(),
 };
 

@@ -45,6 +45,13 @@ export interface ProviderTemplate {
    * Zendesk). `null` means such tokens do not expire (GitHub OAuth apps).
    */
   default_token_lifetime_seconds: number | null;
+  /**
+   * A refresh token unused this long dies (Microsoft 90 days, Xero and Box 60):
+   * idle grants are renewed before that. Null: it does not die of inactivity.
+   */
+  refresh_token_idle_seconds: number | null;
+  /** A grant dies this long after the user granted it, whatever its use (Atlassian 365 days). Null: no such end. */
+  refresh_token_max_seconds: number | null;
   /** GitHub answers some token errors with status 200 and an `error` field. */
   token_errors_with_200: boolean;
 }

@@ -1,4 +1,5 @@
 import { AppError, type FieldIssue, invalidRequest } from '../http/errors.js';
+import { DEFAULT_REFRESH_TOKEN_IDLE_SECONDS } from '../refresh/schedule.js';
 import type { Vault } from '../vault/vault.js';
 import type { ProviderCreate, ProviderPatch, ProviderReplace, ProviderView } from './api-schema.js';
 import { clientSecretLocation } from './client-secret.js';
@@ -39,6 +40,9 @@ const defaults: Partial<ProviderTemplate> = {
   token_params: {},
   expiry_buffer_seconds: 300,
   default_token_lifetime_seconds: 3600,
+  // Unknown: idle grants are kept alive as if their refresh tokens died after a day unused (schedule.ts).
+  refresh_token_idle_seconds: DEFAULT_REFRESH_TOKEN_IDLE_SECONDS,
+  refresh_token_max_seconds: null,
   token_errors_with_200: false,
 };
 
@@ -226,6 +230,8 @@ function pickTemplate(t: ProviderTemplate): ProviderTemplate {
     userinfo: t.userinfo,
     expiry_buffer_seconds: t.expiry_buffer_seconds,
     default_token_lifetime_seconds: t.default_token_lifetime_seconds,
+    refresh_token_idle_seconds: t.refresh_token_idle_seconds,
+    refresh_token_max_seconds: t.refresh_token_max_seconds,
     token_errors_with_200: t.token_errors_with_200,
   };
 }

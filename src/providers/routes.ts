@@ -36,6 +36,8 @@ const presetSchema = z
       userinfo: true,
       expiry_buffer_seconds: true,
       default_token_lifetime_seconds: true,
+      refresh_token_idle_seconds: true,
+      refresh_token_max_seconds: true,
       token_errors_with_200: true,
     }).shape,
   })

@@ -1,5 +1,6 @@
 import { and, asc, eq, gt, inArray } from 'drizzle-orm';
 import type { Database } from '../db/open.js';
+import { DEFAULT_REFRESH_TOKEN_IDLE_SECONDS } from '../refresh/schedule.js';
 import type { ProviderTemplate } from './model.js';
 
 /** A provider as stored: the template, its identity, and the client credentials. */
@@ -24,8 +25,15 @@ type Settings = Pick<
   | 'userinfo'
   | 'expiry_buffer_seconds'
   | 'default_token_lifetime_seconds'
+  | 'refresh_token_idle_seconds'
+  | 'refresh_token_max_seconds'
   | 'token_errors_with_200'
 >;
+
+const settingsDefaults = {
+  refresh_token_idle_seconds: DEFAULT_REFRESH_TOKEN_IDLE_SECONDS,
+  refresh_token_max_seconds: null,
+} satisfies Partial<Settings>;
 
 export interface ProviderStore {
   get(id: string): Promise<ProviderRecord | null>;
@@ -57,6 +65,8 @@ export function createProviderStore({ db, tables }: Database): ProviderStore {
       userinfo: r.userinfo,
       expiry_buffer_seconds: r.expiry_buffer_seconds,
       default_token_lifetime_seconds: r.default_token_lifetime_seconds,
+      refresh_token_idle_seconds: r.refresh_token_idle_seconds,
+      refresh_token_max_seconds: r.refresh_token_max_seconds,
       token_errors_with_200: r.token_errors_with_200,
     };
     return {
@@ -80,7 +90,8 @@ export function createProviderStore({ db, tables }: Database): ProviderStore {
   };
 
   const fromRow = (row: Row): ProviderRecord => ({
-    ...(JSON.parse(row.settings) as Settings),
+    // Providers stored before the refresh-token lifetimes existed get the defaults of a custom provider.
+    ...({ ...settingsDefaults, ...JSON.parse(row.settings) } as Settings),
     provider_id: row.id,
     display_name: row.displayName,
     preset: row.preset,

@@ -1,7 +1,7 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { tokenLocation } from '../connect/finish.js';
+import { tokenLocation } from '../connections/token-location.js';
 import { createTestApp, type TestApp } from '../test-support/app.js';
 import { availableEngines } from '../test-support/databases.js';
 
@@ -87,6 +87,10 @@ describe.each(engines)('refresh on %s', (engine) => {
       tokenType: 'Bearer',
       expiresAt: overrides.expiresAt ?? clock - 1000,
       nextRefreshAt: overrides.nextRefreshAt === undefined ? clock - 1000 : overrides.nextRefreshAt,
+      // Handed out a minute ago: in use, so an expired token is due (idle ones are background.test.ts's).
+      lastUsedAt: clock - 60_000,
+      tokenIssuedAt: clock - 3600_000,
+      grantedAt: clock - 3600_000,
       createdAt: clock,
       updatedAt: clock,
     });
@@ -110,8 +114,8 @@ describe.each(engines)('refresh on %s', (engine) => {
     expect(decrypt('c1', row.refreshToken!, 'refresh_token')).toBe('rt-1');
     expect(row.expiresAt).toBe(clock + 3600_000);
     expect(row.tokenVersion).toBe(1);
-    // Scheduled between two buffers and one before expiry.
-    expect(row.nextRefreshAt).toBeGreaterThanOrEqual(clock + 3600_000 - 120_000);
+    // In use (a hand-out's refresh): scheduled between one and one and a half buffers before expiry.
+    expect(row.nextRefreshAt).toBeGreaterThanOrEqual(clock + 3600_000 - 90_000);
     expect(row.nextRefreshAt).toBeLessThanOrEqual(clock + 3600_000 - 60_000);
     expect(row.refreshLeaseOwner).toBeNull();
   });
@@ -178,7 +182,7 @@ describe.each(engines)('refresh on %s', (engine) => {
     await new Promise((r) => setTimeout(r, 10));
     const rows = t.services.handOut.rows;
     expect(
-      await rows.commit(
+      await rows.commitRefresh(
         'c5',
         0,
         {
@@ -187,6 +191,9 @@ describe.each(engines)('refresh on %s', (engine) => {
           tokenType: 'Bearer',
           expiresAt: clock + 3600_000,
           scopes: null,
+          issuedAt: clock,
+          refreshTokenExpiresAt: null,
+          usedAt: null,
           nextRefreshAt: null,
         },
         clock,

@@ -1,13 +1,13 @@
 import type { AuditLog } from '../audit/audit-log.js';
-import { failureCode, tokenLocation } from '../connect/finish.js';
+import { tokenLocation } from '../connections/token-location.js';
 import type { Random } from '../crypto/random.js';
 import type { Logger } from '../log/logger.js';
 import { type ProviderClientDeps, refreshTokens } from '../oauth/provider-client.js';
 import type { ProviderCache } from '../providers/cache.js';
 import { withClientSecret } from '../providers/client-secret.js';
-import { ProviderError } from '../upstream/errors.js';
 import type { Vault } from '../vault/vault.js';
-import { nextRefreshAt, retryDelayMs } from './schedule.js';
+import { classifyRefreshFailure } from './classify-failure.js';
+import { grantTimesOf, planRenewal, retryDelayMs } from './schedule.js';
 import type { TokenRow, TokenRows } from './token-rows.js';
 
 export interface RefresherDeps {
@@ -100,13 +100,28 @@ export function createRefresher(deps: RefresherDeps) {
         details: { reason, ...details },
       });
     if (!provider || row.refreshToken === null) {
+      // Nothing can renew it: only a new connect flow helps.
       await deps.rows.markNeedsReauth(row.id, row.tokenVersion, 'no_refresh_possible', now);
       return { kind: 'needs_reauth' };
     }
     try {
       const refreshToken = deps.vault.decrypt(row.refreshToken, tokenLocation(row.id, 'refresh_token'));
       const tokens = await refreshTokens(deps.client, withClientSecret(deps.vault, provider), refreshToken);
-      const committed = await deps.rows.commit(
+      const issuedAt = deps.now();
+      const usedAt = reason === 'on_demand' ? issuedAt : null;
+      const refreshTokenExpiresAt = tokens.refreshTokenExpiresAt ?? row.refreshTokenExpiresAt;
+      const next = planRenewal(
+        grantTimesOf({
+          ...row,
+          expiresAt: tokens.expiresAt,
+          tokenIssuedAt: issuedAt,
+          refreshTokenExpiresAt,
+          lastUsedAt: usedAt ?? row.lastUsedAt,
+        }),
+        provider,
+        issuedAt,
+      );
+      const committed = await deps.rows.commitRefresh(
         row.id,
         row.tokenVersion,
         {
@@ -118,7 +133,10 @@ export function createRefresher(deps: RefresherDeps) {
           tokenType: tokens.tokenType,
           expiresAt: tokens.expiresAt,
           scopes: tokens.scopes,
-          nextRefreshAt: nextRefreshAt(tokens.expiresAt, true, provider.expiry_buffer_seconds, deps.random),
+          issuedAt,
+          refreshTokenExpiresAt: tokens.refreshTokenExpiresAt,
+          usedAt,
+          nextRefreshAt: next?.at ?? null,
         },
         deps.now(),
       );
@@ -127,21 +145,30 @@ export function createRefresher(deps: RefresherDeps) {
       const latest = await deps.rows.read(row.id);
       return latest && latest.status === 'active' ? { kind: 'fresh', row: latest } : { kind: 'needs_reauth' };
     } catch (error) {
-      const code = failureCode(error);
-      if (error instanceof ProviderError && error.oauthError === 'invalid_grant') {
+      const failure = classifyRefreshFailure(error);
+      if (failure.kind === 'grant_rejected') {
         // Another replica may have refreshed just before us: then its tokens are good.
         const latest = await deps.rows.read(row.id);
         if (latest && latest.tokenVersion !== row.tokenVersion) return { kind: 'fresh', row: latest };
-        await deps.rows.markNeedsReauth(row.id, row.tokenVersion, code, deps.now());
-        log.warn('refresh token rejected: connection needs re-authorization', { error_code: code });
-        audit('failure', { error: code, status: 'needs_reauth' });
+        await deps.rows.markNeedsReauth(row.id, row.tokenVersion, failure.code, deps.now());
+        log.warn('refresh token rejected: connection needs re-authorization', { error_code: failure.code });
+        audit('failure', { error: failure.code, status: 'needs_reauth' });
         return { kind: 'needs_reauth' };
       }
-      const retryAfter = (error as { retryAfterSeconds?: number }).retryAfterSeconds;
-      const delay = retryDelayMs(row.refreshFailures, retryAfter, deps.random);
-      await deps.rows.recordFailure(row.id, deps.owner, code, deps.now() + delay, deps.now());
-      log.warn('refresh failed; tokens kept, will retry', { error_code: code, retry_in_ms: delay, error });
-      audit('failure', { error: code, retry_in_ms: delay });
+      const delay = retryDelayMs(row.refreshFailures, failure.retryAfterSeconds, deps.random);
+      await deps.rows.recordTransientFailure(
+        row.id,
+        deps.owner,
+        failure.code,
+        deps.now() + delay,
+        deps.now(),
+      );
+      log.warn('refresh failed; tokens kept, will retry', {
+        error_code: failure.code,
+        retry_in_ms: delay,
+        error,
+      });
+      audit('failure', { error: failure.code, retry_in_ms: delay });
       return { kind: 'unavailable', row, retryAfterSeconds: Math.ceil(delay / 1000) };
     }
   }

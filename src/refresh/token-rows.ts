@@ -1,10 +1,17 @@
-import { and, eq, isNull, lt, lte, or, sql } from 'drizzle-orm';
+import { and, eq, inArray, isNull, lt, lte, or, sql } from 'drizzle-orm';
 import type { Database } from '../db/open.js';
+import { IN_USE_WINDOW_MS } from './schedule.js';
 
 /**
  * The connection-row operations of hand-out and refresh. Each is a single
- * statement, prepared once: the point read runs on every hand-out, and the
+ * statement: the point read (prepared once) runs on every hand-out, and the
  * writes are conditional so that concurrent replicas cannot both win.
+ *
+ * Each change of a connection's refresh state is one function here, so that
+ * whatever must happen with it (an event row in the same transaction) has one
+ * place to go: `commitRefresh` (new tokens), `markNeedsReauth` (the grant is
+ * dead), `recordTransientFailure` (kept, retried later); `reschedule` and
+ * `recordUse` only move the plan.
  */
 
 export type TokenRow = Awaited<ReturnType<ReturnType<typeof createTokenRows>['read']>>;
@@ -16,6 +23,12 @@ export interface Commit {
   tokenType: string;
   expiresAt: number | null;
   scopes: string[] | null;
+  /** When the provider issued these tokens (the answer's arrival). */
+  issuedAt: number;
+  /** Null keeps the stored one (an answer that did not state it). */
+  refreshTokenExpiresAt: number | null;
+  /** Set on a hand-out's refresh: the connection is in use. Null leaves it. */
+  usedAt: number | null;
   nextRefreshAt: number | null;
 }
 
@@ -76,10 +89,11 @@ export function createTokenRows(database: Database, changed: (id: string) => voi
     },
 
     /**
-     * Stores refreshed tokens, only if nobody else changed them since `seenVersion`. With a new
-     * refresh token the commit is durable: the provider may have revoked the old one already.
+     * Stores refreshed tokens, only if nobody else changed them since `seenVersion`; clears failures
+     * and backoff. With a new refresh token the commit is durable: the provider may have revoked
+     * the old one already.
      */
-    async commit(id: string, seenVersion: number, tokens: Commit, now: number) {
+    async commitRefresh(id: string, seenVersion: number, tokens: Commit, now: number) {
       const write = () =>
         db
           .update(t)
@@ -92,6 +106,12 @@ export function createTokenRows(database: Database, changed: (id: string) => voi
             tokenVersion: seenVersion + 1,
             refreshLeaseOwner: null,
             refreshLeaseUntil: null,
+            tokenIssuedAt: tokens.issuedAt,
+            ...(tokens.refreshTokenExpiresAt === null
+              ? {}
+              : { refreshTokenExpiresAt: tokens.refreshTokenExpiresAt }),
+            ...(tokens.usedAt === null ? {} : { lastUsedAt: tokens.usedAt }),
+            lastRefreshedAt: now,
             nextRefreshAt: tokens.nextRefreshAt,
             refreshFailures: 0,
             lastRefreshError: null,
@@ -123,7 +143,7 @@ export function createTokenRows(database: Database, changed: (id: string) => voi
     },
 
     /** A transient failure: tokens kept, lease released, next attempt not before `retryAt`. */
-    async recordFailure(id: string, owner: string, error: string, retryAt: number, now: number) {
+    async recordTransientFailure(id: string, owner: string, error: string, retryAt: number, now: number) {
       await db
         .update(t)
         .set({
@@ -135,6 +155,44 @@ export function createTokenRows(database: Database, changed: (id: string) => voi
           updatedAt: now,
         })
         .where(and(eq(t.id, id), eq(t.refreshLeaseOwner, owner)));
+    },
+
+    /**
+     * Moves a connection's next renewal without refreshing (the background found it idle, or not due
+     * yet). Only a row without failures: theirs is a backoff, and that is the refresher's to set.
+     */
+    async reschedule(id: string, seenVersion: number, at: number | null, now: number) {
+      await db
+        .update(t)
+        .set({ nextRefreshAt: at, updatedAt: now })
+        .where(
+          and(
+            eq(t.id, id),
+            eq(t.tokenVersion, seenVersion),
+            eq(t.status, 'active'),
+            eq(t.refreshFailures, 0),
+            or(isNull(t.refreshLeaseUntil), lt(t.refreshLeaseUntil, now)),
+          ),
+        );
+    },
+
+    /**
+     * Records hand-outs of `ids` at `now` (refresh/usage.ts batches them). A connection that was idle
+     * becomes due at once, so the background refresher plans its renewals as one in use. No tokens
+     * change: the hand-out cache is not told.
+     */
+    async recordUse(ids: string[], now: number) {
+      if (ids.length === 0) return;
+      const becameInUse = sql`(${t.lastUsedAt} is null or ${t.lastUsedAt} < ${now - IN_USE_WINDOW_MS})
+        and ${t.refreshFailures} = 0 and ${t.refreshToken} is not null
+        and (${t.nextRefreshAt} is null or ${t.nextRefreshAt} > ${now})`;
+      await db
+        .update(t)
+        .set({
+          lastUsedAt: now,
+          nextRefreshAt: sql`case when ${becameInUse} then ${now} else ${t.nextRefreshAt} end`,
+        })
+        .where(and(eq(t.status, 'active'), inArray(t.id, ids)));
     },
 
     /** The token version and status of each of `ids` that still exists (the hand-out cache's check). */

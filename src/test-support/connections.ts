@@ -1,5 +1,5 @@
 import type { Deps } from '../app.js';
-import { tokenLocation } from '../connect/finish.js';
+import { tokenLocation } from '../connections/token-location.js';
 
 type ConnectionRow = Deps['database']['tables']['connections']['$inferInsert'];
 

@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { tokenLocation } from '../connect/finish.js';
+import { tokenLocation } from '../connections/token-location.js';
 import { allGrants, createTestApp } from '../test-support/app.js';
 import { availableEngines } from '../test-support/databases.js';
 import { rewrap, secretColumns } from './rewrap.js';

@@ -41,6 +41,8 @@ function provider(id: string, secret: string | null): ProviderRecord {
     userinfo: { method: 'GET', user_id: ['/id'], email: ['/email'], display_name: ['/name'] },
     expiry_buffer_seconds: 60,
     default_token_lifetime_seconds: 3600,
+    refresh_token_idle_seconds: null,
+    refresh_token_max_seconds: null,
     token_errors_with_200: false,
     created_at: 1_700_000_000_000,
     updated_at: 1_700_000_000_000,

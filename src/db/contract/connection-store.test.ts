@@ -26,6 +26,11 @@ describe.each(engines)('connection store contract on %s', (engine) => {
       refresh_token_ciphertext: 'sealed(conn_new, refresh-1)',
       token_type: 'Bearer',
       expires_at: NOW + 3_600_000,
+      granted_at: NOW,
+      refresh_token_expires_at: null,
+      last_refreshed_at: null,
+      next_refresh_at: NOW + 1_000 + 'conn_new'.length,
+      last_error: null,
       created_at: NOW,
       updated_at: NOW,
     } satisfies ConnectionRecord);

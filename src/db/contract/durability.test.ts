@@ -67,13 +67,21 @@ describe.each(engines)('durable token writes on %s', (engine) => {
     const seen: unknown[] = [];
     const rows = createTokenRows(watched(seen));
     await createConnectionStore(database()).saveGrant(grant('t-durable', 'acct-2'), 'conn_rotating', NOW);
-    const tokens = { tokenType: 'Bearer', expiresAt: null, scopes: null, nextRefreshAt: null };
+    const tokens = {
+      tokenType: 'Bearer',
+      expiresAt: null,
+      scopes: null,
+      issuedAt: NOW,
+      refreshTokenExpiresAt: null,
+      usedAt: null,
+      nextRefreshAt: null,
+    };
     expect(
-      await rows.commit('conn_rotating', 0, { ...tokens, accessToken: 'a2', refreshToken: 'r2' }, NOW),
+      await rows.commitRefresh('conn_rotating', 0, { ...tokens, accessToken: 'a2', refreshToken: 'r2' }, NOW),
     ).toBe(true);
     expect(seen).toEqual([durable]);
     expect(
-      await rows.commit('conn_rotating', 1, { ...tokens, accessToken: 'a3', refreshToken: null }, NOW),
+      await rows.commitRefresh('conn_rotating', 1, { ...tokens, accessToken: 'a3', refreshToken: null }, NOW),
     ).toBe(true);
     expect(seen).toEqual([durable]);
     expect(await rows.read('conn_rotating')).toMatchObject({

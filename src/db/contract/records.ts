@@ -33,6 +33,8 @@ export function providerRecord(id: string, overrides: Partial<ProviderRecord> = 
     },
     expiry_buffer_seconds: 120,
     default_token_lifetime_seconds: 14_400,
+    refresh_token_idle_seconds: 5_184_000,
+    refresh_token_max_seconds: 31_536_000,
     token_errors_with_200: false,
     created_at: 1_718_000_000_123,
     updated_at: 1_718_000_000_456,
@@ -75,7 +77,10 @@ export function grant(tenant: string, accountId: string, overrides: Partial<Gran
     scopes: ['files.read'],
     token_type: 'Bearer',
     expires_at: NOW + 3_600_000,
+    refresh_token_expires_at: null,
     seal: (rowId) => ({ access: `sealed(${rowId}, access-1)`, refresh: `sealed(${rowId}, refresh-1)` }),
+    // The first renewal the schedule would plan: visible in the row, so a test can tell it was kept.
+    plan: (rowId, hasRefreshToken) => (hasRefreshToken ? NOW + 1_000 + rowId.length : null),
     ...overrides,
   };
 }

@@ -14,6 +14,9 @@ const tokens = (n: number, overrides: Partial<Commit> = {}): Commit => ({
   tokenType: 'Bearer',
   expiresAt: NOW + 3_600_000 * n,
   scopes: null,
+  issuedAt: NOW,
+  refreshTokenExpiresAt: null,
+  usedAt: null,
   nextRefreshAt: NOW + 3_000_000 * n,
   ...overrides,
 });
@@ -74,10 +77,10 @@ describe.each(engines)('token rows contract on %s', (engine) => {
   it('commit stores new tokens once per version, bumps it, and clears lease, failures and error', async () => {
     const id = await connection();
     await rows().acquireLease(id, 0, 'o', NOW, LEASE);
-    await rows().recordFailure(id, 'o', 'provider_timeout', NOW + 30_000, NOW);
+    await rows().recordTransientFailure(id, 'o', 'provider_timeout', NOW + 30_000, NOW);
     await rows().acquireLease(id, 0, 'o', NOW, LEASE);
     changed.length = 0;
-    expect(await rows().commit(id, 0, tokens(2, { scopes: ['a', 'b'] }), NOW + 5)).toBe(true);
+    expect(await rows().commitRefresh(id, 0, tokens(2, { scopes: ['a', 'b'] }), NOW + 5)).toBe(true);
     expect(changed).toEqual([id]);
     expect(await rows().read(id)).toMatchObject({
       accessToken: 'sealed(access-2)',
@@ -93,13 +96,15 @@ describe.each(engines)('token rows contract on %s', (engine) => {
       updatedAt: NOW + 5,
     });
     // A second refresher that read version 0 loses, and changes nothing.
-    expect(await rows().commit(id, 0, tokens(3), NOW + 6)).toBe(false);
+    expect(await rows().commitRefresh(id, 0, tokens(3), NOW + 6)).toBe(false);
     expect((await rows().read(id))?.accessToken).toBe('sealed(access-2)');
   });
 
   it('commit without a refresh token or scopes keeps the stored ones', async () => {
     const id = await connection();
-    expect(await rows().commit(id, 0, tokens(2, { refreshToken: null, expiresAt: null }), NOW)).toBe(true);
+    expect(await rows().commitRefresh(id, 0, tokens(2, { refreshToken: null, expiresAt: null }), NOW)).toBe(
+      true,
+    );
     expect(await rows().read(id)).toMatchObject({
       accessToken: 'sealed(access-2)',
       refreshToken: `sealed(${id}, refresh-1)`,
@@ -111,7 +116,7 @@ describe.each(engines)('token rows contract on %s', (engine) => {
 
   it('markNeedsReauth only on the version seen, unscheduling the connection', async () => {
     const id = await connection();
-    await rows().commit(id, 0, tokens(1), NOW);
+    await rows().commitRefresh(id, 0, tokens(1), NOW);
     expect(await rows().markNeedsReauth(id, 0, 'invalid_grant', NOW + 1)).toBe(false);
     expect((await rows().read(id))?.status).toBe('active');
     expect(await rows().markNeedsReauth(id, 1, 'invalid_grant', NOW + 2)).toBe(true);
@@ -127,11 +132,11 @@ describe.each(engines)('token rows contract on %s', (engine) => {
   it('recordFailure counts only the lease owner, keeps the tokens and reschedules', async () => {
     const id = await connection();
     await rows().acquireLease(id, 0, 'owner', NOW, LEASE);
-    await rows().recordFailure(id, 'intruder', 'provider_error', NOW + 1, NOW);
+    await rows().recordTransientFailure(id, 'intruder', 'provider_error', NOW + 1, NOW);
     expect(await rows().read(id)).toMatchObject({ refreshFailures: 0, refreshLeaseOwner: 'owner' });
-    await rows().recordFailure(id, 'owner', 'provider_error', NOW + 60_000, NOW + 1);
+    await rows().recordTransientFailure(id, 'owner', 'provider_error', NOW + 60_000, NOW + 1);
     await rows().acquireLease(id, 0, 'owner', NOW + 2, LEASE);
-    await rows().recordFailure(id, 'owner', 'provider_timeout', NOW + 120_000, NOW + 3);
+    await rows().recordTransientFailure(id, 'owner', 'provider_timeout', NOW + 120_000, NOW + 3);
     expect(await rows().read(id)).toMatchObject({
       accessToken: `sealed(${id}, access-1)`,
       tokenVersion: 0,
@@ -171,7 +176,7 @@ describe.each(engines)('token rows contract on %s', (engine) => {
       await connection(),
     ];
     const schedule = async (id: string, next: number) =>
-      rows().commit(id, 0, tokens(1, { nextRefreshAt: next }), NOW);
+      rows().commitRefresh(id, 0, tokens(1, { nextRefreshAt: next }), NOW);
     await schedule(late!, at + 20);
     await schedule(early!, at + 10);
     await schedule(future!, at + 1000);

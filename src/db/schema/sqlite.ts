@@ -76,6 +76,15 @@ export const connections = sqliteTable(
     refreshLeaseUntil: integer('refresh_lease_until'),
     /** When the background refresher should renew it; null when it cannot or need not. */
     nextRefreshAt: integer('next_refresh_at'),
+    /** When the current access token was issued: with `expires_at`, its lifetime (freshness.ts). */
+    tokenIssuedAt: integer('token_issued_at'),
+    /** When the user last granted access (connect or reconnect): a refresh token's absolute end counts from here. */
+    grantedAt: integer('granted_at'),
+    /** The refresh token's end when the provider stated it (`refresh_token_expires_in`). */
+    refreshTokenExpiresAt: integer('refresh_token_expires_at'),
+    lastRefreshedAt: integer('last_refreshed_at'),
+    /** Last hand-out, recorded at most every few minutes per replica (refresh/usage.ts): in use or idle. */
+    lastUsedAt: integer('last_used_at'),
     refreshFailures: integer('refresh_failures').notNull().default(0),
     lastRefreshError: text('last_refresh_error'),
     createdAt: integer('created_at').notNull(),

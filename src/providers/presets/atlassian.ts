@@ -1,5 +1,7 @@
 import type { Preset } from '../model.js';
 
+const DAY = 86_400;
+
 export const atlassian: Preset = {
   id: 'atlassian',
   display_name: 'Atlassian (Jira, Confluence)',
@@ -27,5 +29,8 @@ export const atlassian: Preset = {
   },
   expiry_buffer_seconds: 300,
   default_token_lifetime_seconds: 3600,
+  // Rotating: dies after 90 days unused, and 365 days after the grant whatever its use.
+  refresh_token_idle_seconds: 90 * DAY,
+  refresh_token_max_seconds: 365 * DAY,
   token_errors_with_200: false,
 };

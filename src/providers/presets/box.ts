@@ -1,5 +1,7 @@
 import type { Preset } from '../model.js';
 
+const DAY = 86_400;
+
 export const box: Preset = {
   id: 'box',
   display_name: 'Box',
@@ -21,5 +23,8 @@ export const box: Preset = {
   userinfo: { method: 'GET', user_id: ['/id'], email: ['/login'], display_name: ['/name'] },
   expiry_buffer_seconds: 300,
   default_token_lifetime_seconds: 3600,
+  // 60 days, single use: every refresh rotates it, which also renews it.
+  refresh_token_idle_seconds: 60 * DAY,
+  refresh_token_max_seconds: null,
   token_errors_with_200: false,
 };

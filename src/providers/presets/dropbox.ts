@@ -30,5 +30,8 @@ export const dropbox: Preset = {
   },
   expiry_buffer_seconds: 300,
   default_token_lifetime_seconds: 14400,
+  // Long-lived: only revocation ends it, and refresh answers carry no new one.
+  refresh_token_idle_seconds: null,
+  refresh_token_max_seconds: null,
   token_errors_with_200: false,
 };

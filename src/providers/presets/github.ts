@@ -1,5 +1,7 @@
 import type { Preset } from '../model.js';
 
+const DAY = 86_400;
+
 export const github: Preset = {
   id: 'github',
   display_name: 'GitHub',
@@ -22,6 +24,10 @@ export const github: Preset = {
   expiry_buffer_seconds: 300,
   // OAuth-app tokens carry no expires_in and live until revoked.
   default_token_lifetime_seconds: null,
+  // OAuth apps have no refresh token. GitHub Apps' user tokens: 6 months, stated in each answer's
+  // `refresh_token_expires_in` and renewed by a refresh.
+  refresh_token_idle_seconds: 180 * DAY,
+  refresh_token_max_seconds: null,
   // Bad codes and refresh tokens come back as 200 with an `error` field.
   token_errors_with_200: true,
 };

@@ -1,5 +1,7 @@
 import type { Preset } from '../model.js';
 
+const DAY = 86_400;
+
 export const gitlab: Preset = {
   id: 'gitlab',
   display_name: 'GitLab',
@@ -19,5 +21,8 @@ export const gitlab: Preset = {
   userinfo: { method: 'GET', user_id: ['/id'], email: ['/email'], display_name: ['/name', '/username'] },
   expiry_buffer_seconds: 300,
   default_token_lifetime_seconds: 7200,
+  // Not documented to die of inactivity; rotated on every refresh. Assume a day, the unknown provider's default.
+  refresh_token_idle_seconds: DAY,
+  refresh_token_max_seconds: null,
   token_errors_with_200: false,
 };

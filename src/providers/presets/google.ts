@@ -1,5 +1,7 @@
 import type { Preset } from '../model.js';
 
+const DAY = 86_400;
+
 export const google: Preset = {
   id: 'google',
   display_name: 'Google Drive',
@@ -24,5 +26,9 @@ export const google: Preset = {
   userinfo: { method: 'GET', user_id: ['/sub'], email: ['/email'], display_name: ['/name'] },
   expiry_buffer_seconds: 300,
   default_token_lifetime_seconds: 3600,
+  // Unused for six months, a refresh token dies; for apps in "testing" publishing status it dies after 7 days
+  // whatever its use: set both fields to 7 * DAY for such an app.
+  refresh_token_idle_seconds: 180 * DAY,
+  refresh_token_max_seconds: null,
   token_errors_with_200: false,
 };

@@ -1,5 +1,7 @@
 import type { Preset } from '../model.js';
 
+const DAY = 86_400;
+
 export const linear: Preset = {
   id: 'linear',
   display_name: 'Linear',
@@ -29,5 +31,8 @@ export const linear: Preset = {
   },
   expiry_buffer_seconds: 300,
   default_token_lifetime_seconds: 86400,
+  // Not documented: assume a day, the unknown provider's default.
+  refresh_token_idle_seconds: DAY,
+  refresh_token_max_seconds: null,
   token_errors_with_200: false,
 };

@@ -1,5 +1,7 @@
 import type { Preset } from '../model.js';
 
+const DAY = 86_400;
+
 export const microsoft: Preset = {
   id: 'microsoft',
   display_name: 'Microsoft OneDrive',
@@ -26,5 +28,8 @@ export const microsoft: Preset = {
   },
   expiry_buffer_seconds: 300,
   default_token_lifetime_seconds: 3600,
+  // Entra: 90 days, renewed on every use (24 hours for single-page apps); AADSTS700082 when one idled out.
+  refresh_token_idle_seconds: 90 * DAY,
+  refresh_token_max_seconds: null,
   token_errors_with_200: false,
 };

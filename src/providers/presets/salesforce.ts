@@ -1,5 +1,7 @@
 import type { Preset } from '../model.js';
 
+const DAY = 86_400;
+
 export const salesforce: Preset = {
   id: 'salesforce',
   display_name: 'Salesforce',
@@ -29,5 +31,8 @@ export const salesforce: Preset = {
   // Token answers carry no expires_in: the lifetime is the org's session
   // timeout (15 minutes to 24 hours, 2 hours by default). Assume one hour.
   default_token_lifetime_seconds: 3600,
+  // Valid until revoked, unless the org sets an idle policy the broker cannot see: assume a day.
+  refresh_token_idle_seconds: DAY,
+  refresh_token_max_seconds: null,
   token_errors_with_200: false,
 };

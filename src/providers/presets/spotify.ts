@@ -1,5 +1,7 @@
 import type { Preset } from '../model.js';
 
+const DAY = 86_400;
+
 export const spotify: Preset = {
   id: 'spotify',
   display_name: 'Spotify',
@@ -20,5 +22,8 @@ export const spotify: Preset = {
   userinfo: { method: 'GET', user_id: ['/id'], email: ['/email'], display_name: ['/display_name', '/id'] },
   expiry_buffer_seconds: 300,
   default_token_lifetime_seconds: 3600,
+  // Not documented to expire; assume a day, the unknown provider's default, rather than lose a grant.
+  refresh_token_idle_seconds: DAY,
+  refresh_token_max_seconds: null,
   token_errors_with_200: false,
 };

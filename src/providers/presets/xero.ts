@@ -1,5 +1,7 @@
 import type { Preset } from '../model.js';
 
+const DAY = 86_400;
+
 export const xero: Preset = {
   id: 'xero',
   display_name: 'Xero',
@@ -24,5 +26,8 @@ export const xero: Preset = {
   },
   expiry_buffer_seconds: 300,
   default_token_lifetime_seconds: 1800,
+  // 60 days, rotating (the old one stays usable 30 minutes after rotation).
+  refresh_token_idle_seconds: 60 * DAY,
+  refresh_token_max_seconds: null,
   token_errors_with_200: false,
 };

@@ -1,5 +1,7 @@
 import type { Preset } from '../model.js';
 
+const DAY = 86_400;
+
 export const zoom: Preset = {
   id: 'zoom',
   display_name: 'Zoom',
@@ -25,5 +27,8 @@ export const zoom: Preset = {
   },
   expiry_buffer_seconds: 300,
   default_token_lifetime_seconds: 3600,
+  // 90 days, rotated on every refresh.
+  refresh_token_idle_seconds: 90 * DAY,
+  refresh_token_max_seconds: null,
   token_errors_with_200: false,
 };

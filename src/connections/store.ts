@@ -1,6 +1,9 @@
 import { and, asc, eq, gt, inArray, sql } from 'drizzle-orm';
 import type { Database } from '../db/open.js';
+import type { Tx } from '../db/transaction.js';
 import type { Account } from '../oauth/account.js';
+import { subjectColumns, subjectOfRow } from '../webhooks/events.js';
+import { noOutbox, type Outbox } from '../webhooks/outbox.js';
 
 export type ConnectionStatus = 'active' | 'needs_reauth' | 'revoked';
 
@@ -43,8 +46,16 @@ export interface GrantToSave {
   seal: (rowId: string) => { access: string; refresh: string | null };
 }
 
-/** `changed` hears of every write to a connection (the hand-out cache forgets it). */
-export function createConnectionStore({ db, tables }: Database, changed: (id: string) => void = () => {}) {
+/**
+ * `changed` hears of every write to a connection (the hand-out cache forgets it); `outbox` records
+ * the connection events of a save or a delete in the same transaction.
+ */
+export function createConnectionStore(
+  database: Database,
+  changed: (id: string) => void = () => {},
+  outbox: Outbox = noOutbox(database),
+) {
+  const { db, tables } = database;
   const t = tables.connections;
   type Row = typeof t.$inferSelect;
 
@@ -64,9 +75,9 @@ export function createConnectionStore({ db, tables }: Database, changed: (id: st
     updated_at: r.updatedAt,
   });
 
-  const findByAccount = async (g: GrantToSave) =>
+  const findByAccount = async (tx: Tx, g: GrantToSave) =>
     (
-      await db
+      await tx
         .select({ id: t.id })
         .from(t)
         .where(
@@ -111,62 +122,85 @@ export function createConnectionStore({ db, tables }: Database, changed: (id: st
      */
     async saveGrant(grant: GrantToSave, newId: string, now: number): Promise<string> {
       for (let attempt = 0; attempt < 3; attempt++) {
-        const existing = await findByAccount(grant);
-        if (existing) {
-          const sealed = grant.seal(existing);
-          await db
-            .update(t)
-            .set({
+        const saved = await outbox.transact(async (tx) => {
+          const existing = await findByAccount(tx, grant);
+          if (existing) {
+            const sealed = grant.seal(existing);
+            const [row] = await tx
+              .update(t)
+              .set({
+                endUser: grant.end_user,
+                accountEmail: grant.account.email,
+                accountDisplayName: grant.account.display_name,
+                scopes: JSON.stringify(grant.scopes),
+                status: 'active',
+                accessToken: sealed.access,
+                ...(sealed.refresh === null ? {} : { refreshToken: sealed.refresh }),
+                tokenType: grant.token_type,
+                expiresAt: grant.expires_at,
+                // New tokens are a new version: a refresh begun on the old grant cannot commit over
+                // them, and other replicas' hand-out caches see the change.
+                tokenVersion: sql`${t.tokenVersion} + 1`,
+                // A new grant starts a new run: its next successful refresh is no recovery.
+                refreshFailures: 0,
+                updatedAt: now,
+              })
+              .where(eq(t.id, existing))
+              .returning(subjectColumns(t));
+            if (row)
+              await outbox.record(tx, {
+                type: 'connection.reconnected',
+                subject: subjectOfRow(row, 'active'),
+              });
+            return existing;
+          }
+          const sealed = grant.seal(newId);
+          const inserted = await tx
+            .insert(t)
+            .values({
+              id: newId,
+              tenant: grant.tenant,
+              providerId: grant.provider_id,
               endUser: grant.end_user,
+              accountId: grant.account.user_id,
               accountEmail: grant.account.email,
               accountDisplayName: grant.account.display_name,
               scopes: JSON.stringify(grant.scopes),
               status: 'active',
               accessToken: sealed.access,
-              ...(sealed.refresh === null ? {} : { refreshToken: sealed.refresh }),
+              refreshToken: sealed.refresh,
               tokenType: grant.token_type,
               expiresAt: grant.expires_at,
-              // New tokens are a new version: a refresh begun on the old grant cannot commit over
-              // them, and other replicas' hand-out caches see the change.
-              tokenVersion: sql`${t.tokenVersion} + 1`,
+              createdAt: now,
               updatedAt: now,
             })
-            .where(eq(t.id, existing));
-          changed(existing);
-          return existing;
+            .onConflictDoNothing()
+            .returning(subjectColumns(t));
+          if (inserted[0] === undefined) return null;
+          await outbox.record(tx, {
+            type: 'connection.created',
+            subject: subjectOfRow(inserted[0], 'active'),
+          });
+          return newId;
+        });
+        if (saved !== null) {
+          changed(saved);
+          return saved;
         }
-        const sealed = grant.seal(newId);
-        const inserted = await db
-          .insert(t)
-          .values({
-            id: newId,
-            tenant: grant.tenant,
-            providerId: grant.provider_id,
-            endUser: grant.end_user,
-            accountId: grant.account.user_id,
-            accountEmail: grant.account.email,
-            accountDisplayName: grant.account.display_name,
-            scopes: JSON.stringify(grant.scopes),
-            status: 'active',
-            accessToken: sealed.access,
-            refreshToken: sealed.refresh,
-            tokenType: grant.token_type,
-            expiresAt: grant.expires_at,
-            createdAt: now,
-            updatedAt: now,
-          })
-          .onConflictDoNothing()
-          .returning({ id: t.id });
-        if (inserted.length === 1) return newId;
         // Another request stored the same account first: replace its tokens instead.
       }
       throw new Error('could not store the connection after concurrent updates');
     },
 
     async delete(id: string): Promise<boolean> {
-      const deleted = await db.delete(t).where(eq(t.id, id)).returning({ id: t.id });
+      const deleted = await outbox.transact(async (tx) => {
+        const [row] = await tx.delete(t).where(eq(t.id, id)).returning(subjectColumns(t));
+        if (row)
+          await outbox.record(tx, { type: 'connection.deleted', subject: subjectOfRow(row, 'deleted') });
+        return row !== undefined;
+      });
       changed(id);
-      return deleted.length === 1;
+      return deleted;
     },
 
     async existForProvider(providerId: string): Promise<boolean> {

@@ -1,0 +1,172 @@
+import type { AuditLog } from '../audit/audit-log.js';
+import type { Random } from '../crypto/random.js';
+import type { Logger } from '../log/logger.js';
+import type { UpstreamFetch } from '../upstream/http-client.js';
+import type { Vault } from '../vault/vault.js';
+import { sendAttempt } from './attempt.js';
+import type { DeliveryRecord, DeliveryStore } from './delivery-store.js';
+import type { EndpointRecord, EndpointStore } from './endpoint-store.js';
+import { judgeAttempt } from './outcome.js';
+import { endpointSecrets } from './secrets.js';
+
+export interface SenderDeps {
+  deliveries: DeliveryStore;
+  endpoints: EndpointStore;
+  vault: Vault;
+  fetch: UpstreamFetch;
+  audit: AuditLog;
+  log: Logger;
+  now: () => number;
+  random: Random;
+  /** This replica's name on delivery leases. */
+  owner: string;
+  /** Per attempt: connect, send, answer. */
+  timeoutMs: number;
+  /** How often due deliveries are looked for when nothing wakes the sender (retries, other replicas' events). */
+  pollMs?: number;
+  /** Deliveries in flight per endpoint on this replica, so one slow receiver cannot take every slot. */
+  perEndpoint?: number;
+  /** Deliveries in flight on this replica. */
+  maxInFlight?: number;
+}
+
+/**
+ * Sends due deliveries, on every replica. Each is leased before it is sent
+ * (no two replicas send the same attempt); a lease outlives the attempt's
+ * timeout, so a replica that died mid-send (SIGKILL) leaves a lease that
+ * expires, and the delivery is sent again, with the same `webhook-id`.
+ */
+export function createWebhookSender(deps: SenderDeps) {
+  const pollMs = deps.pollMs ?? 1000;
+  const perEndpoint = deps.perEndpoint ?? 4;
+  const maxInFlight = deps.maxInFlight ?? 32;
+  const leaseMs = deps.timeoutMs * 2 + 5000;
+  const busy = new Map<string, number>();
+  const inFlight = new Set<Promise<void>>();
+  const jitter = () => new DataView(deps.random(4).buffer).getUint32(0) / 2 ** 32;
+  let running = false;
+  let loop: Promise<void> | undefined;
+  let wakeUp: (() => void) | undefined;
+  let woken = false;
+
+  const wake = () => {
+    woken = true;
+    wakeUp?.();
+  };
+
+  async function sleep() {
+    if (woken) return;
+    await new Promise<void>((resolve) => {
+      const timer = setTimeout(resolve, pollMs);
+      wakeUp = () => {
+        clearTimeout(timer);
+        resolve();
+      };
+    });
+    wakeUp = undefined;
+  }
+
+  /** Claims what this replica has room for; answers how many it started. */
+  async function claimAndSend(): Promise<number> {
+    const now = deps.now();
+    let started = 0;
+    for (const endpointId of await deps.deliveries.endpointsDue(now, 50)) {
+      const room = Math.min(perEndpoint - (busy.get(endpointId) ?? 0), maxInFlight - inFlight.size);
+      if (room <= 0) continue;
+      for (const delivery of await deps.deliveries.claim(endpointId, deps.owner, now, leaseMs, room)) {
+        started++;
+        busy.set(endpointId, (busy.get(endpointId) ?? 0) + 1);
+        const task = deliver(delivery)
+          .catch((error: unknown) =>
+            deps.log.error('webhook delivery failed', { delivery_id: delivery.id, error }),
+          )
+          .finally(() => {
+            inFlight.delete(task);
+            busy.set(endpointId, (busy.get(endpointId) ?? 1) - 1);
+            wake();
+          });
+        inFlight.add(task);
+      }
+    }
+    return started;
+  }
+
+  async function deliver(delivery: DeliveryRecord): Promise<void> {
+    const endpoint = await deps.endpoints.get(delivery.endpoint_id);
+    if (!endpoint) return; // deleted with its deliveries
+    const attempt = await sendAttempt(
+      { fetch: deps.fetch, now: deps.now, timeoutMs: deps.timeoutMs },
+      {
+        url: endpoint.url,
+        eventId: delivery.event_id,
+        body: delivery.payload,
+        secrets: endpointSecrets(deps.vault, endpoint, deps.now()),
+      },
+    );
+    const attempts = [...delivery.attempts, attempt];
+    const outcome = judgeAttempt(attempt, attempts.length, endpoint.failing_since, jitter);
+    deps.log.info('webhook attempt', {
+      delivery_id: delivery.id,
+      endpoint_id: endpoint.id,
+      event_type: delivery.event_type,
+      status_code: attempt.status_code,
+      error_code: attempt.error_code,
+      duration_ms: attempt.duration_ms,
+      outcome: outcome.status,
+    });
+    await deps.deliveries.finishAttempt(delivery.id, deps.owner, { ...outcome, attempts }, deps.now());
+    await updateEndpoint(endpoint, outcome.endpoint, attempt.at);
+  }
+
+  async function updateEndpoint(endpoint: EndpointRecord, verdict: string, at: number) {
+    if (verdict === 'answered') {
+      if (endpoint.failing_since !== null)
+        await deps.endpoints.update(endpoint.id, { failing_since: null }, at);
+    } else if (verdict === 'failing') {
+      await deps.endpoints.markFailing(endpoint.id, at);
+    } else {
+      const reason = verdict === 'disable_gone' ? 'gone' : 'failing';
+      await deps.endpoints.update(endpoint.id, { is_enabled: false, disabled_reason: reason }, at);
+      await deps.deliveries.failPending(endpoint.id, at);
+      deps.log.warn('webhook endpoint disabled', { endpoint_id: endpoint.id, reason });
+      deps.audit.record({
+        actor: { type: 'broker', id: deps.owner },
+        action: 'webhook_endpoint.disabled',
+        target: { type: 'webhook_endpoint', id: endpoint.id },
+        outcome: 'success',
+        details: { reason },
+      });
+    }
+  }
+
+  async function run() {
+    while (running) {
+      woken = false;
+      let started = 0;
+      try {
+        started = await claimAndSend();
+      } catch (error) {
+        deps.log.error('webhook sender could not claim deliveries', { error });
+      }
+      if (started === 0 || inFlight.size >= maxInFlight) await sleep();
+    }
+  }
+
+  return {
+    wake,
+    start() {
+      if (running) return;
+      running = true;
+      loop = run();
+    },
+    /** Stops claiming; attempts in flight finish and are recorded. */
+    async stop() {
+      running = false;
+      wake();
+      await loop;
+      await Promise.all(inFlight);
+    },
+  };
+}
+
+export type WebhookSender = ReturnType<typeof createWebhookSender>;

@@ -94,15 +94,26 @@ export function createWebhookSender(deps: SenderDeps) {
   async function deliver(delivery: DeliveryRecord): Promise<void> {
     const endpoint = await deps.endpoints.get(delivery.endpoint_id);
     if (!endpoint) return; // deleted with its deliveries
-    const attempt = await sendAttempt(
-      { fetch: deps.fetch, now: deps.now, timeoutMs: deps.timeoutMs },
-      {
-        url: endpoint.url,
-        eventId: delivery.event_id,
-        body: delivery.payload,
-        secrets: endpointSecrets(deps.vault, endpoint, deps.now()),
-      },
-    );
+    let secrets: string[] | null = null;
+    try {
+      secrets = endpointSecrets(deps.vault, endpoint, deps.now());
+    } catch (error) {
+      // A vault key removed too early: recorded as a failed attempt (retried on schedule), never sent unsigned.
+      deps.log.error('webhook secret cannot be decrypted', { endpoint_id: endpoint.id, error });
+    }
+    const attempt =
+      secrets === null
+        ? {
+            at: deps.now(),
+            status_code: null,
+            error_code: 'secret_unreadable',
+            duration_ms: 0,
+            response_excerpt: null,
+          }
+        : await sendAttempt(
+            { fetch: deps.fetch, now: deps.now, timeoutMs: deps.timeoutMs },
+            { url: endpoint.url, eventId: delivery.event_id, body: delivery.payload, secrets },
+          );
     const attempts = [...delivery.attempts, attempt];
     const outcome = judgeAttempt(attempt, attempts.length, endpoint.failing_since, jitter);
     deps.log.info('webhook attempt', {

@@ -21,6 +21,7 @@ import { summariseProfiles } from './lib/profile.js';
 import { type RefreshResult, refreshBench } from './lib/refresh.js';
 import { cleanUp, postgresReachable, scratchDatabase, scratchDir, scratchPath } from './lib/scratch.js';
 import { seedConnections } from './lib/seed.js';
+import { type WebhookResult, webhookBench } from './lib/webhooks.js';
 
 /**
  * `npm run bench`: the broker's performance targets, measured in one run and
@@ -31,6 +32,7 @@ import { seedConnections } from './lib/seed.js';
  *   2. the background refresher renewing N connections due at once
  *   3. hand-out latency at 1,000 versus 1,000,000 stored connections
  *   4. the broker's resident memory at rest and at its peak
+ *   5. connection events: 1,000 changes at once, delivered to a local receiver (BENCH_PARTS=webhooks)
  *
  * Knobs: bench/lib/config.ts (BENCH_* environment variables).
  */
@@ -63,6 +65,7 @@ const checks: Check[] = [];
 const runs: RunRow[] = [];
 const memory: MemoryRow[] = [];
 const refreshes: RefreshResult[] = [];
+const webhookRuns: WebhookResult[] = [];
 const notes: string[] = [];
 const profiles: Array<{ label: string; dir: string }> = [];
 
@@ -441,6 +444,25 @@ function refreshChecks() {
   }
 }
 
+function webhookChecks() {
+  for (const w of webhookRuns) {
+    checks.push({
+      part: `5 webhooks: ${fmt.int(w.events)} events queued at once`,
+      engine: w.engine,
+      measured: `${fmt.int(w.perSecond)} events/s; change to delivery p50 ${fmt.int(w.p50)} ms, p99 ${fmt.int(w.p99)} ms`,
+      target: 'report',
+      pass: true,
+    });
+    checks.push({
+      part: '5 each event delivered once',
+      engine: w.engine,
+      measured: `received ${fmt.int(w.received)}, distinct ids ${fmt.int(w.distinct)}`,
+      target: `${fmt.int(w.events)} once each`,
+      pass: w.received === w.events && w.distinct === w.events,
+    });
+  }
+}
+
 function table(headers: string[], rows: string[][]): string {
   const widths = headers.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
   const line = (cells: string[]) =>
@@ -561,7 +583,18 @@ async function main() {
       await scale(mods, engine, small.get(engine)!);
     }
   }
+  if (config.parts.has('webhooks')) {
+    for (const engine of engines) {
+      log(`${engine}: ${fmt.int(config.webhookEvents)} connection events queued at once`);
+      const result = await webhookBench(mods, engine, config.webhookEvents);
+      log(
+        `  ${fmt.int(result.perSecond)} events/s, p50 ${fmt.int(result.p50)} ms, p99 ${fmt.int(result.p99)} ms`,
+      );
+      webhookRuns.push(result);
+    }
+  }
   refreshChecks();
+  webhookChecks();
   memoryChecks();
   report((performance.now() - started) / 1000, loadAtStart);
 }

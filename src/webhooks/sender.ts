@@ -41,7 +41,9 @@ export function createWebhookSender(deps: SenderDeps) {
   const perEndpoint = deps.perEndpoint ?? 4;
   const maxInFlight = deps.maxInFlight ?? 32;
   const leaseMs = deps.timeoutMs * 2 + 5000;
+  /** Slots taken per endpoint and in all: reserved before a claim is sent, so concurrent claims cannot overfill. */
   const busy = new Map<string, number>();
+  let active = 0;
   const inFlight = new Set<Promise<void>>();
   const jitter = () => new DataView(deps.random(4).buffer).getUint32(0) / 2 ** 32;
   let running = false;
@@ -66,27 +68,45 @@ export function createWebhookSender(deps: SenderDeps) {
     wakeUp = undefined;
   }
 
-  /** Claims what this replica has room for; answers how many it started. */
+  const take = (endpointId: string, slots: number) => {
+    busy.set(endpointId, (busy.get(endpointId) ?? 0) + slots);
+    active += slots;
+  };
+
+  /** Claims what this replica has room for at one endpoint and starts sending; answers how many. */
+  async function fill(endpointId: string): Promise<number> {
+    const room = Math.min(perEndpoint - (busy.get(endpointId) ?? 0), maxInFlight - active);
+    if (room <= 0 || !running) return 0;
+    take(endpointId, room);
+    let claimed: DeliveryRecord[] = [];
+    try {
+      claimed = await deps.deliveries.claim(endpointId, deps.owner, deps.now(), leaseMs, room);
+    } finally {
+      take(endpointId, claimed.length - room); // the slots of the ones claimed stay taken until each ends
+    }
+    for (const delivery of claimed) {
+      const task = deliver(delivery)
+        .catch((error: unknown) =>
+          deps.log.error('webhook delivery failed', { delivery_id: delivery.id, error }),
+        )
+        .finally(() => {
+          inFlight.delete(task);
+          take(endpointId, -1);
+          // The freed slot goes to the same endpoint's next due delivery at once; others wait for the loop.
+          fill(endpointId).catch((error: unknown) =>
+            deps.log.error('webhook sender could not claim deliveries', { error }),
+          );
+        });
+      inFlight.add(task);
+    }
+    return claimed.length;
+  }
+
   async function claimAndSend(): Promise<number> {
-    const now = deps.now();
     let started = 0;
-    for (const endpointId of await deps.deliveries.endpointsDue(now, 50)) {
-      const room = Math.min(perEndpoint - (busy.get(endpointId) ?? 0), maxInFlight - inFlight.size);
-      if (room <= 0) continue;
-      for (const delivery of await deps.deliveries.claim(endpointId, deps.owner, now, leaseMs, room)) {
-        started++;
-        busy.set(endpointId, (busy.get(endpointId) ?? 0) + 1);
-        const task = deliver(delivery)
-          .catch((error: unknown) =>
-            deps.log.error('webhook delivery failed', { delivery_id: delivery.id, error }),
-          )
-          .finally(() => {
-            inFlight.delete(task);
-            busy.set(endpointId, (busy.get(endpointId) ?? 1) - 1);
-            wake();
-          });
-        inFlight.add(task);
-      }
+    for (const endpointId of await deps.deliveries.endpointsDue(deps.now(), 50)) {
+      if (maxInFlight - active <= 0) break;
+      started += await fill(endpointId);
     }
     return started;
   }
@@ -159,7 +179,7 @@ export function createWebhookSender(deps: SenderDeps) {
       } catch (error) {
         deps.log.error('webhook sender could not claim deliveries', { error });
       }
-      if (started === 0 || inFlight.size >= maxInFlight) await sleep();
+      if (started === 0 || active >= maxInFlight) await sleep();
     }
   }
 

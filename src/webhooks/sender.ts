@@ -5,7 +5,8 @@ import type { UpstreamFetch } from '../upstream/http-client.js';
 import type { Vault } from '../vault/vault.js';
 import { sendAttempt } from './attempt.js';
 import type { DeliveryRecord, DeliveryStore } from './delivery-store.js';
-import type { EndpointRecord, EndpointStore } from './endpoint-store.js';
+import { applyVerdict } from './endpoint-health.js';
+import type { EndpointStore } from './endpoint-store.js';
 import { judgeAttempt } from './outcome.js';
 import { endpointSecrets } from './secrets.js';
 
@@ -146,28 +147,7 @@ export function createWebhookSender(deps: SenderDeps) {
       outcome: outcome.status,
     });
     await deps.deliveries.finishAttempt(delivery.id, deps.owner, { ...outcome, attempts }, deps.now());
-    await updateEndpoint(endpoint, outcome.endpoint, attempt.at);
-  }
-
-  async function updateEndpoint(endpoint: EndpointRecord, verdict: string, at: number) {
-    if (verdict === 'answered') {
-      if (endpoint.failing_since !== null)
-        await deps.endpoints.update(endpoint.id, { failing_since: null }, at);
-    } else if (verdict === 'failing') {
-      await deps.endpoints.markFailing(endpoint.id, at);
-    } else {
-      const reason = verdict === 'disable_gone' ? 'gone' : 'failing';
-      await deps.endpoints.update(endpoint.id, { is_enabled: false, disabled_reason: reason }, at);
-      await deps.deliveries.failPending(endpoint.id, at);
-      deps.log.warn('webhook endpoint disabled', { endpoint_id: endpoint.id, reason });
-      deps.audit.record({
-        actor: { type: 'broker', id: deps.owner },
-        action: 'webhook_endpoint.disabled',
-        target: { type: 'webhook_endpoint', id: endpoint.id },
-        outcome: 'success',
-        details: { reason },
-      });
-    }
+    await applyVerdict(deps, endpoint, outcome.endpoint, attempt.at);
   }
 
   async function run() {

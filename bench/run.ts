@@ -22,6 +22,7 @@ import { type RefreshResult, refreshBench } from './lib/refresh.js';
 import { type RefreshLoadResult, refreshLoadBench } from './lib/refresh-load.js';
 import { cleanUp, postgresReachable, scratchDatabase, scratchDir, scratchPath } from './lib/scratch.js';
 import { seedConnections } from './lib/seed.js';
+import { type WebhookResult, webhookBench } from './lib/webhooks.js';
 
 /**
  * `npm run bench`: the broker's performance targets, measured in one run and
@@ -33,6 +34,7 @@ import { seedConnections } from './lib/seed.js';
  *   3. hand-out latency at 1,000 versus 1,000,000 stored connections
  *   4. the broker's resident memory at rest and at its peak
  *   5. refresh load: provider calls per hour of a simulated day at a million connections, 1 % in use
+ *   6. connection events: 1,000 changes at once, delivered to a local receiver (BENCH_PARTS=webhooks)
  *
  * Knobs: bench/lib/config.ts (BENCH_* environment variables).
  */
@@ -65,6 +67,7 @@ const checks: Check[] = [];
 const runs: RunRow[] = [];
 const memory: MemoryRow[] = [];
 const refreshes: RefreshResult[] = [];
+const webhookRuns: WebhookResult[] = [];
 const notes: string[] = [];
 const profiles: Array<{ label: string; dir: string }> = [];
 
@@ -490,6 +493,25 @@ function refreshChecks() {
   }
 }
 
+function webhookChecks() {
+  for (const w of webhookRuns) {
+    checks.push({
+      part: `5 webhooks: ${fmt.int(w.events)} events queued at once`,
+      engine: w.engine,
+      measured: `${fmt.int(w.perSecond)} events/s; change to delivery p50 ${fmt.int(w.p50)} ms, p99 ${fmt.int(w.p99)} ms`,
+      target: 'report',
+      pass: true,
+    });
+    checks.push({
+      part: '5 each event delivered once',
+      engine: w.engine,
+      measured: `received ${fmt.int(w.received)}, distinct ids ${fmt.int(w.distinct)}`,
+      target: `${fmt.int(w.events)} once each`,
+      pass: w.received === w.events && w.distinct === w.events,
+    });
+  }
+}
+
 function table(headers: string[], rows: string[][]): string {
   const widths = headers.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
   const line = (cells: string[]) =>
@@ -612,7 +634,18 @@ async function main() {
     }
   }
   if (config.parts.has('refresh-load')) await refreshLoad(mods);
+  if (config.parts.has('webhooks')) {
+    for (const engine of engines) {
+      log(`${engine}: ${fmt.int(config.webhookEvents)} connection events queued at once`);
+      const result = await webhookBench(mods, engine, config.webhookEvents);
+      log(
+        `  ${fmt.int(result.perSecond)} events/s, p50 ${fmt.int(result.p50)} ms, p99 ${fmt.int(result.p99)} ms`,
+      );
+      webhookRuns.push(result);
+    }
+  }
   refreshChecks();
+  webhookChecks();
   memoryChecks();
   report((performance.now() - started) / 1000, loadAtStart);
 }

@@ -23,6 +23,8 @@ import { mountTokenRoutes } from './tokens/routes.js';
 import { serviceGuard } from './tokens/service-guard.js';
 import type { UpstreamFetch } from './upstream/http-client.js';
 import type { Vault } from './vault/vault.js';
+import { mountWebhookDeliveryRoutes } from './webhooks/delivery-routes.js';
+import { mountWebhookEndpointRoutes } from './webhooks/routes.js';
 
 /** Everything the app needs from outside; tests hand in their own. */
 export interface Deps {
@@ -44,7 +46,9 @@ export interface Deps {
     upstreamTimeoutMs: number;
     /** How long a replica reuses a connection read for hand-outs (CUSTODIAN_HANDOUT_CACHE_MS); 2 s if omitted. */
     handOutCacheMs?: number;
-    /** This process's name on refresh leases: unique per replica. */
+    /** Per webhook delivery attempt (CUSTODIAN_WEBHOOK_TIMEOUT_MS); 10 s if omitted. */
+    webhookTimeoutMs?: number;
+    /** This process's name on refresh and webhook leases: unique per replica. */
     replicaId: string;
     /** Check every JSON answer against its declared schema (tests). */
     validateResponses?: boolean;
@@ -75,6 +79,8 @@ export function createApp(deps: Deps) {
   mountProviderRoutes(router, services.providers);
   mountClientRoutes(router, services.clientRegistry);
   mountAuditRoutes(router, { store: services.auditStore });
+  mountWebhookEndpointRoutes(router, { registry: services.webhooks, now: deps.now });
+  mountWebhookDeliveryRoutes(router, { registry: services.webhooks, now: deps.now });
   mountConnectRoutes(router, services.connect);
   mountBrowserRoutes(router, services.connect);
   mountConnectionRoutes(router, {

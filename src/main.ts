@@ -71,6 +71,9 @@ async function main(argv: string[]): Promise<number> {
         const { services } = createApp(buildDeps(config, database, vault, log));
         const cutoff = Date.now() - config.env.CUSTODIAN_AUDIT_RETENTION_DAYS * DAY_MS;
         log.info('audit events pruned', { deleted: await services.auditStore.pruneOlderThan(cutoff) });
+        log.info('webhook deliveries pruned', {
+          deleted: await services.webhookDeliveries.pruneOlderThan(cutoff),
+        });
         break;
       }
     }
@@ -101,6 +104,7 @@ function buildDeps(config: RuntimeConfig, database: Database, vault: Vault, log:
       bodyLimitBytes: config.env.CUSTODIAN_BODY_LIMIT_BYTES,
       allowLoopbackHttp: config.env.CUSTODIAN_DEV_ALLOW_LOOPBACK_HTTP,
       upstreamTimeoutMs: config.env.CUSTODIAN_UPSTREAM_TIMEOUT_MS,
+      webhookTimeoutMs: config.env.CUSTODIAN_WEBHOOK_TIMEOUT_MS,
       handOutCacheMs: config.env.CUSTODIAN_HANDOUT_CACHE_MS,
       replicaId: `${hostname()}:${process.pid}:${randomBytes(4).toString('hex')}`,
     },
@@ -118,11 +122,16 @@ async function serveUntilSignal(config: RuntimeConfig, deps: Deps): Promise<numb
   });
   if (config.env.CUSTODIAN_BACKGROUND_REFRESH) services.background.start();
   services.handOutRevalidation.start();
+  services.webhookSender.start();
   const pruning = setInterval(() => {
     const cutoff = Date.now() - config.env.CUSTODIAN_AUDIT_RETENTION_DAYS * DAY_MS;
     services.auditStore
       .pruneOlderThan(cutoff)
       .catch((error: unknown) => log.error('audit prune failed', { error }));
+    // Deliveries are kept as long as the audit trail they belong beside.
+    services.webhookDeliveries
+      .pruneOlderThan(cutoff)
+      .catch((error: unknown) => log.error('webhook delivery prune failed', { error }));
   }, DAY_MS);
   pruning.unref();
   log.info('listening', { url: server.url, public_url: config.publicUrl, engine: database.engine });
@@ -137,6 +146,7 @@ async function serveUntilSignal(config: RuntimeConfig, deps: Deps): Promise<numb
   // Refreshes in progress finish and commit; queued audit events are written.
   await services.background.stop();
   await services.handOutRevalidation.stop();
+  await services.webhookSender.stop();
   await services.audit.close();
   await database.close();
   log.info('shutdown complete');

@@ -7,6 +7,7 @@ import { createClientStore } from './clients/store.js';
 import type { ConnectDeps } from './connect/deps.js';
 import { createSessionStore } from './connect/session-store.js';
 import { createConnectionStore } from './connections/store.js';
+import { createTransact } from './db/transaction.js';
 import type { HandOutDeps } from './handout/access-token.js';
 import { createHandOutCache } from './handout/cache.js';
 import { createCacheRevalidation } from './handout/revalidation.js';
@@ -20,11 +21,16 @@ import { createTokenRows } from './refresh/token-rows.js';
 import { createUsageRecorder } from './refresh/usage.js';
 import { createServiceTokens } from './tokens/service-tokens.js';
 import { createSigningKeys } from './tokens/signing-keys.js';
+import { createDeliveryStore } from './webhooks/delivery-store.js';
+import { createEndpointStore } from './webhooks/endpoint-store.js';
+import { createOutbox } from './webhooks/outbox.js';
+import { createWebhookRegistry } from './webhooks/registry.js';
+import { createWebhookSender } from './webhooks/sender.js';
 
 /**
  * Builds every store and service from the app's dependencies, once. Routes
  * receive the pieces they use; `main.ts` starts and stops the background
- * parts (refresher, hand-out cache checks, audit writer).
+ * parts (refresher, hand-out cache checks, webhook sender, audit writer).
  */
 export function createServices(deps: Deps) {
   const { database, vault, random, now, log, config } = deps;
@@ -36,12 +42,14 @@ export function createServices(deps: Deps) {
   // (measured: 5,000 full grew the broker by 14 MB over a million connections); a service asking for more distinct
   // connections than that in 2 s gets little from a cache anyway.
   const handOutCache = createHandOutCache({ ttlMs: config.handOutCacheMs ?? 2_000, maxEntries: 2_500 });
-  const connections = createConnectionStore(database, handOutCache.forget);
+  // Connection changes and the events reporting them commit together (one transaction runner per database).
+  const outbox = createOutbox({ database, transact: createTransact(database), now, random });
+  const connections = createConnectionStore(database, handOutCache.forget, outbox);
   const client = { fetch: deps.fetch, now, allowInsecureRequests: config.allowLoopbackHttp };
   const clients = createClientStore(database);
   const hasher = createSecretHasher({ database, vault, random, now });
   const keys = createSigningKeys({ database, vault, random, now });
-  const rows = createTokenRows(database, handOutCache.forget);
+  const rows = createTokenRows(database, handOutCache.forget, outbox);
   const usage = createUsageRecorder(rows);
   const refresher = createRefresher({
     rows,
@@ -59,7 +67,7 @@ export function createServices(deps: Deps) {
   });
 
   const connect: ConnectDeps = {
-    sessions: createSessionStore(database),
+    sessions: createSessionStore(database, outbox),
     connections,
     providers: providerStore,
     vault,
@@ -82,6 +90,23 @@ export function createServices(deps: Deps) {
   };
   const tokens = createServiceTokens({ database, clients, keys, random, now, issuer: config.publicUrl });
   const handOutRevalidation = createCacheRevalidation({ cache: handOutCache, rows, now, log });
+  const checkUrl = (url: string) =>
+    checkEndpointUrlResolved(url, { allowLoopbackHttp: config.allowLoopbackHttp }, deps.resolveHost);
+  const webhookEndpoints = createEndpointStore(database);
+  const webhookDeliveries = createDeliveryStore(database);
+  const webhookSender = createWebhookSender({
+    deliveries: webhookDeliveries,
+    endpoints: webhookEndpoints,
+    vault,
+    fetch: deps.fetch,
+    audit,
+    log,
+    now,
+    random,
+    owner: config.replicaId,
+    timeoutMs: config.webhookTimeoutMs ?? 10_000,
+  });
+  outbox.onCommit(webhookSender.wake);
 
   return {
     audit,
@@ -101,11 +126,22 @@ export function createServices(deps: Deps) {
       vault,
       now,
       publicUrl: config.publicUrl,
-      checkUrl: (url) =>
-        checkEndpointUrlResolved(url, { allowLoopbackHttp: config.allowLoopbackHttp }, deps.resolveHost),
+      checkUrl,
     }),
     clientRegistry: createClientRegistry({ clients, hasher, random, now, forget: tokens.forgetClient }),
     tokens,
+    webhookDeliveries,
+    webhookSender,
+    webhooks: createWebhookRegistry({
+      endpoints: webhookEndpoints,
+      deliveries: webhookDeliveries,
+      clients,
+      vault,
+      random,
+      now,
+      checkUrl,
+      wake: webhookSender.wake,
+    }),
     background: createBackgroundRefresher({
       rows,
       providers: providerCache,

@@ -32,6 +32,8 @@ describe('secrets stay secret', () => {
       answers.push(`${res.status} ${JSON.stringify([...res.headers])} ${await res.clone().text()}`);
       return res;
     };
+    const database = () => t.testDatabase.database;
+    const webhookSecrets: string[] = [];
     try {
       const created = await record(
         await t.admin('POST', '/v1/admin/providers', {
@@ -93,13 +95,31 @@ describe('secrets stay secret', () => {
       await record(
         await client.request('POST', '/v1/connections/conn_marker/access-token', { force_refresh: 'x' }),
       );
+      // A webhook endpoint: its secrets are shown once (those answers are not recorded) and never again;
+      // deleting the connection queues a connection.deleted event in the database (no sender runs here).
+      const endpoint = await t.admin('POST', '/v1/admin/webhook-endpoints', {
+        url: 'https://hooks.example/in',
+      });
+      const { id: endpointId, secret: webhookSecret } = (await endpoint.json()) as Record<string, string>;
+      const rotated = await (
+        await t.admin('POST', `/v1/admin/webhook-endpoints/${endpointId}/rotate-secret`)
+      ).text();
+      expect(rotated).not.toContain(webhookSecret!.slice(6));
+      const rotatedSecret = (JSON.parse(rotated) as { secret: string }).secret;
+      webhookSecrets.push(webhookSecret!.slice(6), rotatedSecret.slice(6));
+      for (const path of ['', `/${endpointId}`, `/${endpointId}/deliveries`])
+        await record(await t.admin('GET', `/v1/admin/webhook-endpoints${path}`));
+      await record(await t.admin('POST', `/v1/admin/webhook-endpoints/${endpointId}/test`));
+      // Through the store: the route would first call Dropbox's real revocation endpoint.
+      expect(await t.services.connections.delete('conn_marker')).toBe(true);
+      const queued = await database().db.select().from(database().tables.webhookDeliveries);
+      expect(queued.map((d) => d.eventType).sort()).toEqual(['connection.deleted', 'webhook.test']);
       await t.services.audit.flush();
       await record(
         await t.app.request('/v1/admin/providers', { headers: { authorization: `Bearer ${CLIENT_SECRET}` } }),
       );
 
-      const database = t.testDatabase.database;
-      const stored = await database.db.select().from(database.tables.providers);
+      const stored = await database().db.select().from(database().tables.providers);
       expect(stored).toHaveLength(1);
       // The rotated secret is the one stored, encrypted.
       const where = { table: 'providers', column: 'client_secret', rowId: 'dropbox' };
@@ -123,6 +143,7 @@ describe('secrets stay secret', () => {
           REFRESH_TOKEN,
           client.secret,
           serviceToken,
+          ...webhookSecrets,
         ]) {
           expect(text.includes(marker), `${marker.slice(0, 20)}… found in ${where}`).toBe(false);
         }

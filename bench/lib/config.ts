@@ -47,10 +47,14 @@ export const config = {
     .split(',')
     .map((e) => e.trim())
     .filter((e): e is 'sqlite' | 'postgres' => e === 'sqlite' || e === 'postgres'),
-  /** Parts to run: handout, refresh, scale, refresh-load (memory is measured during the others). */
+  /** Parts to run: handout, refresh, scale, refresh-load, webhooks (memory is measured during the others). */
   parts: new Set(
-    (process.env.BENCH_PARTS ?? 'handout,refresh,scale,refresh-load').split(',').map((p) => p.trim()),
+    (process.env.BENCH_PARTS ?? 'handout,refresh,scale,refresh-load,webhooks')
+      .split(',')
+      .map((p) => p.trim()),
   ),
+  /** Connection events queued at once in the webhook part. */
+  webhookEvents: Number(process.env.BENCH_WEBHOOK_EVENTS ?? 1000),
   /** Server for the scratch Postgres databases (created and dropped by the bench). */
   postgresUrl: process.env.BENCH_POSTGRES_URL ?? 'postgres://postgres@127.0.0.1:5432/test',
   /** Write a V8 CPU profile of every broker process and print its hottest functions. */

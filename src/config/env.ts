@@ -21,6 +21,7 @@ const envSchema = z.object({
   CUSTODIAN_BACKGROUND_REFRESH: boolean.default(true),
   CUSTODIAN_AUDIT_RETENTION_DAYS: positiveInt(36_500).default(90),
   CUSTODIAN_UPSTREAM_TIMEOUT_MS: positiveInt(120_000).default(10_000),
+  CUSTODIAN_WEBHOOK_TIMEOUT_MS: positiveInt(120_000).default(10_000),
   CUSTODIAN_UPSTREAM_MAX_BYTES: positiveInt(64 * 1024 * 1024).default(1024 * 1024),
   CUSTODIAN_LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error']).default('info'),
   CUSTODIAN_BODY_LIMIT_BYTES: positiveInt(10 * 1024 * 1024).default(64 * 1024),

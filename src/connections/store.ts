@@ -1,6 +1,9 @@
 import { and, asc, eq, gt, inArray, sql } from 'drizzle-orm';
 import type { Database } from '../db/open.js';
+import type { Tx } from '../db/transaction.js';
 import type { Account } from '../oauth/account.js';
+import { subjectColumns, subjectOfRow } from '../webhooks/events.js';
+import { noOutbox, type Outbox } from '../webhooks/outbox.js';
 
 export type ConnectionStatus = 'active' | 'needs_reauth' | 'revoked';
 
@@ -54,8 +57,15 @@ export interface GrantToSave {
   plan: (rowId: string, hasRefreshToken: boolean) => number | null;
 }
 
-/** `changed` hears of every write to a connection (the hand-out cache forgets it). */
-export function createConnectionStore(database: Database, changed: (id: string) => void = () => {}) {
+/**
+ * `changed` hears of every write to a connection (the hand-out cache forgets it); `outbox` records
+ * the connection events of a save or a delete in the same transaction.
+ */
+export function createConnectionStore(
+  database: Database,
+  changed: (id: string) => void = () => {},
+  outbox: Outbox = noOutbox(database),
+) {
   const { db, tables } = database;
   const t = tables.connections;
   type Row = typeof t.$inferSelect;
@@ -81,9 +91,9 @@ export function createConnectionStore(database: Database, changed: (id: string) 
     updated_at: r.updatedAt,
   });
 
-  const findByAccount = async (g: GrantToSave) =>
+  const findByAccount = async (tx: Tx, g: GrantToSave) =>
     (
-      await db
+      await tx
         .select({ id: t.id, refreshToken: t.refreshToken })
         .from(t)
         .where(
@@ -131,71 +141,93 @@ export function createConnectionStore(database: Database, changed: (id: string) 
      */
     async saveGrant(grant: GrantToSave, newId: string, now: number): Promise<string> {
       for (let attempt = 0; attempt < 3; attempt++) {
-        const found = await findByAccount(grant);
-        if (found) {
-          const existing = found.id;
-          const sealed = grant.seal(existing);
-          await db
-            .update(t)
-            .set({
+        const saved = await outbox.transact(async (tx) => {
+          const found = await findByAccount(tx, grant);
+          if (found) {
+            const existing = found.id;
+            const sealed = grant.seal(existing);
+            const [row] = await tx
+              .update(t)
+              .set({
+                endUser: grant.end_user,
+                accountEmail: grant.account.email,
+                accountDisplayName: grant.account.display_name,
+                scopes: JSON.stringify(grant.scopes),
+                status: 'active',
+                accessToken: sealed.access,
+                ...(sealed.refresh === null ? {} : { refreshToken: sealed.refresh }),
+                tokenType: grant.token_type,
+                expiresAt: grant.expires_at,
+                ...grantTimes(grant, now),
+                nextRefreshAt: grant.plan(existing, sealed.refresh !== null || found.refreshToken !== null),
+                // A new grant starts a new run: failures, backoff and lease are the old grant's.
+                refreshFailures: 0,
+                lastRefreshError: null,
+                refreshLeaseOwner: null,
+                refreshLeaseUntil: null,
+                // New tokens are a new version: a refresh begun on the old grant cannot commit over
+                // them, and other replicas' hand-out caches see the change.
+                tokenVersion: sql`${t.tokenVersion} + 1`,
+                updatedAt: now,
+              })
+              .where(eq(t.id, existing))
+              .returning(subjectColumns(t));
+            if (row)
+              await outbox.record(tx, {
+                type: 'connection.reconnected',
+                subject: subjectOfRow(row, 'active'),
+              });
+            return existing;
+          }
+          const sealed = grant.seal(newId);
+          const inserted = await tx
+            .insert(t)
+            .values({
+              id: newId,
+              tenant: grant.tenant,
+              providerId: grant.provider_id,
               endUser: grant.end_user,
+              accountId: grant.account.user_id,
               accountEmail: grant.account.email,
               accountDisplayName: grant.account.display_name,
               scopes: JSON.stringify(grant.scopes),
               status: 'active',
               accessToken: sealed.access,
-              ...(sealed.refresh === null ? {} : { refreshToken: sealed.refresh }),
+              refreshToken: sealed.refresh,
               tokenType: grant.token_type,
               expiresAt: grant.expires_at,
               ...grantTimes(grant, now),
-              nextRefreshAt: grant.plan(existing, sealed.refresh !== null || found.refreshToken !== null),
-              refreshFailures: 0,
-              lastRefreshError: null,
-              refreshLeaseOwner: null,
-              refreshLeaseUntil: null,
-              // New tokens are a new version: a refresh begun on the old grant cannot commit over
-              // them, and other replicas' hand-out caches see the change.
-              tokenVersion: sql`${t.tokenVersion} + 1`,
+              nextRefreshAt: grant.plan(newId, sealed.refresh !== null),
+              createdAt: now,
               updatedAt: now,
             })
-            .where(eq(t.id, existing));
-          changed(existing);
-          return existing;
+            .onConflictDoNothing()
+            .returning(subjectColumns(t));
+          if (inserted[0] === undefined) return null;
+          await outbox.record(tx, {
+            type: 'connection.created',
+            subject: subjectOfRow(inserted[0], 'active'),
+          });
+          return newId;
+        });
+        if (saved !== null) {
+          changed(saved);
+          return saved;
         }
-        const sealed = grant.seal(newId);
-        const inserted = await db
-          .insert(t)
-          .values({
-            id: newId,
-            tenant: grant.tenant,
-            providerId: grant.provider_id,
-            endUser: grant.end_user,
-            accountId: grant.account.user_id,
-            accountEmail: grant.account.email,
-            accountDisplayName: grant.account.display_name,
-            scopes: JSON.stringify(grant.scopes),
-            status: 'active',
-            accessToken: sealed.access,
-            refreshToken: sealed.refresh,
-            tokenType: grant.token_type,
-            expiresAt: grant.expires_at,
-            ...grantTimes(grant, now),
-            nextRefreshAt: grant.plan(newId, sealed.refresh !== null),
-            createdAt: now,
-            updatedAt: now,
-          })
-          .onConflictDoNothing()
-          .returning({ id: t.id });
-        if (inserted.length === 1) return newId;
         // Another request stored the same account first: replace its tokens instead.
       }
       throw new Error('could not store the connection after concurrent updates');
     },
 
     async delete(id: string): Promise<boolean> {
-      const deleted = await db.delete(t).where(eq(t.id, id)).returning({ id: t.id });
+      const deleted = await outbox.transact(async (tx) => {
+        const [row] = await tx.delete(t).where(eq(t.id, id)).returning(subjectColumns(t));
+        if (row)
+          await outbox.record(tx, { type: 'connection.deleted', subject: subjectOfRow(row, 'deleted') });
+        return row !== undefined;
+      });
       changed(id);
-      return deleted.length === 1;
+      return deleted;
     },
 
     async existForProvider(providerId: string): Promise<boolean> {

@@ -34,6 +34,8 @@ export type ErrorCode =
   | 'provider_timeout'
   | 'provider_bad_response'
   | 'client_not_found'
+  | 'webhook_endpoint_not_found'
+  | 'webhook_delivery_not_found'
   | 'tenant_not_found'
   | 'connection_needs_reauth'
   | 'provider_unavailable'

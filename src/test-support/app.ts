@@ -64,6 +64,8 @@ export interface TestAppOptions {
   /** Grants of the client behind `service()`. */
   serviceGrants?: Grants;
   replicaId?: string;
+  /** CUSTODIAN_WEBHOOK_TIMEOUT_MS; 10 s if omitted. */
+  webhookTimeoutMs?: number;
   /** CUSTODIAN_HANDOUT_CACHE_MS; the default (2 s) if omitted. */
   handOutCacheMs?: number;
   /** An existing database (another "replica"); the caller destroys it. */
@@ -102,6 +104,7 @@ export async function createTestApp(options: TestAppOptions = {}): Promise<TestA
       allowLoopbackHttp: options.allowLoopbackHttp ?? false,
       upstreamTimeoutMs,
       replicaId: options.replicaId ?? 'test-replica',
+      webhookTimeoutMs: options.webhookTimeoutMs,
       handOutCacheMs: options.handOutCacheMs,
       validateResponses: true,
     },
@@ -170,6 +173,7 @@ export async function createTestApp(options: TestAppOptions = {}): Promise<TestA
     },
     close: async () => {
       await services.background.stop();
+      await services.webhookSender.stop();
       await services.audit.close();
       if (!options.testDatabase) await testDatabase.destroy();
     },

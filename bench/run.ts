@@ -14,6 +14,7 @@ import {
 } from './lib/broker.js';
 import { config, type Engine } from './lib/config.js';
 import { type Ids, type LoadResult, PackedIds, runLoad } from './lib/load.js';
+import { type MetricsCost, metricsCost } from './lib/metrics-cost.js';
 import { brokerModules, distDir, repoRoot } from './lib/modules.js';
 import { runPaced } from './lib/paced.js';
 import { statusKb } from './lib/proc.js';
@@ -31,6 +32,7 @@ import { seedConnections } from './lib/seed.js';
  *   2. the background refresher renewing N connections due at once
  *   3. hand-out latency at 1,000 versus 1,000,000 stored connections
  *   4. the broker's resident memory at rest and at its peak
+ *   5. the CPU the metrics add to a hand-out (two brokers side by side, metrics on and off)
  *
  * Knobs: bench/lib/config.ts (BENCH_* environment variables).
  */
@@ -63,6 +65,7 @@ const checks: Check[] = [];
 const runs: RunRow[] = [];
 const memory: MemoryRow[] = [];
 const refreshes: RefreshResult[] = [];
+const metricsCosts: MetricsCost[] = [];
 const notes: string[] = [];
 const profiles: Array<{ label: string; dir: string }> = [];
 
@@ -404,6 +407,27 @@ async function scale(
   }
 }
 
+function metricsChecks() {
+  for (const m of metricsCosts) {
+    for (const [i, r] of m.rounds.entries()) {
+      runs.push({ label: `${m.engine} r${i + 1} metrics on @${fmt.int(m.rate)}/s`, result: r.on });
+      runs.push({ label: `${m.engine} r${i + 1} metrics off @${fmt.int(m.rate)}/s`, result: r.off });
+    }
+    checks.push({
+      part: '5 metrics CPU per hand-out (on vs off, side by side)',
+      engine: m.engine,
+      measured:
+        m.rounds
+          .map((r) => `${fmt.ms(r.on.cpuMicrosPerRequest)}/${fmt.ms(r.off.cpuMicrosPerRequest)}`)
+          .join(', ') +
+        ` µs = ${m.rounds.map((r) => `${r.percent >= 0 ? '+' : ''}${r.percent.toFixed(1)}%`).join(', ')} ` +
+        `(median ${m.medianPercent.toFixed(1)}%, @${fmt.int(m.rate)} req/s each, ${m.seconds} s rounds)`,
+      target: '< 3 %',
+      pass: m.medianPercent < 3 && m.rounds.every((r) => r.on.failed === 0 && r.off.failed === 0),
+    });
+  }
+}
+
 function memoryChecks() {
   for (const m of memory) {
     checks.push({
@@ -547,6 +571,12 @@ async function main() {
   if (config.parts.has('handout') || config.parts.has('scale')) {
     for (const engine of engines) small.set(engine, await handOut(mods, engine));
   }
+  if (config.parts.has('metrics')) {
+    for (const engine of engines) {
+      log(`${engine}: metrics on and off, side by side at ${fmt.int(config.metricsRate)} req/s each`);
+      metricsCosts.push(await metricsCost(mods, engine, brokerSecrets(), log));
+    }
+  }
   if (config.parts.has('refresh')) {
     for (const engine of engines) {
       log(`${engine}: background refresh of ${fmt.int(config.refreshConnections)} connections due at once`);
@@ -562,6 +592,7 @@ async function main() {
     }
   }
   refreshChecks();
+  metricsChecks();
   memoryChecks();
   report((performance.now() - started) / 1000, loadAtStart);
 }

@@ -36,13 +36,19 @@ export const config = {
   scaleRate: int('BENCH_SCALE_RATE', 0, 0),
   /** Connections all due at once in the refresh test. */
   refreshConnections: int('BENCH_REFRESH_CONNECTIONS', 10_000, 1),
+  /** The metrics part: hand-outs per second sent to each of its two brokers at once. */
+  metricsRate: int('BENCH_METRICS_RATE', 1_500, 1),
+  /** The metrics part: seconds of each round (long, so CPU ticks of 10 ms are a small error). */
+  metricsSeconds: int('BENCH_METRICS_SECONDS', 15, 1),
   /** Engines to run: sqlite, postgres, or both. */
   engines: (process.env.BENCH_ENGINES ?? 'sqlite,postgres')
     .split(',')
     .map((e) => e.trim())
     .filter((e): e is 'sqlite' | 'postgres' => e === 'sqlite' || e === 'postgres'),
-  /** Parts to run: handout, refresh, scale (memory is measured during the others). */
-  parts: new Set((process.env.BENCH_PARTS ?? 'handout,refresh,scale').split(',').map((p) => p.trim())),
+  /** Parts to run: handout, metrics, refresh, scale (memory is measured during the others). */
+  parts: new Set(
+    (process.env.BENCH_PARTS ?? 'handout,metrics,refresh,scale').split(',').map((p) => p.trim()),
+  ),
   /** Server for the scratch Postgres databases (created and dropped by the bench). */
   postgresUrl: process.env.BENCH_POSTGRES_URL ?? 'postgres://postgres@127.0.0.1:5432/test',
   /** Write a V8 CPU profile of every broker process and print its hottest functions. */

@@ -14,6 +14,7 @@ import {
 } from './lib/broker.js';
 import { config, type Engine } from './lib/config.js';
 import { type Ids, type LoadResult, PackedIds, runLoad } from './lib/load.js';
+import { type MetricsCost, metricsCost } from './lib/metrics-cost.js';
 import { brokerModules, distDir, repoRoot } from './lib/modules.js';
 import { runPaced } from './lib/paced.js';
 import { statusKb } from './lib/proc.js';
@@ -35,6 +36,7 @@ import { type WebhookResult, webhookBench } from './lib/webhooks.js';
  *   4. the broker's resident memory at rest and at its peak
  *   5. refresh load: provider calls per hour of a simulated day at a million connections, 1 % in use
  *   6. connection events: 1,000 changes at once, delivered to a local receiver (BENCH_PARTS=webhooks)
+ *   7. the CPU the metrics add to a hand-out (two brokers side by side, metrics on and off)
  *
  * Knobs: bench/lib/config.ts (BENCH_* environment variables).
  */
@@ -68,6 +70,7 @@ const runs: RunRow[] = [];
 const memory: MemoryRow[] = [];
 const refreshes: RefreshResult[] = [];
 const webhookRuns: WebhookResult[] = [];
+const metricsCosts: MetricsCost[] = [];
 const notes: string[] = [];
 const profiles: Array<{ label: string; dir: string }> = [];
 
@@ -409,6 +412,35 @@ async function scale(
   }
 }
 
+function metricsChecks() {
+  for (const m of metricsCosts) {
+    for (const [i, r] of m.rounds.entries()) {
+      runs.push({ label: `${m.engine} r${i + 1} metrics on @${fmt.int(m.rate)}/s`, result: r.on });
+      runs.push({ label: `${m.engine} r${i + 1} metrics off @${fmt.int(m.rate)}/s`, result: r.off });
+    }
+    checks.push({
+      part: '5 metrics CPU per hand-out (on vs off, side by side)',
+      engine: m.engine,
+      measured:
+        m.rounds
+          .map((r) => `${fmt.ms(r.on.cpuMicrosPerRequest)}/${fmt.ms(r.off.cpuMicrosPerRequest)}`)
+          .join(', ') +
+        ` µs = ${m.rounds.map((r) => `${r.percent >= 0 ? '+' : ''}${r.percent.toFixed(1)}%`).join(', ')} ` +
+        `(median ${m.medianPercent.toFixed(1)}%, @${fmt.int(m.rate)} req/s each, ${m.seconds} s rounds)`,
+      target: '< 3 %',
+      pass: m.medianPercent < 3 && m.rounds.every((r) => r.on.failed === 0 && r.off.failed === 0),
+    });
+    // Below the offered rate, each second's fixed costs (timers, the process metrics' collectors) are
+    // shared by few answers and swamp the per-request difference: say so rather than let it pass as a figure.
+    if (m.rounds.some((r) => Math.min(r.on.rps, r.off.rps) < 0.95 * m.rate)) {
+      notes.push(
+        `${m.engine} metrics part: a broker answered below the offered ${fmt.int(m.rate)} req/s (machine saturated); ` +
+          'its CPU difference is not the metrics cost: run it again on a quiet machine or at a lower BENCH_METRICS_RATE',
+      );
+    }
+  }
+}
+
 function memoryChecks() {
   for (const m of memory) {
     checks.push({
@@ -619,6 +651,12 @@ async function main() {
   if (config.parts.has('handout') || config.parts.has('scale')) {
     for (const engine of engines) small.set(engine, await handOut(mods, engine));
   }
+  if (config.parts.has('metrics')) {
+    for (const engine of engines) {
+      log(`${engine}: metrics on and off, side by side at ${fmt.int(config.metricsRate)} req/s each`);
+      metricsCosts.push(await metricsCost(mods, engine, brokerSecrets(), log));
+    }
+  }
   if (config.parts.has('refresh')) {
     for (const engine of engines) {
       log(`${engine}: background refresh of ${fmt.int(config.refreshConnections)} connections due at once`);
@@ -646,6 +684,7 @@ async function main() {
   }
   refreshChecks();
   webhookChecks();
+  metricsChecks();
   memoryChecks();
   report((performance.now() - started) / 1000, loadAtStart);
 }

@@ -6,8 +6,11 @@ import { ConfigError, parseEnv } from './config/env.js';
 import { type RuntimeConfig, resolveRuntimeConfig } from './config/runtime.js';
 import { type Database, openDatabase } from './db/open.js';
 import { createLogger, type Logger } from './log/logger.js';
+import { createMetrics, noMetrics } from './metrics/metrics.js';
 import { renderOpenApiYaml } from './openapi/spec-file.js';
 import { listen } from './server.js';
+import { startTracing } from './tracing/start.js';
+import type { Tracing } from './tracing/tracing.js';
 import { createUpstreamFetch } from './upstream/http-client.js';
 import { rewrap } from './vault/rewrap.js';
 import { Vault } from './vault/vault.js';
@@ -50,7 +53,13 @@ async function main(argv: string[]): Promise<number> {
   const database = openDatabase(config.databaseUrl);
   const vault = new Vault(config.vaultKeys);
   await database.migrate();
-  if (command === 'serve') return serveUntilSignal(config, buildDeps(config, database, vault, log));
+  if (command === 'serve') {
+    const tracing = await startTracing({
+      endpoint: config.env.OTEL_EXPORTER_OTLP_ENDPOINT,
+      serviceName: config.env.OTEL_SERVICE_NAME,
+    });
+    return serveUntilSignal(config, buildDeps(config, database, vault, log, tracing));
+  }
   try {
     switch (command) {
       case 'migrate':
@@ -83,8 +92,17 @@ async function main(argv: string[]): Promise<number> {
   }
 }
 
-function buildDeps(config: RuntimeConfig, database: Database, vault: Vault, log: Logger): Deps {
+function buildDeps(
+  config: RuntimeConfig,
+  database: Database,
+  vault: Vault,
+  log: Logger,
+  tracing?: Tracing,
+): Deps {
+  const { env } = config;
   return {
+    metrics: env.CUSTODIAN_METRICS ? createMetrics({ processMetrics: true }) : noMetrics,
+    tracing,
     database,
     vault,
     log,
@@ -107,6 +125,16 @@ function buildDeps(config: RuntimeConfig, database: Database, vault: Vault, log:
       webhookTimeoutMs: config.env.CUSTODIAN_WEBHOOK_TIMEOUT_MS,
       handOutCacheMs: config.env.CUSTODIAN_HANDOUT_CACHE_MS,
       replicaId: `${hostname()}:${process.pid}:${randomBytes(4).toString('hex')}`,
+      metricsToken: env.CUSTODIAN_METRICS_TOKEN,
+      trustedProxies: env.CUSTODIAN_TRUSTED_PROXIES,
+      rateLimits: {
+        windowSeconds: env.CUSTODIAN_RATE_LIMIT_WINDOW_SECONDS,
+        clientFailures: env.CUSTODIAN_RATE_LIMIT_CLIENT_FAILURES,
+        addressFailures: env.CUSTODIAN_RATE_LIMIT_ADDRESS_FAILURES,
+        adminFailures: env.CUSTODIAN_RATE_LIMIT_ADMIN_FAILURES,
+        handOuts: env.CUSTODIAN_RATE_LIMIT_HANDOUTS,
+        connectSessions: env.CUSTODIAN_RATE_LIMIT_CONNECT_SESSIONS,
+      },
     },
   };
 }
@@ -149,6 +177,7 @@ async function serveUntilSignal(config: RuntimeConfig, deps: Deps): Promise<numb
   await services.webhookSender.stop();
   await services.audit.close();
   await database.close();
+  await deps.tracing?.shutdown();
   log.info('shutdown complete');
   return 0;
 }

@@ -11,16 +11,20 @@ import { createTransact } from './db/transaction.js';
 import type { HandOutDeps } from './handout/access-token.js';
 import { createHandOutCache } from './handout/cache.js';
 import { createCacheRevalidation } from './handout/revalidation.js';
+import type { Metrics } from './metrics/metrics.js';
 import { createProviderCache } from './providers/cache.js';
 import { createProviderRegistry } from './providers/registry.js';
 import { createProviderStore } from './providers/store.js';
 import { checkEndpointUrlResolved } from './providers/url-safety.js';
+import { createRateLimits, defaultRateLimits } from './rate-limit/limits.js';
 import { createBackgroundRefresher } from './refresh/background.js';
 import { createRefresher } from './refresh/refresher.js';
 import { createTokenRows } from './refresh/token-rows.js';
 import { createUsageRecorder } from './refresh/usage.js';
 import { createServiceTokens } from './tokens/service-tokens.js';
 import { createSigningKeys } from './tokens/signing-keys.js';
+import { type Tracing, traceMethods } from './tracing/tracing.js';
+import { instrumentUpstream } from './upstream/instrumented.js';
 import { createDeliveryStore } from './webhooks/delivery-store.js';
 import { createEndpointStore } from './webhooks/endpoint-store.js';
 import { createOutbox } from './webhooks/outbox.js';
@@ -32,10 +36,15 @@ import { createWebhookSender } from './webhooks/sender.js';
  * receive the pieces they use; `main.ts` starts and stops the background
  * parts (refresher, hand-out cache checks, webhook sender, audit writer).
  */
-export function createServices(deps: Deps) {
+export function createServices(deps: Deps, metrics: Metrics, tracing: Tracing) {
   const { database, vault, random, now, log, config } = deps;
+  // Each store's methods in a span when tracing (one per statement group); the stores themselves when not.
+  const traced = <T extends object>(group: string, store: T) =>
+    traceMethods(tracing, group, database.engine, store);
+  const fetch = instrumentUpstream(deps.fetch, metrics, tracing);
+  const limits = createRateLimits(config.rateLimits ?? defaultRateLimits, now);
   const audit = createAuditLog({ database, now, random, log });
-  const providerStore = createProviderStore(database);
+  const providerStore = traced('providers', createProviderStore(database));
   const providerCache = createProviderCache(providerStore, now);
   // Hand-outs reuse a connection read or checked within the last 2 s (the staleness of every cache
   // the broker keeps: providers, clients, revocations); every write here forgets it. At most 2,500 entries
@@ -44,14 +53,14 @@ export function createServices(deps: Deps) {
   const handOutCache = createHandOutCache({ ttlMs: config.handOutCacheMs ?? 2_000, maxEntries: 2_500 });
   // Connection changes and the events reporting them commit together (one transaction runner per database).
   const outbox = createOutbox({ database, transact: createTransact(database), now, random });
-  const connections = createConnectionStore(database, handOutCache.forget, outbox);
-  const client = { fetch: deps.fetch, now, allowInsecureRequests: config.allowLoopbackHttp };
-  const clients = createClientStore(database);
+  const connections = traced('connections', createConnectionStore(database, handOutCache.forget, outbox));
+  const client = { fetch, now, allowInsecureRequests: config.allowLoopbackHttp };
+  const clients = traced('clients', createClientStore(database));
   const hasher = createSecretHasher({ database, vault, random, now });
   const keys = createSigningKeys({ database, vault, random, now });
-  const rows = createTokenRows(database, handOutCache.forget, outbox);
+  const rows = traced('token_rows', createTokenRows(database, handOutCache.forget, outbox));
   const usage = createUsageRecorder(rows);
-  const refresher = createRefresher({
+  const untracedRefresher = createRefresher({
     rows,
     providers: providerCache,
     vault,
@@ -64,19 +73,35 @@ export function createServices(deps: Deps) {
     owner: config.replicaId,
     // Longer than a refresh can take (one provider call), so a live lease is never taken over.
     leaseMs: config.upstreamTimeoutMs * 3,
+    metrics,
   });
+  const refresher = !tracing.enabled
+    ? untracedRefresher
+    : {
+        refresh: (row: Parameters<typeof untracedRefresher.refresh>[0], reason: 'on_demand' | 'background') =>
+          tracing.span('refresh', { 'custodian.provider': row.providerId, 'custodian.reason': reason }, () =>
+            untracedRefresher.refresh(row, reason),
+          ),
+        refreshIfFree: (row: Parameters<typeof untracedRefresher.refreshIfFree>[0]) =>
+          tracing.span(
+            'refresh',
+            { 'custodian.provider': row.providerId, 'custodian.reason': 'background' },
+            () => untracedRefresher.refreshIfFree(row),
+          ),
+      };
 
   const connect: ConnectDeps = {
-    sessions: createSessionStore(database, outbox),
+    sessions: traced('connect_sessions', createSessionStore(database, outbox)),
     connections,
     providers: providerStore,
     vault,
     random,
     now,
     log,
-    fetch: deps.fetch,
+    fetch,
     client,
     publicUrl: config.publicUrl,
+    limits,
   };
   const handOut: HandOutDeps = {
     rows,
@@ -87,6 +112,8 @@ export function createServices(deps: Deps) {
     cache: handOutCache,
     usage,
     now,
+    metrics,
+    limits,
   };
   const tokens = createServiceTokens({ database, clients, keys, random, now, issuer: config.publicUrl });
   const handOutRevalidation = createCacheRevalidation({ cache: handOutCache, rows, now, log });
@@ -110,7 +137,8 @@ export function createServices(deps: Deps) {
 
   return {
     audit,
-    auditStore: createAuditStore(database),
+    limits,
+    auditStore: traced('audit_events', createAuditStore(database)),
     connect,
     connections,
     providerStore,

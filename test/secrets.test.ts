@@ -26,6 +26,8 @@ describe('secrets stay secret', () => {
     const t = await createTestApp({
       vault: new Vault([{ id: 'marker', material: keyMaterial }]),
       secrets: [KEY_TEXT],
+      // Low enough that the bad-secret attempts below end in 429 answers, recorded like the others.
+      rateLimits: { clientFailures: 2 },
     });
     const answers: string[] = [];
     const record = async (res: Response) => {
@@ -83,6 +85,21 @@ describe('secrets stay secret', () => {
       });
       const client = await t.client();
       const serviceToken = await client.token();
+      // Guessed secrets (markers themselves) until a client id is limited, then its right secret: 429.
+      const victim = await t.client();
+      const tokenWith = (secret: string) =>
+        t.app.request('/oauth/token', {
+          method: 'POST',
+          headers: { 'content-type': 'application/x-www-form-urlencoded' },
+          body: new URLSearchParams({
+            grant_type: 'client_credentials',
+            client_id: victim.clientId,
+            client_secret: secret,
+          }),
+        });
+      for (const guess of [CLIENT_SECRET, REFRESH_TOKEN])
+        expect((await record(await tokenWith(guess))).status).toBe(401);
+      expect((await record(await tokenWith(victim.secret))).status).toBe(429);
       for (const route of t.routes.filter((r) => r.method === 'get')) {
         const path = route.path.replace('{provider_id}', 'dropbox').replace('{id}', 'conn_marker');
         await record(await (route.auth === 'service' ? client.request('GET', path) : t.admin('GET', path)));
@@ -142,6 +159,7 @@ describe('secrets stay secret', () => {
           ACCESS_TOKEN,
           REFRESH_TOKEN,
           client.secret,
+          victim.secret,
           serviceToken,
           ...webhookSecrets,
         ]) {

@@ -42,14 +42,18 @@ export const config = {
   refreshLoadInUsePercent: int('BENCH_REFRESH_LOAD_IN_USE_PERCENT', 1, 0),
   /** Real refreshes (SQLite, fake provider) measured for the CPU cost of one refresh. */
   refreshLoadSample: int('BENCH_REFRESH_LOAD_SAMPLE', 2_000, 1),
+  /** The metrics part: hand-outs per second sent to each of its two brokers at once. */
+  metricsRate: int('BENCH_METRICS_RATE', 1_500, 1),
+  /** The metrics part: seconds of each round (long, so CPU ticks of 10 ms are a small error). */
+  metricsSeconds: int('BENCH_METRICS_SECONDS', 15, 1),
   /** Engines to run: sqlite, postgres, or both. */
   engines: (process.env.BENCH_ENGINES ?? 'sqlite,postgres')
     .split(',')
     .map((e) => e.trim())
     .filter((e): e is 'sqlite' | 'postgres' => e === 'sqlite' || e === 'postgres'),
-  /** Parts to run: handout, refresh, scale, refresh-load, webhooks (memory is measured during the others). */
+  /** Parts to run: handout, metrics, refresh, scale, refresh-load, webhooks (memory is measured during the others). */
   parts: new Set(
-    (process.env.BENCH_PARTS ?? 'handout,refresh,scale,refresh-load,webhooks')
+    (process.env.BENCH_PARTS ?? 'handout,metrics,refresh,scale,refresh-load,webhooks')
       .split(',')
       .map((p) => p.trim()),
   ),

@@ -3,6 +3,7 @@ import type { Random } from '../crypto/random.js';
 import type { Logger } from '../log/logger.js';
 import type { ProviderClientDeps } from '../oauth/provider-client.js';
 import type { ProviderStore } from '../providers/store.js';
+import type { RateLimits } from '../rate-limit/limits.js';
 import type { UpstreamFetch } from '../upstream/http-client.js';
 import type { Vault } from '../vault/vault.js';
 import type { SessionStore } from './session-store.js';
@@ -18,6 +19,8 @@ export interface ConnectDeps {
   fetch: UpstreamFetch;
   client: ProviderClientDeps;
   publicUrl: string;
+  /** Connect sessions per service client (see rate-limit/limits.ts). */
+  limits?: RateLimits;
 }
 
 export const SESSION_LIFETIME_MS = 10 * 60 * 1000;

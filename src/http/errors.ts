@@ -40,6 +40,7 @@ export type ErrorCode =
   | 'connection_needs_reauth'
   | 'provider_unavailable'
   | 'conflict'
+  | 'rate_limited'
   | 'internal_error'
   | 'service_unavailable';
 

@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { createApp, type Deps } from '../app.js';
 import type { Grants } from '../clients/grants.js';
 import { createLogger } from '../log/logger.js';
+import { defaultRateLimits, type RateLimitConfig } from '../rate-limit/limits.js';
 import { createUpstreamFetch } from '../upstream/http-client.js';
 import { Vault } from '../vault/vault.js';
 import { createTestDatabase, type TestDatabase } from './databases.js';
@@ -70,6 +71,15 @@ export interface TestAppOptions {
   handOutCacheMs?: number;
   /** An existing database (another "replica"); the caller destroys it. */
   testDatabase?: TestDatabase;
+  /**
+   * Rate limits; by default the production ones with the failure limits raised to 1,000, since
+   * tests send many bad credentials from one (unknown) address. Rate-limit tests set their own.
+   */
+  rateLimits?: Partial<RateLimitConfig>;
+  metrics?: Deps['metrics'];
+  tracing?: Deps['tracing'];
+  metricsToken?: string;
+  trustedProxies?: string[];
 }
 
 export async function createTestApp(options: TestAppOptions = {}): Promise<TestApp> {
@@ -107,7 +117,18 @@ export async function createTestApp(options: TestAppOptions = {}): Promise<TestA
       webhookTimeoutMs: options.webhookTimeoutMs,
       handOutCacheMs: options.handOutCacheMs,
       validateResponses: true,
+      metricsToken: options.metricsToken,
+      trustedProxies: options.trustedProxies,
+      rateLimits: {
+        ...defaultRateLimits,
+        clientFailures: 1_000,
+        addressFailures: 1_000,
+        adminFailures: 1_000,
+        ...options.rateLimits,
+      },
     },
+    metrics: options.metrics,
+    tracing: options.tracing,
   };
   const { app, routes, services } = createApp(deps);
   const json = (method: string, path: string, authorization: string, body?: unknown) =>

@@ -1,5 +1,7 @@
+import { eq } from 'drizzle-orm';
 import pg from 'pg';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { templateDefaults } from '../providers/definition.js';
 import { createProviderStore, type ProviderRecord, type ProviderStore } from '../providers/store.js';
 import { availableEngines, createTestDatabase, type TestDatabase } from '../test-support/databases.js';
 import { openDatabase } from './open.js';
@@ -9,6 +11,8 @@ const engines = await availableEngines();
 /** A complete provider record; every field can be overridden. */
 function providerRecord(id: string, overrides: Partial<ProviderRecord> = {}): ProviderRecord {
   return {
+    // A field added later keeps its default here; every field known now is set to a non-default value.
+    ...templateDefaults(),
     provider_id: id,
     display_name: `Provider ${id}`,
     preset: 'dropbox',
@@ -185,6 +189,41 @@ describe.each(engines)('storage contract on %s', (engine) => {
       expect(gotSparse!.pkce).toBe(false);
       expect(gotSparse!.created_at).toBe(0);
     });
+
+    it("reads a provider stored before a template field existed with that field's default", async () => {
+      const record = providerRecord('older');
+      expect(await store.insert(record)).toBe(true);
+      // The settings JSON as written before the refresh-token lifetimes and the 200-error flag existed.
+      const { refresh_token_idle_seconds, refresh_token_max_seconds, token_errors_with_200, ...older } =
+        JSON.parse((await rawSettings('older'))!);
+      expect([refresh_token_idle_seconds, refresh_token_max_seconds, token_errors_with_200]).toEqual([
+        5_184_000,
+        31_536_000,
+        false,
+      ]);
+      const { db, tables } = t.database;
+      await db
+        .update(tables.providers)
+        .set({ settings: JSON.stringify({ ...older, retired_field: 'ignored' }) })
+        .where(eq(tables.providers.id, 'older'));
+
+      const defaults = templateDefaults();
+      expect(await store.get('older')).toStrictEqual({
+        ...record,
+        refresh_token_idle_seconds: defaults.refresh_token_idle_seconds,
+        refresh_token_max_seconds: defaults.refresh_token_max_seconds,
+        token_errors_with_200: defaults.token_errors_with_200,
+      });
+    });
+
+    async function rawSettings(id: string): Promise<string | undefined> {
+      const { db, tables } = t.database;
+      const rows = await db
+        .select({ settings: tables.providers.settings })
+        .from(tables.providers)
+        .where(eq(tables.providers.id, id));
+      return rows[0]?.settings;
+    }
 
     it('get returns null for a missing id', async () => {
       expect(await store.get('nobody')).toBeNull();

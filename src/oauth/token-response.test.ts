@@ -42,6 +42,21 @@ describe('normaliseTokenResponse', () => {
     expect(await out.json()).toEqual({ access_token: 'at', token_type: 'bearer' });
   });
 
+  it('takes a token_type that says what the token is for as Bearer (Slack: bot, user), and keeps DPoP', async () => {
+    for (const type of ['bot', 'user', 42]) {
+      const out = await normaliseTokenResponse(
+        withoutFlag,
+        jsonResponse({ access_token: 'at', token_type: type }),
+      );
+      expect(await out.json()).toEqual({ access_token: 'at', token_type: 'Bearer' });
+    }
+    const dpop = await normaliseTokenResponse(
+      withoutFlag,
+      jsonResponse({ access_token: 'at', token_type: 'DPoP' }),
+    );
+    expect(await dpop.json()).toEqual({ access_token: 'at', token_type: 'DPoP' });
+  });
+
   it('adds no token_type without a string access token', async () => {
     const missing = await normaliseTokenResponse(withoutFlag, jsonResponse({ scope: 'x' }));
     expect(await missing.json()).toEqual({ scope: 'x' });

@@ -145,4 +145,24 @@ describe('preset catalog', () => {
     expect(swap(sandbox).replace('Salesforce (sandbox)', 'Salesforce')).toBe(swap(production));
     expect(sandbox.token_url).toBe('https://test.salesforce.com/services/oauth2/token');
   });
+  // From wip/refresh (f6359a7), carried here so the merge can keep this file whole.
+  it('states every provider’s refresh-token lifetimes from its documentation', () => {
+    const DAY = 86_400;
+    const lifetimes = Object.fromEntries(
+      presets.map((p) => [p.id, [p.refresh_token_idle_seconds, p.refresh_token_max_seconds]]),
+    );
+    expect(lifetimes).toMatchObject({
+      microsoft: [90 * DAY, null],
+      xero: [60 * DAY, null],
+      box: [60 * DAY, null],
+      atlassian: [90 * DAY, 365 * DAY],
+      google: [180 * DAY, null],
+      dropbox: [null, null],
+    });
+    for (const p of presets) {
+      // What the admin API accepts: 30 s up, or null.
+      for (const value of [p.refresh_token_idle_seconds, p.refresh_token_max_seconds])
+        expect(value === null || (Number.isInteger(value) && value >= 30)).toBe(true);
+    }
+  });
 });

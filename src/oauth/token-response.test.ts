@@ -42,19 +42,21 @@ describe('normaliseTokenResponse', () => {
     expect(await out.json()).toEqual({ access_token: 'at', token_type: 'bearer' });
   });
 
-  it('takes a token_type that says what the token is for as Bearer (Slack: bot, user), and keeps DPoP', async () => {
-    for (const type of ['bot', 'user', 42]) {
+  it("takes Slack's token types (bot, user) as Bearer, and leaves any other type for the client to judge", async () => {
+    for (const type of ['bot', 'user', 'Bot']) {
       const out = await normaliseTokenResponse(
         withoutFlag,
         jsonResponse({ access_token: 'at', token_type: type }),
       );
       expect(await out.json()).toEqual({ access_token: 'at', token_type: 'Bearer' });
     }
-    const dpop = await normaliseTokenResponse(
-      withoutFlag,
-      jsonResponse({ access_token: 'at', token_type: 'DPoP' }),
-    );
-    expect(await dpop.json()).toEqual({ access_token: 'at', token_type: 'DPoP' });
+    for (const type of ['DPoP', 'mac']) {
+      const out = await normaliseTokenResponse(
+        withoutFlag,
+        jsonResponse({ access_token: 'at', token_type: type }),
+      );
+      expect(await out.json()).toEqual({ access_token: 'at', token_type: type });
+    }
   });
 
   it('adds no token_type without a string access token', async () => {

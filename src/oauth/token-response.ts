@@ -28,17 +28,24 @@ export async function normaliseTokenResponse(
     if (!provider.token_errors_with_200) return response;
     status = 400;
   }
-  if (typeof json.access_token === 'string' && !presentable(json.token_type)) json.token_type = 'Bearer';
+  if (
+    typeof json.access_token === 'string' &&
+    (json.token_type === undefined || isBearerAlias(json.token_type))
+  ) {
+    json.token_type = 'Bearer';
+  }
   delete json.id_token;
   const headers = new Headers(response.headers);
   headers.delete('content-length');
   return new Response(JSON.stringify(json), { status, statusText: response.statusText, headers });
 }
 
-// How a token may be presented: as a bearer token or bound by DPoP. oauth4webapi refuses any other type,
-// and the broker hands tokens out to be sent as bearer tokens, so another (or none) is taken as Bearer.
-function presentable(tokenType: unknown): boolean {
-  return typeof tokenType === 'string' && ['bearer', 'dpop'].includes(tokenType.toLowerCase());
+// Slack names its token types for whom the token acts (`bot`, `user`); both are sent as Bearer tokens.
+// oauth4webapi refuses any type it cannot present, which stays right for a real scheme such as `mac`.
+const bearerAliases = ['bot', 'user'];
+
+function isBearerAlias(tokenType: unknown): boolean {
+  return typeof tokenType === 'string' && bearerAliases.includes(tokenType.toLowerCase());
 }
 
 function isJson(response: Response): boolean {

@@ -1,8 +1,14 @@
 import { AppError, type FieldIssue, invalidRequest } from '../http/errors.js';
-import { DEFAULT_REFRESH_TOKEN_IDLE_SECONDS } from '../refresh/schedule.js';
 import type { Vault } from '../vault/vault.js';
 import type { ProviderCreate, ProviderPatch, ProviderReplace, ProviderView } from './api-schema.js';
 import { clientSecretLocation } from './client-secret.js';
+import {
+  endpointFields,
+  pickTemplate,
+  requiredTemplateKeys,
+  secretBoundEndpoints,
+  templateDefaults,
+} from './definition.js';
 import type { Preset, ProviderTemplate } from './model.js';
 import { findPreset } from './presets/catalog.js';
 import type { ProviderRecord, ProviderStore } from './store.js';
@@ -27,30 +33,9 @@ type Fields = Partial<ProviderTemplate> & {
   is_enabled?: boolean;
 };
 
-// What a custom provider gets when it does not say otherwise.
-const defaults: Partial<ProviderTemplate> = {
-  userinfo_url: null,
-  revocation_url: null,
-  issuer: null,
-  client_auth_method: 'client_secret_basic',
-  pkce: true,
-  scopes: [],
-  scope_separator: ' ',
-  authorization_params: {},
-  token_params: {},
-  expiry_buffer_seconds: 300,
-  default_token_lifetime_seconds: 3600,
-  // Unknown: idle grants are kept alive as if their refresh tokens died after a day unused (schedule.ts).
-  refresh_token_idle_seconds: DEFAULT_REFRESH_TOKEN_IDLE_SECONDS,
-  refresh_token_max_seconds: null,
-  token_errors_with_200: false,
-};
-
-const requiredTemplateFields = ['display_name', 'authorization_url', 'token_url', 'userinfo'] as const;
-
 // Sending the client secret to a new address needs the secret itself: whoever
 // can edit a provider must not be able to point its stored secret elsewhere.
-const secretBoundFields = ['client_id', 'token_url', 'userinfo_url', 'revocation_url'] as const;
+const secretBoundFields = ['client_id', ...secretBoundEndpoints] as const;
 
 export function createProviderRegistry(deps: ProviderRegistryDeps) {
   const { providers, vault, now } = deps;
@@ -75,9 +60,9 @@ export function createProviderRegistry(deps: ProviderRegistryDeps) {
       );
     }
     const { id: _id, description: _d, docs_url: _u, ...presetTemplate } = preset ?? ({} as Partial<Preset>);
-    const merged = { ...(base ?? { ...defaults, ...presetTemplate }), ...definedOnly(fields) };
+    const merged = { ...(base ?? { ...templateDefaults(), ...presetTemplate }), ...definedOnly(fields) };
 
-    const missing = [...requiredTemplateFields, 'client_id' as const].filter((k) => merged[k] === undefined);
+    const missing = [...requiredTemplateKeys, 'client_id' as const].filter((k) => merged[k] === undefined);
     if (missing.length > 0) {
       throw invalidRequest(
         `missing ${missing.join(', ')} (or name a preset)`,
@@ -130,9 +115,8 @@ export function createProviderRegistry(deps: ProviderRegistryDeps) {
   }
 
   async function checkUrls(template: ProviderTemplate): Promise<void> {
-    const fields = ['authorization_url', 'token_url', 'userinfo_url', 'revocation_url'] as const;
     const issues: FieldIssue[] = [];
-    for (const field of fields) {
+    for (const field of endpointFields) {
       const value = template[field];
       if (value === null) continue;
       const verdict = await deps.checkUrl(value);
@@ -211,29 +195,6 @@ function checkIssuer(issuer: string | null): void {
 
 function definedOnly<T extends object>(fields: T): Partial<T> {
   return Object.fromEntries(Object.entries(fields).filter(([, v]) => v !== undefined)) as Partial<T>;
-}
-
-function pickTemplate(t: ProviderTemplate): ProviderTemplate {
-  return {
-    display_name: t.display_name,
-    authorization_url: t.authorization_url,
-    token_url: t.token_url,
-    userinfo_url: t.userinfo_url,
-    revocation_url: t.revocation_url,
-    issuer: t.issuer,
-    client_auth_method: t.client_auth_method,
-    pkce: t.pkce,
-    scopes: t.scopes,
-    scope_separator: t.scope_separator,
-    authorization_params: t.authorization_params,
-    token_params: t.token_params,
-    userinfo: t.userinfo,
-    expiry_buffer_seconds: t.expiry_buffer_seconds,
-    default_token_lifetime_seconds: t.default_token_lifetime_seconds,
-    refresh_token_idle_seconds: t.refresh_token_idle_seconds,
-    refresh_token_max_seconds: t.refresh_token_max_seconds,
-    token_errors_with_200: t.token_errors_with_200,
-  };
 }
 
 export function toView(r: ProviderRecord, publicUrl: string): ProviderView {

@@ -1,4 +1,6 @@
+import { eq } from 'drizzle-orm';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { templateDefaults } from '../../providers/definition.js';
 import { createProviderStore, type ProviderStore } from '../../providers/store.js';
 import { availableEngines, createTestDatabase, type TestDatabase } from '../../test-support/databases.js';
 import { providerRecord, sparseRecord } from './records.js';
@@ -38,6 +40,41 @@ describe.each(engines)('provider store contract on %s', (engine) => {
       expect(gotSparse!.pkce).toBe(false);
       expect(gotSparse!.created_at).toBe(0);
     });
+
+    it("reads a provider stored before a template field existed with that field's default", async () => {
+      const record = providerRecord('older');
+      expect(await store.insert(record)).toBe(true);
+      // The settings JSON as written before the refresh-token lifetimes and the 200-error flag existed.
+      const { refresh_token_idle_seconds, refresh_token_max_seconds, token_errors_with_200, ...older } =
+        JSON.parse((await rawSettings('older'))!);
+      expect([refresh_token_idle_seconds, refresh_token_max_seconds, token_errors_with_200]).toEqual([
+        5_184_000,
+        31_536_000,
+        false,
+      ]);
+      const { db, tables } = t.database;
+      await db
+        .update(tables.providers)
+        .set({ settings: JSON.stringify({ ...older, retired_field: 'ignored' }) })
+        .where(eq(tables.providers.id, 'older'));
+
+      const defaults = templateDefaults();
+      expect(await store.get('older')).toStrictEqual({
+        ...record,
+        refresh_token_idle_seconds: defaults.refresh_token_idle_seconds,
+        refresh_token_max_seconds: defaults.refresh_token_max_seconds,
+        token_errors_with_200: defaults.token_errors_with_200,
+      });
+    });
+
+    async function rawSettings(id: string): Promise<string | undefined> {
+      const { db, tables } = t.database;
+      const rows = await db
+        .select({ settings: tables.providers.settings })
+        .from(tables.providers)
+        .where(eq(tables.providers.id, id));
+      return rows[0]?.settings;
+    }
 
     it('get returns null for a missing id', async () => {
       expect(await store.get('nobody')).toBeNull();

@@ -1,4 +1,5 @@
 import type { GrantToSave } from '../../connections/store.js';
+import { templateDefaults } from '../../providers/definition.js';
 import type { ProviderRecord } from '../../providers/store.js';
 
 /** The contract suites' "now": any fixed epoch-millisecond time. */
@@ -7,6 +8,8 @@ export const NOW = 1_718_000_000_000;
 /** A complete provider record; every field can be overridden. */
 export function providerRecord(id: string, overrides: Partial<ProviderRecord> = {}): ProviderRecord {
   return {
+    // A field added later keeps its default here; every field known now is set to a non-default value.
+    ...templateDefaults(),
     provider_id: id,
     display_name: `Provider ${id}`,
     preset: 'dropbox',

@@ -1,4 +1,4 @@
-import { Hono, type MiddlewareHandler } from 'hono';
+import { type Context, Hono, type MiddlewareHandler } from 'hono';
 import { adminGuard } from './admin/auth.js';
 import { auditRouteChanges } from './audit/route-changes.js';
 import { mountAuditRoutes } from './audit/routes.js';
@@ -15,14 +15,22 @@ import { AppError } from './http/errors.js';
 import { handleError, problemResponse } from './http/problem.js';
 import { requestContext } from './http/request-context.js';
 import { type AppEnv, type RouteDefinition, Router } from './http/router.js';
+import { sourceAddress } from './http/source-address.js';
 import type { Logger } from './log/logger.js';
+import { registerConnectionGauges } from './metrics/connection-gauges.js';
+import { createMetrics, type Metrics } from './metrics/metrics.js';
+import { mountMetricsRoutes } from './metrics/routes.js';
 import { mountOpenApiRoutes } from './openapi/routes.js';
 import { mountProviderRoutes } from './providers/routes.js';
+import type { RateLimitConfig } from './rate-limit/limits.js';
 import { createServices } from './services.js';
 import { mountTokenRoutes } from './tokens/routes.js';
 import { serviceGuard } from './tokens/service-guard.js';
+import { noTracing, type Tracing } from './tracing/tracing.js';
 import type { UpstreamFetch } from './upstream/http-client.js';
 import type { Vault } from './vault/vault.js';
+import { mountWebhookDeliveryRoutes } from './webhooks/delivery-routes.js';
+import { mountWebhookEndpointRoutes } from './webhooks/routes.js';
 
 /** Everything the app needs from outside; tests hand in their own. */
 export interface Deps {
@@ -36,6 +44,10 @@ export interface Deps {
   resolveHost: (hostname: string) => Promise<string[]>;
   /** The only way to reach a provider (see upstream/http-client.ts). */
   fetch: UpstreamFetch;
+  /** This app's metrics (a Registry of its own); a fresh one without process metrics if omitted. */
+  metrics?: Metrics;
+  /** Off (noTracing) if omitted; see tracing/start.ts. */
+  tracing?: Tracing;
   config: {
     publicUrl: string;
     adminToken: string;
@@ -44,24 +56,37 @@ export interface Deps {
     upstreamTimeoutMs: number;
     /** How long a replica reuses a connection read for hand-outs (CUSTODIAN_HANDOUT_CACHE_MS); 2 s if omitted. */
     handOutCacheMs?: number;
-    /** This process's name on refresh leases: unique per replica. */
+    /** Per webhook delivery attempt (CUSTODIAN_WEBHOOK_TIMEOUT_MS); 10 s if omitted. */
+    webhookTimeoutMs?: number;
+    /** This process's name on refresh and webhook leases: unique per replica. */
     replicaId: string;
     /** Check every JSON answer against its declared schema (tests). */
     validateResponses?: boolean;
+    /** A second bearer credential for GET /metrics only (CUSTODIAN_METRICS_TOKEN). */
+    metricsToken?: string;
+    /** The defaults of rate-limit/limits.ts if omitted. */
+    rateLimits?: RateLimitConfig;
+    /** Peers whose X-Forwarded-For is believed (CUSTODIAN_TRUSTED_PROXIES); none if omitted. */
+    trustedProxies?: readonly string[];
   };
 }
 
 export function createApp(deps: Deps) {
   const { config } = deps;
+  const metrics = deps.metrics ?? createMetrics();
+  const tracing = deps.tracing ?? noTracing;
   const app = new Hono<AppEnv>();
-  app.use(requestContext(deps.log, deps.now));
+  app.use(requestContext(deps.log, deps.now, metrics, tracing));
   app.use(bodyLimit(config.bodyLimitBytes));
 
-  const services = createServices(deps);
+  const services = createServices(deps, metrics, tracing);
+  const trusted = new Set(config.trustedProxies ?? []);
+  const addressOf = (c: Context) => sourceAddress(c, trusted);
+  const admin = { limits: services.limits, sourceAddress: addressOf };
   const passThrough: MiddlewareHandler<AppEnv> = async (_c, next) => next();
   const router = new Router(app, {
     guards: {
-      admin: adminGuard(config.adminToken),
+      admin: adminGuard(config.adminToken, admin),
       service: serviceGuard(services.tokens),
       none: passThrough,
     },
@@ -71,10 +96,17 @@ export function createApp(deps: Deps) {
   });
 
   mountHealthRoutes(router, deps.database);
-  mountTokenRoutes(router, { ...services, now: deps.now, publicUrl: config.publicUrl });
+  mountTokenRoutes(router, {
+    ...services,
+    now: deps.now,
+    publicUrl: config.publicUrl,
+    sourceAddress: addressOf,
+  });
   mountProviderRoutes(router, services.providers);
   mountClientRoutes(router, services.clientRegistry);
   mountAuditRoutes(router, { store: services.auditStore });
+  mountWebhookEndpointRoutes(router, { registry: services.webhooks, now: deps.now });
+  mountWebhookDeliveryRoutes(router, { registry: services.webhooks, now: deps.now });
   mountConnectRoutes(router, services.connect);
   mountBrowserRoutes(router, services.connect);
   mountConnectionRoutes(router, {
@@ -87,6 +119,12 @@ export function createApp(deps: Deps) {
   });
   mountHandOutRoutes(router, services.handOut);
   mountOpenApiRoutes(router);
+  registerConnectionGauges(metrics, { database: deps.database, now: deps.now });
+  mountMetricsRoutes(
+    router,
+    metrics,
+    adminGuard(config.adminToken, { ...admin, alsoAccept: config.metricsToken }),
+  );
 
   app.notFound((c) => {
     const allowed = methodsFor(router.definitions, c.req.path);
@@ -102,7 +140,7 @@ export function createApp(deps: Deps) {
   });
   app.onError(handleError);
 
-  return { app, routes: router.definitions, services };
+  return { app, routes: router.definitions, services, metrics, tracing };
 }
 
 function methodsFor(routes: readonly RouteDefinition[], path: string): string[] {

@@ -6,8 +6,11 @@ import { ConfigError, parseEnv } from './config/env.js';
 import { type RuntimeConfig, resolveRuntimeConfig } from './config/runtime.js';
 import { type Database, openDatabase } from './db/open.js';
 import { createLogger, type Logger } from './log/logger.js';
+import { createMetrics, noMetrics } from './metrics/metrics.js';
 import { renderOpenApiYaml } from './openapi/spec-file.js';
 import { listen } from './server.js';
+import { startTracing } from './tracing/start.js';
+import type { Tracing } from './tracing/tracing.js';
 import { createUpstreamFetch } from './upstream/http-client.js';
 import { rewrap } from './vault/rewrap.js';
 import { Vault } from './vault/vault.js';
@@ -50,7 +53,13 @@ async function main(argv: string[]): Promise<number> {
   const database = openDatabase(config.databaseUrl);
   const vault = new Vault(config.vaultKeys);
   await database.migrate();
-  if (command === 'serve') return serveUntilSignal(config, buildDeps(config, database, vault, log));
+  if (command === 'serve') {
+    const tracing = await startTracing({
+      endpoint: config.env.OTEL_EXPORTER_OTLP_ENDPOINT,
+      serviceName: config.env.OTEL_SERVICE_NAME,
+    });
+    return serveUntilSignal(config, buildDeps(config, database, vault, log, tracing));
+  }
   try {
     switch (command) {
       case 'migrate':
@@ -71,6 +80,9 @@ async function main(argv: string[]): Promise<number> {
         const { services } = createApp(buildDeps(config, database, vault, log));
         const cutoff = Date.now() - config.env.CUSTODIAN_AUDIT_RETENTION_DAYS * DAY_MS;
         log.info('audit events pruned', { deleted: await services.auditStore.pruneOlderThan(cutoff) });
+        log.info('webhook deliveries pruned', {
+          deleted: await services.webhookDeliveries.pruneOlderThan(cutoff),
+        });
         break;
       }
     }
@@ -80,8 +92,17 @@ async function main(argv: string[]): Promise<number> {
   }
 }
 
-function buildDeps(config: RuntimeConfig, database: Database, vault: Vault, log: Logger): Deps {
+function buildDeps(
+  config: RuntimeConfig,
+  database: Database,
+  vault: Vault,
+  log: Logger,
+  tracing?: Tracing,
+): Deps {
+  const { env } = config;
   return {
+    metrics: env.CUSTODIAN_METRICS ? createMetrics({ processMetrics: true }) : noMetrics,
+    tracing,
     database,
     vault,
     log,
@@ -101,8 +122,19 @@ function buildDeps(config: RuntimeConfig, database: Database, vault: Vault, log:
       bodyLimitBytes: config.env.CUSTODIAN_BODY_LIMIT_BYTES,
       allowLoopbackHttp: config.env.CUSTODIAN_DEV_ALLOW_LOOPBACK_HTTP,
       upstreamTimeoutMs: config.env.CUSTODIAN_UPSTREAM_TIMEOUT_MS,
+      webhookTimeoutMs: config.env.CUSTODIAN_WEBHOOK_TIMEOUT_MS,
       handOutCacheMs: config.env.CUSTODIAN_HANDOUT_CACHE_MS,
       replicaId: `${hostname()}:${process.pid}:${randomBytes(4).toString('hex')}`,
+      metricsToken: env.CUSTODIAN_METRICS_TOKEN,
+      trustedProxies: env.CUSTODIAN_TRUSTED_PROXIES,
+      rateLimits: {
+        windowSeconds: env.CUSTODIAN_RATE_LIMIT_WINDOW_SECONDS,
+        clientFailures: env.CUSTODIAN_RATE_LIMIT_CLIENT_FAILURES,
+        addressFailures: env.CUSTODIAN_RATE_LIMIT_ADDRESS_FAILURES,
+        adminFailures: env.CUSTODIAN_RATE_LIMIT_ADMIN_FAILURES,
+        handOuts: env.CUSTODIAN_RATE_LIMIT_HANDOUTS,
+        connectSessions: env.CUSTODIAN_RATE_LIMIT_CONNECT_SESSIONS,
+      },
     },
   };
 }
@@ -118,11 +150,16 @@ async function serveUntilSignal(config: RuntimeConfig, deps: Deps): Promise<numb
   });
   if (config.env.CUSTODIAN_BACKGROUND_REFRESH) services.background.start();
   services.handOutRevalidation.start();
+  services.webhookSender.start();
   const pruning = setInterval(() => {
     const cutoff = Date.now() - config.env.CUSTODIAN_AUDIT_RETENTION_DAYS * DAY_MS;
     services.auditStore
       .pruneOlderThan(cutoff)
       .catch((error: unknown) => log.error('audit prune failed', { error }));
+    // Deliveries are kept as long as the audit trail they belong beside.
+    services.webhookDeliveries
+      .pruneOlderThan(cutoff)
+      .catch((error: unknown) => log.error('webhook delivery prune failed', { error }));
   }, DAY_MS);
   pruning.unref();
   log.info('listening', { url: server.url, public_url: config.publicUrl, engine: database.engine });
@@ -137,8 +174,10 @@ async function serveUntilSignal(config: RuntimeConfig, deps: Deps): Promise<numb
   // Refreshes in progress finish and commit; queued audit events are written.
   await services.background.stop();
   await services.handOutRevalidation.stop();
+  await services.webhookSender.stop();
   await services.audit.close();
   await database.close();
+  await deps.tracing?.shutdown();
   log.info('shutdown complete');
   return 0;
 }

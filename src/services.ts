@@ -7,46 +7,63 @@ import { createClientStore } from './clients/store.js';
 import type { ConnectDeps } from './connect/deps.js';
 import { createSessionStore } from './connect/session-store.js';
 import { createConnectionStore } from './connections/store.js';
+import { createTransact } from './db/transaction.js';
 import type { HandOutDeps } from './handout/access-token.js';
 import { createHandOutCache } from './handout/cache.js';
 import { createCacheRevalidation } from './handout/revalidation.js';
+import type { Metrics } from './metrics/metrics.js';
 import { createProviderCache } from './providers/cache.js';
 import { discoverProvider } from './providers/discovery.js';
 import { createProviderRegistry } from './providers/registry.js';
 import { createProviderStore } from './providers/store.js';
 import { checkEndpointUrlResolved } from './providers/url-safety.js';
+import { createRateLimits, defaultRateLimits } from './rate-limit/limits.js';
 import { createBackgroundRefresher } from './refresh/background.js';
 import { createRefresher } from './refresh/refresher.js';
 import { createTokenRows } from './refresh/token-rows.js';
 import { createUsageRecorder } from './refresh/usage.js';
 import { createServiceTokens } from './tokens/service-tokens.js';
 import { createSigningKeys } from './tokens/signing-keys.js';
+import { type Tracing, traceMethods } from './tracing/tracing.js';
+import { instrumentUpstream } from './upstream/instrumented.js';
+import { createDeliveryStore } from './webhooks/delivery-store.js';
+import { createEndpointStore } from './webhooks/endpoint-store.js';
+import { createOutbox } from './webhooks/outbox.js';
+import { createWebhookRegistry } from './webhooks/registry.js';
+import { createWebhookSender } from './webhooks/sender.js';
 
 /**
  * Builds every store and service from the app's dependencies, once. Routes
  * receive the pieces they use; `main.ts` starts and stops the background
- * parts (refresher, hand-out cache checks, audit writer).
+ * parts (refresher, hand-out cache checks, webhook sender, audit writer).
  */
-export function createServices(deps: Deps) {
+export function createServices(deps: Deps, metrics: Metrics, tracing: Tracing) {
   const { database, vault, random, now, log, config } = deps;
+  // Each store's methods in a span when tracing (one per statement group); the stores themselves when not.
+  const traced = <T extends object>(group: string, store: T) =>
+    traceMethods(tracing, group, database.engine, store);
+  const fetch = instrumentUpstream(deps.fetch, metrics, tracing);
+  const limits = createRateLimits(config.rateLimits ?? defaultRateLimits, now);
   const checkUrl = (url: string) =>
     checkEndpointUrlResolved(url, { allowLoopbackHttp: config.allowLoopbackHttp }, deps.resolveHost);
   const audit = createAuditLog({ database, now, random, log });
-  const providerStore = createProviderStore(database);
+  const providerStore = traced('providers', createProviderStore(database));
   const providerCache = createProviderCache(providerStore, now);
   // Hand-outs reuse a connection read or checked within the last 2 s (the staleness of every cache
   // the broker keeps: providers, clients, revocations); every write here forgets it. At most 2,500 entries
   // (measured: 5,000 full grew the broker by 14 MB over a million connections); a service asking for more distinct
   // connections than that in 2 s gets little from a cache anyway.
   const handOutCache = createHandOutCache({ ttlMs: config.handOutCacheMs ?? 2_000, maxEntries: 2_500 });
-  const connections = createConnectionStore(database, handOutCache.forget);
-  const client = { fetch: deps.fetch, now, allowInsecureRequests: config.allowLoopbackHttp };
-  const clients = createClientStore(database);
+  // Connection changes and the events reporting them commit together (one transaction runner per database).
+  const outbox = createOutbox({ database, transact: createTransact(database), now, random });
+  const connections = traced('connections', createConnectionStore(database, handOutCache.forget, outbox));
+  const client = { fetch, now, allowInsecureRequests: config.allowLoopbackHttp };
+  const clients = traced('clients', createClientStore(database));
   const hasher = createSecretHasher({ database, vault, random, now });
   const keys = createSigningKeys({ database, vault, random, now });
-  const rows = createTokenRows(database, handOutCache.forget);
+  const rows = traced('token_rows', createTokenRows(database, handOutCache.forget, outbox));
   const usage = createUsageRecorder(rows);
-  const refresher = createRefresher({
+  const untracedRefresher = createRefresher({
     rows,
     providers: providerCache,
     vault,
@@ -59,20 +76,36 @@ export function createServices(deps: Deps) {
     owner: config.replicaId,
     // Longer than a refresh can take (one provider call), so a live lease is never taken over.
     leaseMs: config.upstreamTimeoutMs * 3,
+    metrics,
   });
+  const refresher = !tracing.enabled
+    ? untracedRefresher
+    : {
+        refresh: (row: Parameters<typeof untracedRefresher.refresh>[0], reason: 'on_demand' | 'background') =>
+          tracing.span('refresh', { 'custodian.provider': row.providerId, 'custodian.reason': reason }, () =>
+            untracedRefresher.refresh(row, reason),
+          ),
+        refreshIfFree: (row: Parameters<typeof untracedRefresher.refreshIfFree>[0]) =>
+          tracing.span(
+            'refresh',
+            { 'custodian.provider': row.providerId, 'custodian.reason': 'background' },
+            () => untracedRefresher.refreshIfFree(row),
+          ),
+      };
 
   const connect: ConnectDeps = {
-    sessions: createSessionStore(database),
+    sessions: traced('connect_sessions', createSessionStore(database, outbox)),
     connections,
     providers: providerStore,
     vault,
     random,
     now,
     log,
-    fetch: deps.fetch,
+    fetch,
     client,
     publicUrl: config.publicUrl,
     checkUrl,
+    limits,
   };
   const handOut: HandOutDeps = {
     rows,
@@ -83,13 +116,31 @@ export function createServices(deps: Deps) {
     cache: handOutCache,
     usage,
     now,
+    metrics,
+    limits,
   };
   const tokens = createServiceTokens({ database, clients, keys, random, now, issuer: config.publicUrl });
   const handOutRevalidation = createCacheRevalidation({ cache: handOutCache, rows, now, log });
+  const webhookEndpoints = createEndpointStore(database);
+  const webhookDeliveries = createDeliveryStore(database);
+  const webhookSender = createWebhookSender({
+    deliveries: webhookDeliveries,
+    endpoints: webhookEndpoints,
+    vault,
+    fetch: deps.fetch,
+    audit,
+    log,
+    now,
+    random,
+    owner: config.replicaId,
+    timeoutMs: config.webhookTimeoutMs ?? 10_000,
+  });
+  outbox.onCommit(webhookSender.wake);
 
   return {
     audit,
-    auditStore: createAuditStore(database),
+    limits,
+    auditStore: traced('audit_events', createAuditStore(database)),
     connect,
     connections,
     providerStore,
@@ -106,10 +157,22 @@ export function createServices(deps: Deps) {
       now,
       publicUrl: config.publicUrl,
       checkUrl,
-      discover: (issuer) => discoverProvider({ fetch: deps.fetch, checkUrl }, issuer),
+      discover: (issuer) => discoverProvider({ fetch, checkUrl }, issuer),
     }),
     clientRegistry: createClientRegistry({ clients, hasher, random, now, forget: tokens.forgetClient }),
     tokens,
+    webhookDeliveries,
+    webhookSender,
+    webhooks: createWebhookRegistry({
+      endpoints: webhookEndpoints,
+      deliveries: webhookDeliveries,
+      clients,
+      vault,
+      random,
+      now,
+      checkUrl,
+      wake: webhookSender.wake,
+    }),
     background: createBackgroundRefresher({
       rows,
       providers: providerCache,

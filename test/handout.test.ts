@@ -156,17 +156,29 @@ describe('hand-out from a real authorization server', () => {
     expect(as.tokenErrors.length).toBe(errors);
   });
 
-  it('renews on force_refresh and on a min_validity_seconds it cannot meet', async () => {
+  it('renews on force_refresh; a min_validity_seconds it cannot meet costs at most one refresh per token half-life', async () => {
     const id = await connect('oidc', 'june');
     const first = await (await handOut(id)).json();
     const refreshes = as.grants.refresh_token;
     const forced = await (await handOut(id, { force_refresh: true })).json();
     expect(forced.access_token).not.toBe(first.access_token);
-    const long = await (await handOut(id, { min_validity_seconds: 3600 })).json();
-    expect(long.access_token).not.toBe(forced.access_token);
+    expect(as.grants.refresh_token).toBe(refreshes + 1);
+    // The provider issues 600 s tokens; an hour cannot be met by refreshing a young one: the true expires_in.
+    const young = await (await handOut(id, { min_validity_seconds: 3600 })).json();
+    expect(young.access_token).toBe(forced.access_token);
+    expect(young.expires_in).toBeLessThanOrEqual(600);
+    expect(as.grants.refresh_token).toBe(refreshes + 1);
+    // Past half its life the same request renews it, once.
+    advanceClock(301_000);
+    const renewed = await (await handOut(id, { min_validity_seconds: 3600 })).json();
+    expect(renewed.access_token).not.toBe(forced.access_token);
+    expect(renewed.expires_in).toBeGreaterThan(590);
+    expect(renewed.expires_in).toBeLessThanOrEqual(600);
+    const again = await (await handOut(id, { min_validity_seconds: 3600 })).json();
+    expect(again.access_token).toBe(renewed.access_token);
     expect(as.grants.refresh_token).toBe(refreshes + 2);
     const ok = await (await handOut(id, { min_validity_seconds: 10 })).json();
-    expect(ok.access_token).toBe(long.access_token);
+    expect(ok.access_token).toBe(renewed.access_token);
   });
 
   it('marks the connection needs_reauth when the grant is gone, and stops calling the provider', async () => {
@@ -268,6 +280,40 @@ describe('hand-out from a Dropbox-shaped provider', () => {
     const recovered = await handOut(id);
     expect(recovered.status).toBe(200);
     expect((await row(id)).refreshFailures).toBe(0);
+  });
+
+  it('never answers the token a forced refresh was asked to replace: 503 with Retry-After, also during the backoff', async () => {
+    const id = await connect('dropbox');
+    const before = await (await handOut(id)).json();
+    dropbox.tokenMode = 'status500';
+    const failed = await handOut(id, { force_refresh: true });
+    expect(failed.status).toBe(503);
+    expect(failed.headers.get('content-type')).toBe('application/problem+json');
+    const body = await failed.json();
+    expect(body.code).toBe('provider_unavailable');
+    expect(JSON.stringify(body)).not.toContain(before.access_token);
+    expect(Number(failed.headers.get('retry-after'))).toBeGreaterThan(0);
+    // Within the backoff, no provider call, and still no old token for a forced refresh...
+    const calls = dropbox.requests.filter((r) => r.path === '/oauth2/token').length;
+    const backedOff = await handOut(id, { force_refresh: true });
+    expect(backedOff.status).toBe(503);
+    expect(Number(backedOff.headers.get('retry-after'))).toBeGreaterThan(0);
+    expect(dropbox.requests.filter((r) => r.path === '/oauth2/token').length).toBe(calls);
+    // ...while a plain hand-out of the still valid token is answered, and the connection shows the failure.
+    const plain = await handOut(id);
+    expect(plain.status).toBe(200);
+    expect((await plain.json()).access_token).toBe(before.access_token);
+    const view = await (await service.request('GET', `/v1/connections/${id}`)).json();
+    expect(view).toMatchObject({ status: 'active', last_error: 'provider_bad_response' });
+    expect(Date.parse(view.next_refresh_at)).toBeGreaterThan(Date.now() + clockOffset);
+
+    dropbox.tokenMode = 'ok';
+    advanceClock(10 * 60_000);
+    const recovered = await (await handOut(id, { force_refresh: true })).json();
+    expect(recovered.access_token).not.toBe(before.access_token);
+    const after = await (await service.request('GET', `/v1/connections/${id}`)).json();
+    expect(after.last_error).toBeNull();
+    expect(after.last_refreshed_at).not.toBeNull();
   });
 
   it.each(['hang', 'html'] as const)('treats a %s answer as transient', async (mode) => {

@@ -26,12 +26,16 @@ describe('secrets stay secret', () => {
     const t = await createTestApp({
       vault: new Vault([{ id: 'marker', material: keyMaterial }]),
       secrets: [KEY_TEXT],
+      // Low enough that the bad-secret attempts below end in 429 answers, recorded like the others.
+      rateLimits: { clientFailures: 2 },
     });
     const answers: string[] = [];
     const record = async (res: Response) => {
       answers.push(`${res.status} ${JSON.stringify([...res.headers])} ${await res.clone().text()}`);
       return res;
     };
+    const database = () => t.testDatabase.database;
+    const webhookSecrets: string[] = [];
     try {
       const created = await record(
         await t.admin('POST', '/v1/admin/providers', {
@@ -81,6 +85,21 @@ describe('secrets stay secret', () => {
       });
       const client = await t.client();
       const serviceToken = await client.token();
+      // Guessed secrets (markers themselves) until a client id is limited, then its right secret: 429.
+      const victim = await t.client();
+      const tokenWith = (secret: string) =>
+        t.app.request('/oauth/token', {
+          method: 'POST',
+          headers: { 'content-type': 'application/x-www-form-urlencoded' },
+          body: new URLSearchParams({
+            grant_type: 'client_credentials',
+            client_id: victim.clientId,
+            client_secret: secret,
+          }),
+        });
+      for (const guess of [CLIENT_SECRET, REFRESH_TOKEN])
+        expect((await record(await tokenWith(guess))).status).toBe(401);
+      expect((await record(await tokenWith(victim.secret))).status).toBe(429);
       for (const route of t.routes.filter((r) => r.method === 'get')) {
         const path = route.path.replace('{provider_id}', 'dropbox').replace('{id}', 'conn_marker');
         await record(await (route.auth === 'service' ? client.request('GET', path) : t.admin('GET', path)));
@@ -93,13 +112,31 @@ describe('secrets stay secret', () => {
       await record(
         await client.request('POST', '/v1/connections/conn_marker/access-token', { force_refresh: 'x' }),
       );
+      // A webhook endpoint: its secrets are shown once (those answers are not recorded) and never again;
+      // deleting the connection queues a connection.deleted event in the database (no sender runs here).
+      const endpoint = await t.admin('POST', '/v1/admin/webhook-endpoints', {
+        url: 'https://hooks.example/in',
+      });
+      const { id: endpointId, secret: webhookSecret } = (await endpoint.json()) as Record<string, string>;
+      const rotated = await (
+        await t.admin('POST', `/v1/admin/webhook-endpoints/${endpointId}/rotate-secret`)
+      ).text();
+      expect(rotated).not.toContain(webhookSecret!.slice(6));
+      const rotatedSecret = (JSON.parse(rotated) as { secret: string }).secret;
+      webhookSecrets.push(webhookSecret!.slice(6), rotatedSecret.slice(6));
+      for (const path of ['', `/${endpointId}`, `/${endpointId}/deliveries`])
+        await record(await t.admin('GET', `/v1/admin/webhook-endpoints${path}`));
+      await record(await t.admin('POST', `/v1/admin/webhook-endpoints/${endpointId}/test`));
+      // Through the store: the route would first call Dropbox's real revocation endpoint.
+      expect(await t.services.connections.delete('conn_marker')).toBe(true);
+      const queued = await database().db.select().from(database().tables.webhookDeliveries);
+      expect(queued.map((d) => d.eventType).sort()).toEqual(['connection.deleted', 'webhook.test']);
       await t.services.audit.flush();
       await record(
         await t.app.request('/v1/admin/providers', { headers: { authorization: `Bearer ${CLIENT_SECRET}` } }),
       );
 
-      const database = t.testDatabase.database;
-      const stored = await database.db.select().from(database.tables.providers);
+      const stored = await database().db.select().from(database().tables.providers);
       expect(stored).toHaveLength(1);
       // The rotated secret is the one stored, encrypted.
       const where = { table: 'providers', column: 'client_secret', rowId: 'dropbox' };
@@ -122,7 +159,9 @@ describe('secrets stay secret', () => {
           ACCESS_TOKEN,
           REFRESH_TOKEN,
           client.secret,
+          victim.secret,
           serviceToken,
+          ...webhookSecrets,
         ]) {
           expect(text.includes(marker), `${marker.slice(0, 20)}… found in ${where}`).toBe(false);
         }

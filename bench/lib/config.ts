@@ -36,13 +36,29 @@ export const config = {
   scaleRate: int('BENCH_SCALE_RATE', 0, 0),
   /** Connections all due at once in the refresh test. */
   refreshConnections: int('BENCH_REFRESH_CONNECTIONS', 10_000, 1),
+  /** Stored connections of the refresh-load simulation (a simulated day on a fake clock). */
+  refreshLoadConnections: int('BENCH_REFRESH_LOAD_CONNECTIONS', 1_000_000, 1),
+  /** Percent of them handed out (each every 15 minutes, all day). */
+  refreshLoadInUsePercent: int('BENCH_REFRESH_LOAD_IN_USE_PERCENT', 1, 0),
+  /** Real refreshes (SQLite, fake provider) measured for the CPU cost of one refresh. */
+  refreshLoadSample: int('BENCH_REFRESH_LOAD_SAMPLE', 2_000, 1),
+  /** The metrics part: hand-outs per second sent to each of its two brokers at once. */
+  metricsRate: int('BENCH_METRICS_RATE', 1_500, 1),
+  /** The metrics part: seconds of each round (long, so CPU ticks of 10 ms are a small error). */
+  metricsSeconds: int('BENCH_METRICS_SECONDS', 15, 1),
   /** Engines to run: sqlite, postgres, or both. */
   engines: (process.env.BENCH_ENGINES ?? 'sqlite,postgres')
     .split(',')
     .map((e) => e.trim())
     .filter((e): e is 'sqlite' | 'postgres' => e === 'sqlite' || e === 'postgres'),
-  /** Parts to run: handout, refresh, scale (memory is measured during the others). */
-  parts: new Set((process.env.BENCH_PARTS ?? 'handout,refresh,scale').split(',').map((p) => p.trim())),
+  /** Parts to run: handout, metrics, refresh, scale, refresh-load, webhooks (memory is measured during the others). */
+  parts: new Set(
+    (process.env.BENCH_PARTS ?? 'handout,metrics,refresh,scale,refresh-load,webhooks')
+      .split(',')
+      .map((p) => p.trim()),
+  ),
+  /** Connection events queued at once in the webhook part. */
+  webhookEvents: Number(process.env.BENCH_WEBHOOK_EVENTS ?? 1000),
   /** Server for the scratch Postgres databases (created and dropped by the bench). */
   postgresUrl: process.env.BENCH_POSTGRES_URL ?? 'postgres://postgres@127.0.0.1:5432/test',
   /** Write a V8 CPU profile of every broker process and print its hottest functions. */

@@ -7,7 +7,10 @@ import type * as RandomModule from '../../src/crypto/random.js';
 import type * as OpenModule from '../../src/db/open.js';
 import type * as PgSchemaModule from '../../src/db/schema/postgres.js';
 import type * as LoggerModule from '../../src/log/logger.js';
+import type * as BackgroundModule from '../../src/refresh/background.js';
+import type * as FreshnessModule from '../../src/refresh/freshness.js';
 import type * as ScheduleModule from '../../src/refresh/schedule.js';
+import type * as UsageModule from '../../src/refresh/usage.js';
 import type * as HttpClientModule from '../../src/upstream/http-client.js';
 import type * as KeysModule from '../../src/vault/keys.js';
 import type * as VaultModule from '../../src/vault/vault.js';
@@ -52,6 +55,9 @@ export async function brokerModules() {
     pgSchema: await load<typeof PgSchemaModule>('db/schema/postgres.js'),
     logger: await load<typeof LoggerModule>('log/logger.js'),
     schedule: await load<typeof ScheduleModule>('refresh/schedule.js'),
+    freshness: await load<typeof FreshnessModule>('refresh/freshness.js'),
+    background: await load<typeof BackgroundModule>('refresh/background.js'),
+    usage: await load<typeof UsageModule>('refresh/usage.js'),
     httpClient: await load<typeof HttpClientModule>('upstream/http-client.js'),
     keys: await load<typeof KeysModule>('vault/keys.js'),
     vault: await load<typeof VaultModule>('vault/vault.js'),

@@ -6,7 +6,8 @@ import type { AuditLog } from './audit-log.js';
 /**
  * Records every state-changing admin or service request as an audit event,
  * from the route's declaration: `createProvider` becomes `provider.create`,
- * its target the path's id (or, on create, the new resource's id).
+ * its target the path's id (or, on create, the new resource's id), its
+ * tenant the one the handler named (`c.set('auditTenant', …)`), if any.
  */
 export function auditRouteChanges(audit: AuditLog) {
   return (c: Context<AppEnv>, definition: RouteDefinition, outcome: { status: number; error?: unknown }) => {
@@ -22,6 +23,7 @@ export function auditRouteChanges(audit: AuditLog) {
           ? { type: 'admin', id: 'admin' }
           : { type: 'service', id: c.get('caller').id },
       action: `${type}.${verb}`,
+      tenant: c.get('auditTenant') ?? null,
       target: { type, id: params.at(-1) ?? created ?? '-' },
       outcome: failed ? 'failure' : 'success',
       details: { request_id: c.get('requestId'), ...(code ? { error: code } : {}) },

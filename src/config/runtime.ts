@@ -60,7 +60,11 @@ export function resolveRuntimeConfig(env: Env, random: (size: number) => Uint8Ar
     publicUrl: publicUrlOf(env),
     vaultKeys,
     adminToken,
-    secrets: [adminToken, ...keySpec.split(',').map((entry) => entry.slice(entry.indexOf(':') + 1).trim())],
+    secrets: [
+      adminToken,
+      ...(env.CUSTODIAN_METRICS_TOKEN ? [env.CUSTODIAN_METRICS_TOKEN] : []),
+      ...keySpec.split(',').map((entry) => entry.slice(entry.indexOf(':') + 1).trim()),
+    ],
     notices,
   };
 }

@@ -4,6 +4,7 @@ import type { Logger } from '../log/logger.js';
 import type { ProviderClientDeps } from '../oauth/provider-client.js';
 import type { ProviderStore } from '../providers/store.js';
 import type { UrlVerdict } from '../providers/url-safety.js';
+import type { RateLimits } from '../rate-limit/limits.js';
 import type { UpstreamFetch } from '../upstream/http-client.js';
 import type { Vault } from '../vault/vault.js';
 import type { SessionStore } from './session-store.js';
@@ -21,6 +22,8 @@ export interface ConnectDeps {
   publicUrl: string;
   /** The endpoint URL policy, DNS included: URLs filled with a session's connection_params are checked with it. */
   checkUrl: (url: string) => Promise<UrlVerdict>;
+  /** Connect sessions per service client (see rate-limit/limits.ts). */
+  limits?: RateLimits;
 }
 
 export const SESSION_LIFETIME_MS = 10 * 60 * 1000;

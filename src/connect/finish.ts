@@ -6,6 +6,7 @@ import { fetchAccount } from '../oauth/account.js';
 import { exchangeCode } from '../oauth/provider-client.js';
 import { withClientSecret } from '../providers/client-secret.js';
 import type { ProviderRecord } from '../providers/store.js';
+import { planRenewal } from '../refresh/schedule.js';
 import { failureCode } from '../upstream/failure-code.js';
 import { type ConnectDeps, verifierLocation } from './deps.js';
 import type { ConnectSession } from './session-store.js';
@@ -43,14 +44,16 @@ export async function exchangeAndStore(
       codeVerifier,
     });
     const account = await fetchAccount(deps.fetch, provider, tokens.accessToken, answer);
+    // The tokens' issue time as far as the schedule is concerned (the exchange just answered).
+    const now = deps.now();
     await checkUpgrade(deps, session, account.user_id);
     const metadata = capMetadata(
       {
-        ...readCallback(callbackQuery, provider.callback_metadata ?? {}),
-        ...readPointers(answer, provider.token_response_metadata ?? {}),
+        ...readCallback(callbackQuery, provider.callback_metadata),
+        ...readPointers(answer, provider.token_response_metadata),
         ...(await requestMetadata(
           deps.fetch,
-          provider.metadata_requests ?? [],
+          provider.metadata_requests,
           tokens.accessToken,
           session.connection_params,
         )),
@@ -68,6 +71,21 @@ export async function exchangeAndStore(
         expires_at: tokens.expiresAt,
         connection_params: session.connection_params,
         metadata,
+        refresh_token_expires_at: tokens.refreshTokenExpiresAt,
+        plan: (rowId, hasRefreshToken) =>
+          planRenewal(
+            {
+              id: rowId,
+              expiresAt: tokens.expiresAt,
+              tokenIssuedAt: now,
+              grantedAt: now,
+              refreshTokenExpiresAt: tokens.refreshTokenExpiresAt,
+              hasRefreshToken,
+              lastUsedAt: null,
+            },
+            provider,
+            now,
+          )?.at ?? null,
         seal: (rowId) => ({
           access: deps.vault.encrypt(tokens.accessToken, tokenLocation(rowId, 'access_token')),
           refresh:
@@ -77,7 +95,7 @@ export async function exchangeAndStore(
         }),
       },
       randomId(deps.random, 'conn'),
-      deps.now(),
+      now,
     );
     outcome = { ok: true, connectionId };
     log.info('account connected', { connection_id: connectionId, tenant: session.tenant });

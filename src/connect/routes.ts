@@ -35,9 +35,12 @@ export function mountConnectRoutes(router: Router, deps: ConnectDeps): void {
         201: { description: 'created', schema: connectSessionCreatedSchema },
         404: problemAnswer('no such enabled provider'),
         422: problemAnswer('return_to or redirect_uri not allowed for this caller'),
+        429: problemAnswer('too many connect sessions from this client; honour Retry-After'),
       },
     },
     async (c, { body }) => {
+      c.set('auditTenant', body.tenant);
+      deps.limits?.connectSession(c.get('caller').id);
       const started = await startConnectSession(deps, c.get('caller'), body);
       c.header('cache-control', 'no-store');
       c.header('location', `/v1/connect-sessions/${started.session.id}`);
@@ -94,7 +97,10 @@ export function mountConnectRoutes(router: Router, deps: ConnectDeps): void {
         504: problemAnswer('the provider did not answer in time'),
       },
     },
-    async (c, { params, body }) =>
-      c.json(sessionView(await completeFromService(deps, c.get('caller'), params.id, body))),
+    async (c, { params, body }) => {
+      const session = await completeFromService(deps, c.get('caller'), params.id, body);
+      c.set('auditTenant', session.tenant);
+      return c.json(sessionView(session));
+    },
   );
 }

@@ -1,5 +1,6 @@
 import { and, eq, gt, inArray, isNull, lt } from 'drizzle-orm';
 import type { Database } from '../db/open.js';
+import { noOutbox, type Outbox } from '../webhooks/outbox.js';
 
 export type SessionStatus = 'pending' | 'exchanging' | 'completed' | 'failed';
 
@@ -33,7 +34,9 @@ export interface ConnectSession {
   updated_at: number;
 }
 
-export function createSessionStore({ db, tables }: Database) {
+/** `outbox` records `connect_session.failed` in the same transaction as the failure. */
+export function createSessionStore(database: Database, outbox: Outbox = noOutbox(database)) {
+  const { db, tables } = database;
   const t = tables.connectSessions;
   type Row = typeof t.$inferSelect;
 
@@ -139,16 +142,37 @@ export function createSessionStore({ db, tables }: Database) {
       outcome: { status: 'completed'; connectionId: string } | { status: 'failed'; error: string },
       now: number,
     ): Promise<void> {
-      await db
-        .update(t)
-        .set({
-          status: outcome.status,
-          connectionId: outcome.status === 'completed' ? outcome.connectionId : null,
-          error: outcome.status === 'failed' ? outcome.error : null,
-          codeVerifier: null,
-          updatedAt: now,
-        })
-        .where(and(eq(t.id, id), inArray(t.status, ['pending', 'exchanging'])));
+      const end = (tx: Pick<Database['db'], 'update'>) =>
+        tx
+          .update(t)
+          .set({
+            status: outcome.status,
+            connectionId: outcome.status === 'completed' ? outcome.connectionId : null,
+            error: outcome.status === 'failed' ? outcome.error : null,
+            codeVerifier: null,
+            updatedAt: now,
+          })
+          .where(and(eq(t.id, id), inArray(t.status, ['pending', 'exchanging'])))
+          .returning({ tenant: t.tenant, endUser: t.endUser, providerId: t.providerId });
+      if (outcome.status === 'completed') {
+        await end(db);
+        return;
+      }
+      await outbox.transact(async (tx) => {
+        for (const row of await end(tx))
+          await outbox.record(tx, {
+            type: 'connect_session.failed',
+            subject: {
+              connection_id: null,
+              tenant: row.tenant,
+              end_user: row.endUser,
+              provider_id: row.providerId,
+              account: null,
+              status: 'failed',
+            },
+            error: outcome.error,
+          });
+      });
     },
 
     /** Deletes sessions that ended or expired before `before`. */

@@ -68,7 +68,11 @@ describe('GET /v1/connections', () => {
   it('never answers a token or a ciphertext', async () => {
     const { text } = await ids('');
     expect(text).not.toContain('marker');
-    expect(text).not.toMatch(/access_token|refresh_token/);
+    // No token field: the only key naming one is the refresh token's expiry time.
+    expect(text).not.toMatch(/"(access_token|refresh_token)"/);
+    expect(text.match(/"[a-z_]*token[a-z_]*":/g)?.every((key) => key === '"refresh_token_expires_at":')).toBe(
+      true,
+    );
     const one = await (await t.service('GET', '/v1/connections/conn_a1')).text();
     expect(one).not.toContain('marker');
     expect(JSON.parse(one)).toMatchObject({

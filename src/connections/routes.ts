@@ -6,6 +6,8 @@ import { AppError } from '../http/errors.js';
 import { decodeCursor, pageOf, pageQuerySchema, toPage } from '../http/pagination.js';
 import { problemAnswer } from '../http/problem.js';
 import type { Router } from '../http/router.js';
+import type { ProviderRecord } from '../providers/store.js';
+import { type RenewalPolicy, refreshTokenExpiresAt } from '../refresh/schedule.js';
 import { type RevokeDeps, revokeAndDelete } from './revoke.js';
 import type { ConnectionRecord } from './store.js';
 
@@ -35,6 +37,23 @@ export const connectionSchema = z
       .datetime()
       .nullable()
       .describe('when the current access token expires; null if it does not'),
+    last_refreshed_at: z.iso.datetime().nullable().describe('the last successful refresh; null: none yet'),
+    next_refresh_at: z.iso
+      .datetime()
+      .nullable()
+      .describe(
+        'when the broker next renews it (ahead of expiry while in use, to keep an idle grant alive, or to retry after a failure); null: nothing planned',
+      ),
+    refresh_token_expires_at: z.iso
+      .datetime()
+      .nullable()
+      .describe('when the refresh token dies at the latest, as the provider states it; null when unknown'),
+    last_error: z
+      .string()
+      .nullable()
+      .describe(
+        'stable code of the last failed refresh (`provider_timeout`, `invalid_grant`, `refresh_token_expired`, ...); null after a success',
+      ),
     created_at: z.iso.datetime(),
     updated_at: z.iso.datetime(),
   })
@@ -42,8 +61,15 @@ export const connectionSchema = z
 
 const iso = (ms: number) => new Date(ms).toISOString();
 
-/** Metadata only: a token never leaves through these routes. */
-export function connectionView(r: ConnectionRecord): z.input<typeof connectionSchema> {
+/** Metadata only: a token never leaves through these routes. `provider` caps the refresh token's end (null: deleted). */
+export function connectionView(
+  r: ConnectionRecord,
+  provider: Pick<RenewalPolicy, 'refresh_token_max_seconds'> | null,
+): z.input<typeof connectionSchema> {
+  const refreshEnd = refreshTokenExpiresAt(
+    { grantedAt: r.granted_at, refreshTokenExpiresAt: r.refresh_token_expires_at },
+    provider ?? { refresh_token_max_seconds: null },
+  );
   return {
     id: r.id,
     provider_id: r.provider_id,
@@ -55,6 +81,10 @@ export function connectionView(r: ConnectionRecord): z.input<typeof connectionSc
     connection_params: r.connection_params,
     metadata: r.metadata,
     expires_at: r.expires_at === null ? null : iso(r.expires_at),
+    last_refreshed_at: r.last_refreshed_at === null ? null : iso(r.last_refreshed_at),
+    next_refresh_at: r.next_refresh_at === null ? null : iso(r.next_refresh_at),
+    refresh_token_expires_at: refreshEnd === null ? null : iso(refreshEnd),
+    last_error: r.last_error,
     created_at: iso(r.created_at),
     updated_at: iso(r.updated_at),
   };
@@ -115,7 +145,15 @@ export function mountConnectionRoutes(router: Router, deps: RevokeDeps): void {
         { limit: query.limit + 1, after: decodeCursor(query.cursor) },
       );
       const page = toPage(rows, query.limit, (r) => r.id);
-      return c.json({ ...page, data: page.data.map(connectionView) });
+      const providers = new Map<string, Promise<ProviderRecord | null>>();
+      const providerOf = (id: string) => {
+        if (!providers.has(id)) providers.set(id, deps.providers.get(id));
+        return providers.get(id)!;
+      };
+      const data = await Promise.all(
+        page.data.map(async (r) => connectionView(r, await providerOf(r.provider_id))),
+      );
+      return c.json({ ...page, data });
     },
   );
 
@@ -130,8 +168,10 @@ export function mountConnectionRoutes(router: Router, deps: RevokeDeps): void {
       params: connectionPath,
       responses: { 200: { description: 'the connection', schema: connectionSchema } },
     },
-    async (c, { params }) =>
-      c.json(connectionView(await mustGet(c.get('caller'), params.id, 'read_connections'))),
+    async (c, { params }) => {
+      const connection = await mustGet(c.get('caller'), params.id, 'read_connections');
+      return c.json(connectionView(connection, await deps.providers.get(connection.provider_id)));
+    },
   );
 
   router.add(
@@ -154,6 +194,7 @@ export function mountConnectionRoutes(router: Router, deps: RevokeDeps): void {
     },
     async (c, { params, query }) => {
       const connection = await mustGet(c.get('caller'), params.id, 'delete_connections');
+      c.set('auditTenant', connection.tenant);
       await revokeAndDelete(deps, connection, query.revoke === 'true');
       return c.body(null, 204);
     },

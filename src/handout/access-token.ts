@@ -3,7 +3,9 @@ import { parseJson } from '../connections/store.js';
 import { tokenLocation } from '../connections/token-location.js';
 import type { Caller } from '../http/caller.js';
 import { AppError } from '../http/errors.js';
+import type { HandOutOutcome, Metrics } from '../metrics/metrics.js';
 import type { ProviderCache } from '../providers/cache.js';
+import type { RateLimits } from '../rate-limit/limits.js';
 import { backoffUntil, needsRefresh } from '../refresh/freshness.js';
 import type { Refresher } from '../refresh/refresher.js';
 import type { TokenRow, TokenRows } from '../refresh/token-rows.js';
@@ -20,6 +22,9 @@ export interface HandOutDeps {
   cache: HandOutCache;
   usage: UsageRecorder;
   now: () => number;
+  metrics?: Metrics;
+  /** Hand-outs per service client (see rate-limit/limits.ts). */
+  limits?: RateLimits;
 }
 
 type Row = NonNullable<TokenRow>;
@@ -43,6 +48,33 @@ export interface HandedOut {
  * forces it. The refresh token never leaves.
  */
 export async function handOutAccessToken(
+  deps: HandOutDeps,
+  caller: Caller,
+  connectionId: string,
+  options: { forceRefresh?: boolean; minValiditySeconds?: number },
+): Promise<HandedOut> {
+  try {
+    deps.limits?.handOut(caller.id);
+    const answer = await handOut(deps, caller, connectionId, options);
+    deps.metrics?.handOut('served');
+    return answer;
+  } catch (error) {
+    deps.metrics?.handOut(outcomeOf(error));
+    throw error;
+  }
+}
+
+const outcomes: Partial<Record<string, HandOutOutcome>> = {
+  connection_not_found: 'not_found',
+  forbidden: 'forbidden',
+  connection_needs_reauth: 'needs_reauth',
+  provider_unavailable: 'unavailable',
+  rate_limited: 'rate_limited',
+};
+const outcomeOf = (error: unknown): HandOutOutcome =>
+  (error instanceof AppError ? outcomes[error.code] : undefined) ?? 'error';
+
+async function handOut(
   deps: HandOutDeps,
   caller: Caller,
   connectionId: string,

@@ -259,6 +259,8 @@ describe('hand-outs through the cache', () => {
           scopes: ['files'],
           token_type: 'Bearer',
           expires_at: clock + 3600_000,
+          refresh_token_expires_at: null,
+          plan: () => null,
           seal: (id) => ({
             // Replicas share the vault keys; the test apps each have their own, so seal with this one's.
             access: t.deps.vault.encrypt('busy-2', tokenLocation(id, 'access_token')),

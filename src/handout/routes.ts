@@ -51,6 +51,7 @@ export function mountHandOutRoutes(router: Router, deps: HandOutDeps): void {
         200: { description: 'the token', schema: accessTokenSchema },
         403: problemAnswer('this client may not get access tokens'),
         409: problemAnswer('connection_needs_reauth: connect the account again'),
+        429: problemAnswer('too many hand-outs for this client; honour Retry-After'),
         503: problemAnswer('the provider could not renew an expired token; honour Retry-After'),
       },
     },

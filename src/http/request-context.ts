@@ -1,7 +1,9 @@
 import { randomUUID } from 'node:crypto';
-import type { MiddlewareHandler } from 'hono';
+import type { Context, MiddlewareHandler } from 'hono';
 import { routePath } from 'hono/route';
 import type { Logger } from '../log/logger.js';
+import { type Metrics, noMetrics } from '../metrics/metrics.js';
+import { noTracing, type Tracing } from '../tracing/tracing.js';
 import { finishHeaders } from './response-headers.js';
 import type { AppEnv } from './router.js';
 
@@ -9,27 +11,50 @@ const acceptableId = /^[A-Za-z0-9._:-]{1,128}$/;
 
 /**
  * Gives every request an id (the caller's `X-Request-Id` when it is sane),
- * a logger that stamps it on every line, the common headers of every answer
- * and one access-log line at the end.
+ * a logger that stamps it (and, when tracing, the trace id) on every line,
+ * the common headers of every answer, one access-log line and one
+ * observation of the request-duration histogram at the end.
  */
-export function requestContext(log: Logger, now: () => number): MiddlewareHandler<AppEnv> {
-  return async (c, next) => {
+export function requestContext(
+  log: Logger,
+  now: () => number,
+  metrics: Metrics = noMetrics,
+  tracing: Tracing = noTracing,
+): MiddlewareHandler<AppEnv> {
+  // Metrics off: not even the clock reading they need.
+  const timed = metrics.registry !== null;
+  const answer = async (c: Context<AppEnv>, next: () => Promise<void>, traceId: string) => {
     const incoming = c.req.header('x-request-id');
     const requestId = incoming && acceptableId.test(incoming) ? incoming : randomUUID();
-    const requestLog = log.child({ request_id: requestId });
+    const requestLog = log.child(
+      traceId ? { request_id: requestId, trace_id: traceId } : { request_id: requestId },
+    );
     c.set('requestId', requestId);
     c.set('log', requestLog);
     const started = now();
+    const startedPrecisely = timed ? performance.now() : 0;
     await next();
     finishHeaders(c.res, requestId);
     // The matched pattern, not the path: paths and queries can carry connect
     // tokens, codes or state.
-    const route = routePath(c, -1);
-    requestLog.info('request', {
-      method: c.req.method,
-      route: route === '*' ? '(no route)' : route,
-      status: c.res.status,
-      duration_ms: now() - started,
-    });
+    const route = routeOf(c);
+    const status = c.res.status;
+    if (timed) metrics.request(c.req.method, route, status, (performance.now() - startedPrecisely) / 1000);
+    requestLog.info('request', { method: c.req.method, route, status, duration_ms: now() - started });
   };
+  if (!tracing.enabled) return (c, next) => answer(c, next, '');
+  return (c, next) =>
+    tracing.request(
+      c.req.method,
+      (name) => c.req.header(name),
+      async (traceId) => {
+        await answer(c, next, traceId);
+        return { route: routeOf(c), status: c.res.status };
+      },
+    );
 }
+
+const routeOf = (c: Context) => {
+  const matched = routePath(c, -1);
+  return matched === '*' ? '(no route)' : matched;
+};

@@ -11,7 +11,15 @@ import { parseInput, readForm, readJsonBody } from './input.js';
  * route's entry in `openapi.yaml`, so the spec cannot drift from the server.
  */
 
-export type AppEnv = { Variables: { requestId: string; log: Logger; caller: Caller } };
+export type AppEnv = {
+  Variables: {
+    requestId: string;
+    log: Logger;
+    caller: Caller;
+    /** The tenant a state-changing request acted in, once the handler knows it: its audit event's tenant. */
+    auditTenant: string | undefined;
+  };
+};
 export type AuthKind = 'admin' | 'service' | 'none';
 export type Method = 'get' | 'post' | 'put' | 'patch' | 'delete';
 
@@ -48,6 +56,8 @@ export interface RouteDefinition<
   hidden?: boolean;
   /** The handler records its own audit events (the token hand-out), so the router does not. */
   auditsItself?: boolean;
+  /** Replaces the guard `auth` names (the metrics route also takes the scraper's token); `auth` stays what the spec shows. */
+  guard?: MiddlewareHandler<AppEnv>;
 }
 
 type Output<T> = T extends z.ZodType ? z.output<T> : undefined;
@@ -91,7 +101,7 @@ export class Router {
   ): void {
     this.definitions.push(definition);
     const honoPath = definition.path.replace(/\{([^}]+)\}/g, ':$1');
-    const guard = this.options.guards[definition.auth];
+    const guard = definition.guard ?? this.options.guards[definition.auth];
     const limit = this.options.bodyLimitBytes ?? 64 * 1024;
     const audited = definition.method !== 'get' && definition.auth !== 'none' && !definition.auditsItself;
     this.app.on(definition.method.toUpperCase(), honoPath, guard, async (c) => {

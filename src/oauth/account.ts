@@ -42,7 +42,11 @@ async function requestUserinfo(fetch: UpstreamFetch, provider: ProviderRecord, a
     accept: 'application/json',
   };
   if (body !== undefined) headers['content-type'] = 'application/json';
-  const response = await fetch(provider.userinfo_url!, { method, headers, body });
+  const response = await fetch(
+    provider.userinfo_url!,
+    { method, headers, body },
+    { provider: provider.provider_id, operation: 'userinfo' },
+  );
   if (!response.ok) {
     throw new UnexpectedResponseError(`userinfo answered HTTP ${response.status}`, response.status);
   }

@@ -333,6 +333,7 @@ describe('exchangeCode: token answers', () => {
       tokenType: 'Bearer',
       expiresAt: NOW + 1_800_000,
       scopes: ['openid', 'offline_access', 'accounting.transactions'],
+      refreshTokenExpiresAt: null,
     });
     expect(answer).toMatchObject({
       access_token: ACCESS_TOKEN,
@@ -377,6 +378,7 @@ describe('exchangeCode: token answers', () => {
       tokenType: 'Bearer',
       expiresAt: null,
       scopes: ['read:user', 'user:email'],
+      refreshTokenExpiresAt: null,
     });
   });
 
@@ -626,6 +628,7 @@ describe('refreshTokens', () => {
       tokenType: 'Bearer',
       expiresAt: NOW + 1_800_000,
       scopes: ['openid', 'offline_access', 'accounting.transactions'],
+      refreshTokenExpiresAt: null,
     });
   });
 
@@ -652,6 +655,7 @@ describe('refreshTokens', () => {
       tokenType: 'Bearer',
       expiresAt: NOW + 14_400_000,
       scopes: null,
+      refreshTokenExpiresAt: null,
     });
   });
 

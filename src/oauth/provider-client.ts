@@ -1,7 +1,7 @@
 import * as oauth from 'oauth4webapi';
 import type { ProviderRecord } from '../providers/store.js';
 import { ProviderError, UnexpectedResponseError, UpstreamNetworkError } from '../upstream/errors.js';
-import type { UpstreamFetch } from '../upstream/http-client.js';
+import type { UpstreamCall, UpstreamFetch } from '../upstream/http-client.js';
 import { normaliseTokenResponse } from './token-response.js';
 import { type TokenSet, toTokenSet } from './token-set.js';
 
@@ -43,7 +43,12 @@ function clientAuth(provider: ProviderWithSecret): oauth.ClientAuth {
   }
 }
 
-function requestOptions(deps: ProviderClientDeps, provider: ProviderRecord) {
+function requestOptions(
+  deps: ProviderClientDeps,
+  provider: ProviderRecord,
+  operation: UpstreamCall['operation'],
+) {
+  const call: UpstreamCall = { provider: provider.provider_id, operation };
   return {
     [oauth.allowInsecureRequests]: deps.allowInsecureRequests,
     [oauth.customFetch]: async (url: string, init: RequestInit) => {
@@ -51,7 +56,7 @@ function requestOptions(deps: ProviderClientDeps, provider: ProviderRecord) {
       headers.set('accept', 'application/json');
       // oauth4webapi sets its own user-agent, which would win over the broker's (the upstream fetch keeps a given one).
       headers.delete('user-agent');
-      return normaliseTokenResponse(provider, await deps.fetch(url, { ...init, headers }));
+      return normaliseTokenResponse(provider, await deps.fetch(url, { ...init, headers }, call));
     },
     additionalParameters: provider.token_params,
   };
@@ -79,7 +84,7 @@ export async function exchangeCode(
       parameters,
       grant.redirectUri,
       grant.codeVerifier ?? oauth.nopkce,
-      requestOptions(deps, provider),
+      requestOptions(deps, provider, 'token'),
     );
     const answer = await oauth.processAuthorizationCodeResponse(as, client, response);
     // The whole answer too: some providers name the account in it (userinfo_url null).
@@ -102,7 +107,7 @@ export async function refreshTokens(
       client,
       clientAuth(provider),
       refreshToken,
-      requestOptions(deps, provider),
+      requestOptions(deps, provider, 'refresh'),
     );
     const answer = await oauth.processRefreshTokenResponse(as, client, response);
     onAnswer?.(answer as Record<string, unknown>);
@@ -121,7 +126,7 @@ export async function revokeToken(
   const client = { client_id: provider.client_id };
   await translateErrors(async () => {
     const response = await oauth.revocationRequest(as, client, clientAuth(provider), token, {
-      ...requestOptions(deps, provider),
+      ...requestOptions(deps, provider, 'revoke'),
       additionalParameters: { token_type_hint: hint },
     });
     await oauth.processRevocationResponse(response);

@@ -42,6 +42,23 @@ describe('normaliseTokenResponse', () => {
     expect(await out.json()).toEqual({ access_token: 'at', token_type: 'bearer' });
   });
 
+  it("takes Slack's token types (bot, user) as Bearer, and leaves any other type for the client to judge", async () => {
+    for (const type of ['bot', 'user', 'Bot']) {
+      const out = await normaliseTokenResponse(
+        withoutFlag,
+        jsonResponse({ access_token: 'at', token_type: type }),
+      );
+      expect(await out.json()).toEqual({ access_token: 'at', token_type: 'Bearer' });
+    }
+    for (const type of ['DPoP', 'mac']) {
+      const out = await normaliseTokenResponse(
+        withoutFlag,
+        jsonResponse({ access_token: 'at', token_type: type }),
+      );
+      expect(await out.json()).toEqual({ access_token: 'at', token_type: type });
+    }
+  });
+
   it('adds no token_type without a string access token', async () => {
     const missing = await normaliseTokenResponse(withoutFlag, jsonResponse({ scope: 'x' }));
     expect(await missing.json()).toEqual({ scope: 'x' });

@@ -3,7 +3,9 @@ import type { ProviderTemplate } from '../providers/model.js';
 /**
  * Providers' token answers, made conform before oauth4webapi reads them. Each
  * quirk handled here is one a real provider has: an error sent with status
- * 200 (GitHub, when the provider says so), no `token_type`, and an ID token
+ * 200 (GitHub, when the provider says so), no `token_type`, a `token_type`
+ * that names what the token is for rather than how it is presented (Slack's
+ * `bot` and `user`, used as Bearer tokens), and an ID token
  * the broker neither uses nor keeps (accounts are read through userinfo, so
  * it is dropped rather than validated against an issuer a multi-tenant
  * provider cannot name in advance).
@@ -26,11 +28,24 @@ export async function normaliseTokenResponse(
     if (!provider.token_errors_with_200) return response;
     status = 400;
   }
-  if (typeof json.access_token === 'string' && json.token_type === undefined) json.token_type = 'Bearer';
+  if (
+    typeof json.access_token === 'string' &&
+    (json.token_type === undefined || isBearerAlias(json.token_type))
+  ) {
+    json.token_type = 'Bearer';
+  }
   delete json.id_token;
   const headers = new Headers(response.headers);
   headers.delete('content-length');
   return new Response(JSON.stringify(json), { status, statusText: response.statusText, headers });
+}
+
+// Slack names its token types for whom the token acts (`bot`, `user`); both are sent as Bearer tokens.
+// oauth4webapi refuses any type it cannot present, which stays right for a real scheme such as `mac`.
+const bearerAliases = ['bot', 'user'];
+
+function isBearerAlias(tokenType: unknown): boolean {
+  return typeof tokenType === 'string' && bearerAliases.includes(tokenType.toLowerCase());
 }
 
 function isJson(response: Response): boolean {

@@ -1,177 +1,29 @@
 import { z } from 'zod';
+import { answeredTemplateFields, optionalTemplateFields, printable } from './definition.js';
 
-/** The admin API's provider shapes. Inside the broker these become `ProviderRecord`. */
+/**
+ * The admin API's provider shapes, derived from the template in
+ * definition.ts. Inside the broker these become `ProviderRecord`.
+ */
 
 export const providerIdSchema = z
   .string()
   .regex(/^[a-z0-9][a-z0-9-]{1,62}$/, 'a lowercase slug: letters, digits and dashes, 2 to 63 characters');
 
-const printable = (max: number) =>
-  z
-    .string()
-    .min(1)
-    .max(max)
-    // biome-ignore lint/suspicious/noControlCharactersInRegex: rejecting control characters is the point
-    .regex(/^[^\u0000-\u001f\u007f]*$/, 'must not contain control characters');
-
-const url = z
-  .string()
-  .max(2048)
-  .describe('an https URL; checked against loopback, private and metadata addresses');
-
-// Parameters the flow itself sets; a provider's extra parameters must not override them.
-const reservedAuthorizationParams = [
-  'client_id',
-  'redirect_uri',
-  'state',
-  'response_type',
-  'scope',
-  'code_challenge',
-  'code_challenge_method',
-  'nonce',
-];
-const reservedTokenParams = [
-  'grant_type',
-  'code',
-  'code_verifier',
-  'redirect_uri',
-  'client_id',
-  'client_secret',
-  'client_assertion',
-  'refresh_token',
-];
-
-const extraParams = (reserved: string[]) =>
-  z
-    .record(
-      z.string().regex(/^[A-Za-z0-9_.-]{1,64}$/, 'parameter names are 1 to 64 of [A-Za-z0-9_.-]'),
-      printable(1024),
-    )
-    .refine((params) => Object.keys(params).length <= 20, 'at most 20 parameters')
-    .refine((params) => !Object.keys(params).some((k) => reserved.includes(k)), {
-      message: `must not set a parameter the broker sets itself (${reserved.join(', ')})`,
-    });
-
-const pointer = z
-  .string()
-  .max(256)
-  .regex(/^(\/([^~/]|~[01])*)+$/, 'an RFC 6901 JSON Pointer such as /account_id');
-const pointers = z.array(pointer).max(5);
-
-export const userinfoSchema = z
-  .strictObject({
-    method: z.enum(['GET', 'POST']).default('GET'),
-    body: z
-      .string()
-      .max(4096)
-      .refine(isJson, 'must be a JSON text')
-      .optional()
-      .describe('JSON body for a POST userinfo call (Dropbox wants `null`)'),
-    user_id: pointers.min(1).describe("pointers to the account's stable id, tried in order"),
-    email: pointers.default([]),
-    display_name: pointers.default([]),
-  })
-  .meta({ id: 'UserinfoSettings' });
-
-const connectionParamsSchema = z
-  .record(
-    z
-      .string()
-      .regex(/^[a-z][a-z0-9_]{0,31}$/, 'a parameter name is 1 to 32 of [a-z0-9_], starting with a letter'),
-    z.strictObject({
-      pattern: z
-        .string()
-        .min(1)
-        .max(256)
-        .refine(isRegExp, 'must be a valid regular expression')
-        .describe('matched against the whole value'),
-      description: printable(256),
-    }),
-  )
-  .refine((params) => Object.keys(params).length <= 10, 'at most 10 parameters')
-  .describe(
-    '`{name}` in any URL of the provider, filled per connection from the connect session’s ' +
-      '`connection_params` (a shop, subdomain, host or realm)',
-  );
-
-const metadataName = z
-  .string()
-  .regex(/^[a-z][a-z0-9_]{0,63}$/, 'a name is 1 to 64 of [a-z0-9_], starting with a letter');
-// Metadata is handed out beside the token and shown on the connection: it must never be a token.
-const notATokenPointer = (p: string) => !/^\/(access_token|refresh_token|id_token)(\/|$)/.test(p);
-const metadataPointers = z
-  .record(metadataName, pointer.refine(notATokenPointer, 'must not point at a token'))
-  .refine((m) => Object.keys(m).length <= 20, 'at most 20 values');
-
-const metadataRequestSchema = z
-  .strictObject({
-    url: url.describe('called with the new access token; may carry `{name}` connection parameters'),
-    method: z.enum(['GET', 'POST']).optional().describe('GET when absent'),
-    body: z.string().max(4096).refine(isJson, 'must be a JSON text').optional(),
-    metadata: metadataPointers.refine((m) => Object.keys(m).length > 0, 'name at least one value'),
-  })
-  .meta({ id: 'MetadataRequest' });
-
-/** Every field a preset can fill; all optional so a preset or the stored row supplies the rest. */
-const templateFields = {
-  display_name: printable(100),
+/** What a provider has besides its template: the admin's credentials and switch. */
+const credentialFields = {
   is_enabled: z.boolean(),
   client_id: printable(512),
   client_secret: printable(2048).describe('write-only: stored encrypted, never returned'),
-  client_auth_method: z.enum(['client_secret_basic', 'client_secret_post', 'none']),
-  authorization_url: url,
-  token_url: url,
-  userinfo_url: url.nullable().describe('null: read the account from the token response'),
-  revocation_url: url.nullable().describe('RFC 7009 endpoint; null when the provider has none'),
-  issuer: z
-    .string()
-    .max(2048)
-    .nullable()
-    .describe(
-      'RFC 9207 `iss` expected on the authorization response. Given with no endpoint URLs on create, the ' +
-        'endpoints, client authentication and PKCE come from its OIDC discovery document; without a ' +
-        '`userinfo` mapping the account is read from the claims sub, email and name',
-    ),
-  pkce: z.boolean().describe('S256 PKCE; turn off only for a provider that cannot do it'),
-  scopes: z.array(z.string().regex(/^[\x21-\x7e]{1,256}$/, 'a scope has no spaces')).max(100),
-  scope_separator: z.enum([' ', ',']),
-  authorization_params: extraParams(reservedAuthorizationParams),
-  token_params: extraParams(reservedTokenParams),
-  userinfo: userinfoSchema,
-  expiry_buffer_seconds: z.number().int().min(0).max(86_400),
-  default_token_lifetime_seconds: z.number().int().min(60).max(31_536_000).nullable(),
-  refresh_token_idle_seconds: z
-    .number()
-    .int()
-    .min(30)
-    .max(315_360_000)
-    .nullable()
-    .describe('a refresh token unused this long dies; null: it does not die of inactivity'),
-  refresh_token_max_seconds: z
-    .number()
-    .int()
-    .min(30)
-    .max(315_360_000)
-    .nullable()
-    .describe('a grant dies this long after it was given, whatever its use; null: no such end'),
-  token_errors_with_200: z.boolean(),
-  connection_params: connectionParamsSchema,
-  token_response_metadata: metadataPointers.describe(
-    '`{ name: JSON Pointer }` into the token answer, read on connect and on every refresh (`/instance_url`)',
-  ),
-  callback_metadata: z
-    .record(metadataName, z.string().regex(/^[A-Za-z0-9_.-]{1,64}$/, 'a query parameter name'))
-    .refine((m) => Object.keys(m).length <= 20, 'at most 20 values')
-    .describe("`{ name: query parameter }` of the provider's redirect back (`realmId`)"),
-  metadata_requests: z
-    .array(metadataRequestSchema)
-    .max(5)
-    .describe('called once after connecting; a failure fails the connect and stores nothing'),
 };
 
-const optionalFields = Object.fromEntries(
-  Object.entries(templateFields).map(([k, v]) => [k, v.optional()]),
-) as { [K in keyof typeof templateFields]: z.ZodOptional<(typeof templateFields)[K]> };
+/** Every field optional, so a preset or the stored row supplies the rest. */
+const optionalFields = {
+  is_enabled: credentialFields.is_enabled.optional(),
+  client_id: credentialFields.client_id.optional(),
+  client_secret: credentialFields.client_secret.optional(),
+  ...optionalTemplateFields,
+};
 
 export const providerCreateSchema = z
   .strictObject({
@@ -198,13 +50,14 @@ export type ProviderCreate = z.output<typeof providerCreateSchema>;
 export type ProviderReplace = z.output<typeof providerReplaceSchema>;
 export type ProviderPatch = z.output<typeof providerPatchSchema>;
 
-const { client_secret: _secret, ...visibleFields } = templateFields;
-
 export const providerSchema = z
   .strictObject({
     provider_id: providerIdSchema,
     preset: z.string().nullable(),
-    ...visibleFields,
+    is_enabled: credentialFields.is_enabled,
+    client_id: credentialFields.client_id,
+    ...answeredTemplateFields,
+    // An answer names what is stored; the request's defaults and limits say nothing about it.
     userinfo: z.object({
       method: z.enum(['GET', 'POST']),
       body: z.string().optional(),
@@ -223,20 +76,16 @@ export const providerSchema = z
 
 export type ProviderView = z.input<typeof providerSchema>;
 
-function isRegExp(pattern: string): boolean {
-  try {
-    new RegExp(pattern, 'u');
-    return true;
-  } catch {
-    return false;
-  }
-}
-
-function isJson(text: string): boolean {
-  try {
-    JSON.parse(text);
-    return true;
-  } catch {
-    return false;
-  }
-}
+/** The catalog's answer: a preset's template with what the catalog says about it. */
+export const presetSchema = z
+  .object({
+    id: z.string(),
+    description: z.string(),
+    docs_url: z.string(),
+    ...providerSchema.pick(
+      Object.fromEntries(Object.keys(answeredTemplateFields).map((key) => [key, true])) as {
+        [K in keyof typeof answeredTemplateFields]: true;
+      },
+    ).shape,
+  })
+  .meta({ id: 'ProviderPreset' });

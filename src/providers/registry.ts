@@ -1,9 +1,15 @@
 import { AppError, type FieldIssue, invalidRequest } from '../http/errors.js';
-import { DEFAULT_REFRESH_TOKEN_IDLE_SECONDS } from '../refresh/schedule.js';
 import type { Vault } from '../vault/vault.js';
 import type { ProviderCreate, ProviderPatch, ProviderReplace, ProviderView } from './api-schema.js';
 import { clientSecretLocation } from './client-secret.js';
 import { placeholdersOf, resolveUrl, SAMPLE_VALUE } from './connection-params.js';
+import {
+  endpointFields,
+  pickTemplate,
+  requiredTemplateKeys,
+  secretBoundEndpoints,
+  templateDefaults,
+} from './definition.js';
 import type { DiscoveredEndpoints } from './discovery.js';
 import type { Preset, ProviderTemplate } from './model.js';
 import { findPreset } from './presets/catalog.js';
@@ -31,28 +37,9 @@ type Fields = Partial<ProviderTemplate> & {
   is_enabled?: boolean;
 };
 
-// What a custom provider gets when it does not say otherwise.
-const defaults: Partial<ProviderTemplate> = {
-  userinfo_url: null,
-  revocation_url: null,
-  issuer: null,
-  client_auth_method: 'client_secret_basic',
-  pkce: true,
-  scopes: [],
-  scope_separator: ' ',
-  authorization_params: {},
-  token_params: {},
-  expiry_buffer_seconds: 300,
-  default_token_lifetime_seconds: 3600,
-  // Unknown: idle grants are kept alive as if their refresh tokens died after a day unused (schedule.ts).
-  refresh_token_idle_seconds: DEFAULT_REFRESH_TOKEN_IDLE_SECONDS,
-  refresh_token_max_seconds: null,
-  token_errors_with_200: false,
-  connection_params: {},
-  token_response_metadata: {},
-  callback_metadata: {},
-  metadata_requests: [],
-};
+// Sending the client secret to a new address needs the secret itself: whoever
+// can edit a provider must not be able to point its stored secret elsewhere.
+const secretBoundFields = ['client_id', ...secretBoundEndpoints] as const;
 
 // Without a userinfo mapping an OpenID Connect provider's account is read from its standard claims.
 export const oidcClaimsUserinfo: ProviderTemplate['userinfo'] = {
@@ -61,12 +48,6 @@ export const oidcClaimsUserinfo: ProviderTemplate['userinfo'] = {
   email: ['/email'],
   display_name: ['/name'],
 };
-
-const requiredTemplateFields = ['display_name', 'authorization_url', 'token_url', 'userinfo'] as const;
-
-// Sending the client secret to a new address needs the secret itself: whoever
-// can edit a provider must not be able to point its stored secret elsewhere.
-const secretBoundFields = ['client_id', 'token_url', 'userinfo_url', 'revocation_url'] as const;
 
 export function createProviderRegistry(deps: ProviderRegistryDeps) {
   const { providers, vault, now } = deps;
@@ -93,11 +74,11 @@ export function createProviderRegistry(deps: ProviderRegistryDeps) {
     const { id: _id, description: _d, docs_url: _u, ...presetTemplate } = preset ?? ({} as Partial<Preset>);
     const given = definedOnly(fields);
     const discovered = base === null && !preset ? await discoverIfAsked(given) : {};
-    const merged = { ...(base ?? { ...defaults, ...presetTemplate }), ...discovered, ...given };
+    const merged = { ...(base ?? { ...templateDefaults(), ...presetTemplate }), ...discovered, ...given };
     if (merged.userinfo === undefined && typeof merged.issuer === 'string')
       merged.userinfo = oidcClaimsUserinfo;
 
-    const missing = [...requiredTemplateFields, 'client_id' as const].filter((k) => merged[k] === undefined);
+    const missing = [...requiredTemplateKeys, 'client_id' as const].filter((k) => merged[k] === undefined);
     if (missing.length > 0) {
       throw invalidRequest(
         `missing ${missing.join(', ')} (or name a preset)`,
@@ -150,33 +131,31 @@ export function createProviderRegistry(deps: ProviderRegistryDeps) {
   }
 
   async function checkUrls(template: ProviderTemplate): Promise<void> {
-    const fields = ['authorization_url', 'token_url', 'userinfo_url', 'revocation_url', 'issuer'] as const;
-    const declared = template.connection_params ?? {};
+    const declared = template.connection_params;
     const sample = Object.fromEntries(Object.keys(declared).map((name) => [name, SAMPLE_VALUE]));
     const issues: FieldIssue[] = [];
-    for (const field of fields) {
-      const value = template[field];
-      if (value === null) continue;
+    // A templated URL is checked with a sample value here and with each connection's own values when
+    // its connect session starts.
+    const check = async (pointer: string, value: string) => {
       const unknown = placeholdersOf(value).filter((name) => !Object.hasOwn(declared, name));
       if (unknown.length > 0) {
-        issues.push({ pointer: `/${field}`, message: `{${unknown[0]}} is not among connection_params` });
-        continue;
-      }
-      // The issuer is compared, never called; a templated URL is checked with a sample value here and
-      // with each connection's own values when its connect session starts.
-      if (field === 'issuer') continue;
-      const verdict = await deps.checkUrl(resolveUrl(value, sample));
-      if (!verdict.ok) issues.push({ pointer: `/${field}`, message: verdict.reason });
-    }
-    for (const [i, request] of (template.metadata_requests ?? []).entries()) {
-      const pointer = `/metadata_requests/${i}/url`;
-      const unknown = placeholdersOf(request.url).filter((name) => !Object.hasOwn(declared, name));
-      if (unknown.length > 0) {
         issues.push({ pointer, message: `{${unknown[0]}} is not among connection_params` });
-        continue;
+        return;
       }
-      const verdict = await deps.checkUrl(resolveUrl(request.url, sample));
+      const verdict = await deps.checkUrl(resolveUrl(value, sample));
       if (!verdict.ok) issues.push({ pointer, message: verdict.reason });
+    };
+    for (const field of endpointFields) {
+      const value = template[field];
+      if (value !== null) await check(`/${field}`, value);
+    }
+    // The issuer is compared, never called: only its placeholders are checked.
+    const unknownInIssuer = placeholdersOf(template.issuer ?? '').filter((n) => !Object.hasOwn(declared, n));
+    if (unknownInIssuer.length > 0) {
+      issues.push({ pointer: '/issuer', message: `{${unknownInIssuer[0]}} is not among connection_params` });
+    }
+    for (const [i, request] of template.metadata_requests.entries()) {
+      await check(`/metadata_requests/${i}/url`, request.url);
     }
     if (issues.length > 0) {
       throw new AppError('url_not_allowed', 422, `endpoint URL not allowed: ${issues[0]!.message}`, {
@@ -187,13 +166,12 @@ export function createProviderRegistry(deps: ProviderRegistryDeps) {
 
   /** Discovery runs for a custom provider that names an issuer and none of its endpoint URLs. */
   async function discoverIfAsked(fields: Fields): Promise<Partial<ProviderTemplate>> {
-    const urls = ['authorization_url', 'token_url', 'userinfo_url', 'revocation_url'] as const;
     // An issuer with `{name}` parameters differs per connection: it has no one document to read.
     const perConnection = typeof fields.issuer === 'string' && placeholdersOf(fields.issuer).length > 0;
     if (
       typeof fields.issuer !== 'string' ||
       perConnection ||
-      urls.some((k) => fields[k] !== undefined) ||
+      endpointFields.some((k) => fields[k] !== undefined) ||
       !deps.discover
     ) {
       return {};
@@ -268,35 +246,6 @@ function checkIssuer(issuer: string | null): void {
 
 function definedOnly<T extends object>(fields: T): Partial<T> {
   return Object.fromEntries(Object.entries(fields).filter(([, v]) => v !== undefined)) as Partial<T>;
-}
-
-type Filled = 'connection_params' | 'token_response_metadata' | 'callback_metadata' | 'metadata_requests';
-
-function pickTemplate(t: ProviderTemplate): ProviderTemplate & Required<Pick<ProviderTemplate, Filled>> {
-  return {
-    display_name: t.display_name,
-    authorization_url: t.authorization_url,
-    token_url: t.token_url,
-    userinfo_url: t.userinfo_url,
-    revocation_url: t.revocation_url,
-    issuer: t.issuer,
-    client_auth_method: t.client_auth_method,
-    pkce: t.pkce,
-    scopes: t.scopes,
-    scope_separator: t.scope_separator,
-    authorization_params: t.authorization_params,
-    token_params: t.token_params,
-    userinfo: t.userinfo,
-    expiry_buffer_seconds: t.expiry_buffer_seconds,
-    default_token_lifetime_seconds: t.default_token_lifetime_seconds,
-    refresh_token_idle_seconds: t.refresh_token_idle_seconds,
-    refresh_token_max_seconds: t.refresh_token_max_seconds,
-    token_errors_with_200: t.token_errors_with_200,
-    connection_params: t.connection_params ?? {},
-    token_response_metadata: t.token_response_metadata ?? {},
-    callback_metadata: t.callback_metadata ?? {},
-    metadata_requests: t.metadata_requests ?? [],
-  };
 }
 
 export function toView(r: ProviderRecord, publicUrl: string): ProviderView {

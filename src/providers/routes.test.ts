@@ -79,6 +79,9 @@ describe('POST /v1/admin/providers', () => {
       client_auth_method: 'client_secret_basic',
       scope_separator: ' ',
       expiry_buffer_seconds: 300,
+      // Unknown refresh-token lifetimes: idle grants are kept alive daily, no absolute end.
+      refresh_token_idle_seconds: 86_400,
+      refresh_token_max_seconds: null,
       userinfo: { method: 'GET', user_id: ['/id'] },
     });
     expect(res.body).not.toHaveProperty('client_secret');
@@ -120,6 +123,9 @@ describe('POST /v1/admin/providers', () => {
     ],
     ['a reserved token param', { ...custom, token_params: { client_secret: 'x' } }, 400, 'invalid_request'],
     ['a bad JSON pointer', { ...custom, userinfo: { user_id: ['id'] } }, 400, 'invalid_request'],
+    ['an idle lifetime under 30 s', { ...custom, refresh_token_idle_seconds: 29 }, 400, 'invalid_request'],
+    ['a fractional max lifetime', { ...custom, refresh_token_max_seconds: 60.5 }, 400, 'invalid_request'],
+    ['a string idle lifetime', { ...custom, refresh_token_idle_seconds: '90d' }, 400, 'invalid_request'],
     [
       'no secret for a confidential client',
       { ...custom, client_secret: undefined },

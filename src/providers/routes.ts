@@ -3,6 +3,7 @@ import { decodeCursor, pageOf, pageQuerySchema, toPage } from '../http/paginatio
 import { problemAnswer } from '../http/problem.js';
 import type { Router } from '../http/router.js';
 import {
+  presetSchema,
   providerCreateSchema,
   providerIdSchema,
   providerPatchSchema,
@@ -14,38 +15,6 @@ import type { ProviderRegistry } from './registry.js';
 
 const providerPath = z.strictObject({ provider_id: providerIdSchema });
 const tag = 'providers';
-
-const presetSchema = z
-  .object({
-    id: z.string(),
-    description: z.string(),
-    docs_url: z.string(),
-    ...providerSchema.pick({
-      display_name: true,
-      authorization_url: true,
-      token_url: true,
-      userinfo_url: true,
-      revocation_url: true,
-      issuer: true,
-      client_auth_method: true,
-      pkce: true,
-      scopes: true,
-      scope_separator: true,
-      authorization_params: true,
-      token_params: true,
-      userinfo: true,
-      expiry_buffer_seconds: true,
-      default_token_lifetime_seconds: true,
-      refresh_token_idle_seconds: true,
-      refresh_token_max_seconds: true,
-      token_errors_with_200: true,
-      connection_params: true,
-      token_response_metadata: true,
-      callback_metadata: true,
-      metadata_requests: true,
-    }).shape,
-  })
-  .meta({ id: 'ProviderPreset' });
 
 const publicProviderSchema = z
   .object({ provider_id: z.string(), display_name: z.string(), is_enabled: z.boolean() })
@@ -186,15 +155,7 @@ export function mountProviderRoutes(router: Router, registry: ProviderRegistry):
     },
     (c, { query }) => {
       const after = decodeCursor(query.cursor);
-      const rest = presets
-        .filter((p) => after === undefined || p.id > after)
-        .map((p) => ({
-          ...p,
-          connection_params: p.connection_params ?? {},
-          token_response_metadata: p.token_response_metadata ?? {},
-          callback_metadata: p.callback_metadata ?? {},
-          metadata_requests: p.metadata_requests ?? [],
-        }));
+      const rest = presets.filter((p) => after === undefined || p.id > after);
       return c.json(toPage(rest.slice(0, query.limit + 1), query.limit, (p) => p.id));
     },
   );

@@ -1,7 +1,6 @@
 import { and, asc, eq, gt, inArray } from 'drizzle-orm';
 import type { Database } from '../db/open.js';
-import { DEFAULT_REFRESH_TOKEN_IDLE_SECONDS } from '../refresh/schedule.js';
-import type { ProviderTemplate } from './model.js';
+import { type ProviderTemplate, templateDefaults, templateKeys } from './definition.js';
 
 /** A provider as stored: the template, its identity, and the client credentials. */
 export interface ProviderRecord extends ProviderTemplate {
@@ -15,29 +14,24 @@ export interface ProviderRecord extends ProviderTemplate {
   updated_at: number;
 }
 
-/** Structured settings kept together in the `settings` JSON column. */
-type Settings = Pick<
-  ProviderTemplate,
-  | 'scopes'
-  | 'scope_separator'
-  | 'authorization_params'
-  | 'token_params'
-  | 'userinfo'
-  | 'expiry_buffer_seconds'
-  | 'default_token_lifetime_seconds'
-  | 'refresh_token_idle_seconds'
-  | 'refresh_token_max_seconds'
-  | 'token_errors_with_200'
-  | 'connection_params'
-  | 'token_response_metadata'
-  | 'callback_metadata'
-  | 'metadata_requests'
->;
+// Template fields with a column of their own; every other one is kept in the `settings` JSON column,
+// so a new template field needs no migration and no line here.
+const columnFields = [
+  'display_name',
+  'client_auth_method',
+  'authorization_url',
+  'token_url',
+  'userinfo_url',
+  'revocation_url',
+  'issuer',
+  'pkce',
+] as const satisfies readonly (keyof ProviderTemplate)[];
 
-const settingsDefaults = {
-  refresh_token_idle_seconds: DEFAULT_REFRESH_TOKEN_IDLE_SECONDS,
-  refresh_token_max_seconds: null,
-} satisfies Partial<Settings>;
+type Settings = Omit<ProviderTemplate, (typeof columnFields)[number]>;
+
+const settingsKeys = templateKeys.filter(
+  (key): key is keyof Settings => !(columnFields as readonly string[]).includes(key),
+);
 
 export interface ProviderStore {
   get(id: string): Promise<ProviderRecord | null>;
@@ -61,23 +55,7 @@ export function createProviderStore({ db, tables }: Database): ProviderStore {
   type Row = typeof t.$inferSelect;
 
   const toRow = (r: ProviderRecord): Row => {
-    const settings: Settings = {
-      scopes: r.scopes,
-      scope_separator: r.scope_separator,
-      authorization_params: r.authorization_params,
-      token_params: r.token_params,
-      userinfo: r.userinfo,
-      expiry_buffer_seconds: r.expiry_buffer_seconds,
-      default_token_lifetime_seconds: r.default_token_lifetime_seconds,
-      refresh_token_idle_seconds: r.refresh_token_idle_seconds,
-      refresh_token_max_seconds: r.refresh_token_max_seconds,
-      token_errors_with_200: r.token_errors_with_200,
-      // Optional: a record without them is stored and read back without them (readers default to none).
-      connection_params: r.connection_params,
-      token_response_metadata: r.token_response_metadata,
-      callback_metadata: r.callback_metadata,
-      metadata_requests: r.metadata_requests,
-    };
+    const settings = Object.fromEntries(settingsKeys.map((key) => [key, r[key]])) as Settings;
     return {
       id: r.provider_id,
       displayName: r.display_name,
@@ -99,8 +77,7 @@ export function createProviderStore({ db, tables }: Database): ProviderStore {
   };
 
   const fromRow = (row: Row): ProviderRecord => ({
-    // Providers stored before the refresh-token lifetimes existed get the defaults of a custom provider.
-    ...({ ...settingsDefaults, ...JSON.parse(row.settings) } as Settings),
+    ...readSettings(row.settings),
     provider_id: row.id,
     display_name: row.displayName,
     preset: row.preset,
@@ -146,4 +123,10 @@ export function createProviderStore({ db, tables }: Database): ProviderStore {
       return deleted.length === 1;
     },
   };
+}
+
+/** A provider stored before a field existed gets that field's default, as a custom provider would. */
+function readSettings(json: string): Settings {
+  const stored = { ...templateDefaults(), ...(JSON.parse(json) as Partial<Settings>) };
+  return Object.fromEntries(settingsKeys.map((key) => [key, stored[key]])) as Settings;
 }

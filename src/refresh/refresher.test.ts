@@ -87,6 +87,10 @@ describe.each(engines)('refresh on %s', (engine) => {
       tokenType: 'Bearer',
       expiresAt: overrides.expiresAt ?? clock - 1000,
       nextRefreshAt: overrides.nextRefreshAt === undefined ? clock - 1000 : overrides.nextRefreshAt,
+      // Handed out a minute ago: in use, so an expired token is due (idle ones are background.test.ts's).
+      lastUsedAt: clock - 60_000,
+      tokenIssuedAt: clock - 3600_000,
+      grantedAt: clock - 3600_000,
       createdAt: clock,
       updatedAt: clock,
     });
@@ -110,8 +114,8 @@ describe.each(engines)('refresh on %s', (engine) => {
     expect(decrypt('c1', row.refreshToken!, 'refresh_token')).toBe('rt-1');
     expect(row.expiresAt).toBe(clock + 3600_000);
     expect(row.tokenVersion).toBe(1);
-    // Scheduled between two buffers and one before expiry.
-    expect(row.nextRefreshAt).toBeGreaterThanOrEqual(clock + 3600_000 - 120_000);
+    // In use (a hand-out's refresh): scheduled between one and one and a half buffers before expiry.
+    expect(row.nextRefreshAt).toBeGreaterThanOrEqual(clock + 3600_000 - 90_000);
     expect(row.nextRefreshAt).toBeLessThanOrEqual(clock + 3600_000 - 60_000);
     expect(row.refreshLeaseOwner).toBeNull();
   });

@@ -4,6 +4,7 @@ import { jsonOrNull, parseJson } from '../connections/store.js';
 import { tokenLocation } from '../connections/token-location.js';
 import type { Random } from '../crypto/random.js';
 import type { Logger } from '../log/logger.js';
+import type { Metrics } from '../metrics/metrics.js';
 import { type ProviderClientDeps, refreshTokens } from '../oauth/provider-client.js';
 import type { TokenSet } from '../oauth/token-set.js';
 import type { ProviderCache } from '../providers/cache.js';
@@ -28,6 +29,7 @@ export interface RefresherDeps {
   owner: string;
   /** Longer than any refresh can take (the upstream timeout), so a live lease is never taken over. */
   leaseMs: number;
+  metrics?: Metrics;
 }
 
 type Row = NonNullable<TokenRow>;
@@ -94,7 +96,12 @@ export function createRefresher(deps: RefresherDeps) {
     const now = deps.now();
     const provider = await deps.providers.get(row.providerId);
     const log = deps.log.child({ connection_id: row.id, provider_id: row.providerId, reason });
-    const audit = (outcome: 'success' | 'failure', details: Record<string, string | number | null>) =>
+    const audit = (outcome: 'success' | 'failure', details: Record<string, string | number | null>) => {
+      deps.metrics?.refresh(
+        row.providerId,
+        reason,
+        details.status === 'needs_reauth' ? 'needs_reauth' : outcome,
+      );
       deps.audit.record({
         actor: { type: 'broker', id: deps.owner },
         action: 'connection.refreshed',
@@ -103,6 +110,7 @@ export function createRefresher(deps: RefresherDeps) {
         outcome,
         details: { reason, ...details },
       });
+    };
     if (!provider || row.refreshToken === null) {
       // Nothing can renew it: only a new connect flow helps.
       await deps.rows.markNeedsReauth(row.id, row.tokenVersion, 'no_refresh_possible', now);

@@ -1,5 +1,7 @@
-import { and, eq, isNull, lt, lte, or, sql } from 'drizzle-orm';
+import { and, eq, gte, inArray, isNull, lt, lte, or, sql } from 'drizzle-orm';
 import type { Database } from '../db/open.js';
+import { REFRESH_FAILING_THRESHOLD, subjectColumns, subjectOfRow } from '../webhooks/events.js';
+import { noOutbox, type Outbox } from '../webhooks/outbox.js';
 import { IN_USE_WINDOW_MS } from './schedule.js';
 
 /**
@@ -34,8 +36,16 @@ export interface Commit {
   metadata?: string | null;
 }
 
-/** `changed` hears of every write to a connection's tokens or status (the hand-out cache forgets it). */
-export function createTokenRows(database: Database, changed: (id: string) => void = () => {}) {
+/**
+ * `changed` hears of every write to a connection's tokens or status (the hand-out cache forgets it).
+ * `outbox` records the connection events of a status change in the same transaction; a plain
+ * refresh and every read stay single statements without one.
+ */
+export function createTokenRows(
+  database: Database,
+  changed: (id: string) => void = () => {},
+  outbox: Outbox = noOutbox(database),
+) {
   const { db, tables } = database;
   const t = tables.connections;
   // Prepared on first use, not at start-up: SQLite compiles a statement against
@@ -90,68 +100,108 @@ export function createTokenRows(database: Database, changed: (id: string) => voi
       return rows.length === 1;
     },
 
-    /** Stores refreshed tokens, only if nobody else changed them since `seenVersion`; clears failures and backoff. */
+    /**
+     * Stores refreshed tokens, only if nobody else changed them since `seenVersion`; clears failures
+     * and backoff. With a new refresh token the commit is durable: the provider may have revoked
+     * the old one already.
+     */
     async commitRefresh(id: string, seenVersion: number, tokens: Commit, now: number) {
-      const rows = await db
-        .update(t)
-        .set({
-          accessToken: tokens.accessToken,
-          ...(tokens.refreshToken === null ? {} : { refreshToken: tokens.refreshToken }),
-          tokenType: tokens.tokenType,
-          expiresAt: tokens.expiresAt,
-          ...(tokens.scopes === null ? {} : { scopes: JSON.stringify(tokens.scopes) }),
-          tokenVersion: seenVersion + 1,
-          refreshLeaseOwner: null,
-          refreshLeaseUntil: null,
-          tokenIssuedAt: tokens.issuedAt,
-          ...(tokens.refreshTokenExpiresAt === null
-            ? {}
-            : { refreshTokenExpiresAt: tokens.refreshTokenExpiresAt }),
-          ...(tokens.usedAt === null ? {} : { lastUsedAt: tokens.usedAt }),
-          ...(tokens.metadata === undefined ? {} : { metadata: tokens.metadata }),
-          lastRefreshedAt: now,
-          nextRefreshAt: tokens.nextRefreshAt,
-          refreshFailures: 0,
-          lastRefreshError: null,
-          updatedAt: now,
-        })
-        .where(and(eq(t.id, id), eq(t.tokenVersion, seenVersion)))
-        .returning({ id: t.id });
+      const values = {
+        accessToken: tokens.accessToken,
+        ...(tokens.refreshToken === null ? {} : { refreshToken: tokens.refreshToken }),
+        tokenType: tokens.tokenType,
+        expiresAt: tokens.expiresAt,
+        ...(tokens.scopes === null ? {} : { scopes: JSON.stringify(tokens.scopes) }),
+        tokenVersion: seenVersion + 1,
+        refreshLeaseOwner: null,
+        refreshLeaseUntil: null,
+        tokenIssuedAt: tokens.issuedAt,
+        ...(tokens.refreshTokenExpiresAt === null
+          ? {}
+          : { refreshTokenExpiresAt: tokens.refreshTokenExpiresAt }),
+        ...(tokens.usedAt === null ? {} : { lastUsedAt: tokens.usedAt }),
+        ...(tokens.metadata === undefined ? {} : { metadata: tokens.metadata }),
+        lastRefreshedAt: now,
+        nextRefreshAt: tokens.nextRefreshAt,
+        refreshFailures: 0,
+        lastRefreshError: null,
+        updatedAt: now,
+      };
+      const seen = and(eq(t.id, id), eq(t.tokenVersion, seenVersion));
+      const write = async () => {
+        // A connection that was not reported failing has nothing to report: one statement.
+        const rows = await db
+          .update(t)
+          .set(values)
+          .where(and(seen, lt(t.refreshFailures, REFRESH_FAILING_THRESHOLD)))
+          .returning({ id: t.id });
+        if (rows.length > 0) return rows;
+        return outbox.transact(async (tx) => {
+          const recovered = await tx
+            .update(t)
+            .set(values)
+            .where(and(seen, gte(t.refreshFailures, REFRESH_FAILING_THRESHOLD)))
+            .returning(subjectColumns(t));
+          for (const row of recovered)
+            await outbox.record(tx, { type: 'connection.recovered', subject: subjectOfRow(row, 'active') });
+          return recovered;
+        });
+      };
+      const rows = await (tokens.refreshToken === null ? write() : database.durably(write));
       changed(id);
       return rows.length === 1;
     },
 
     /** The grant is dead at the provider: only a new connect flow can help. */
     async markNeedsReauth(id: string, seenVersion: number, error: string, now: number) {
-      const rows = await db
-        .update(t)
-        .set({
-          status: 'needs_reauth',
-          refreshLeaseOwner: null,
-          refreshLeaseUntil: null,
-          nextRefreshAt: null,
-          lastRefreshError: error,
-          updatedAt: now,
-        })
-        .where(and(eq(t.id, id), eq(t.tokenVersion, seenVersion)))
-        .returning({ id: t.id });
+      const rows = await outbox.transact(async (tx) => {
+        const marked = await tx
+          .update(t)
+          .set({
+            status: 'needs_reauth',
+            refreshLeaseOwner: null,
+            refreshLeaseUntil: null,
+            nextRefreshAt: null,
+            lastRefreshError: error,
+            updatedAt: now,
+          })
+          .where(and(eq(t.id, id), eq(t.tokenVersion, seenVersion)))
+          .returning(subjectColumns(t));
+        for (const row of marked)
+          await outbox.record(tx, {
+            type: 'connection.needs_reauth',
+            subject: subjectOfRow(row, 'needs_reauth'),
+            error,
+          });
+        return marked;
+      });
       changed(id);
       return rows.length === 1;
     },
 
     /** A transient failure: tokens kept, lease released, next attempt not before `retryAt`. */
     async recordTransientFailure(id: string, owner: string, error: string, retryAt: number, now: number) {
-      await db
-        .update(t)
-        .set({
-          refreshLeaseOwner: null,
-          refreshLeaseUntil: null,
-          refreshFailures: sql`${t.refreshFailures} + 1`,
-          lastRefreshError: error,
-          nextRefreshAt: retryAt,
-          updatedAt: now,
-        })
-        .where(and(eq(t.id, id), eq(t.refreshLeaseOwner, owner)));
+      await outbox.transact(async (tx) => {
+        const [row] = await tx
+          .update(t)
+          .set({
+            refreshLeaseOwner: null,
+            refreshLeaseUntil: null,
+            refreshFailures: sql`${t.refreshFailures} + 1`,
+            lastRefreshError: error,
+            nextRefreshAt: retryAt,
+            updatedAt: now,
+          })
+          .where(and(eq(t.id, id), eq(t.refreshLeaseOwner, owner)))
+          .returning({ ...subjectColumns(t), failures: t.refreshFailures, status: t.status });
+        // Reported once, when the run of failures reaches the threshold; `recovered` ends it.
+        if (row?.failures === REFRESH_FAILING_THRESHOLD)
+          await outbox.record(tx, {
+            type: 'connection.refresh_failing',
+            subject: subjectOfRow(row, row.status),
+            error,
+          });
+      });
     },
 
     /**
@@ -189,14 +239,7 @@ export function createTokenRows(database: Database, changed: (id: string) => voi
           lastUsedAt: now,
           nextRefreshAt: sql`case when ${becameInUse} then ${now} else ${t.nextRefreshAt} end`,
         })
-        .where(
-          and(
-            eq(t.status, 'active'),
-            database.sqlite
-              ? sql`${t.id} in (select value from json_each(${JSON.stringify(ids)}))`
-              : sql`${t.id} = any(${ids}::text[])`,
-          ),
-        );
+        .where(and(eq(t.status, 'active'), inArray(t.id, ids)));
     },
 
     /** The token version and status of each of `ids` that still exists (the hand-out cache's check). */

@@ -13,3 +13,11 @@ export type {
   UploadProgress,
   UploadResult,
 } from './upload/types.js';
+export type { WebhookAccount, WebhookEvent, WebhookEventType } from './webhook-events.js';
+export {
+  type VerifyWebhookOptions,
+  verifyWebhook,
+  type WebhookHeaders,
+  WebhookVerificationError,
+  type WebhookVerificationErrorCode,
+} from './webhooks.js';

@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { createApp, type Deps } from '../app.js';
 import type { Grants } from '../clients/grants.js';
 import { createLogger } from '../log/logger.js';
+import { defaultRateLimits, type RateLimitConfig } from '../rate-limit/limits.js';
 import { createUpstreamFetch } from '../upstream/http-client.js';
 import { Vault } from '../vault/vault.js';
 import { createTestDatabase, type TestDatabase } from './databases.js';
@@ -64,10 +65,21 @@ export interface TestAppOptions {
   /** Grants of the client behind `service()`. */
   serviceGrants?: Grants;
   replicaId?: string;
+  /** CUSTODIAN_WEBHOOK_TIMEOUT_MS; 10 s if omitted. */
+  webhookTimeoutMs?: number;
   /** CUSTODIAN_HANDOUT_CACHE_MS; the default (2 s) if omitted. */
   handOutCacheMs?: number;
   /** An existing database (another "replica"); the caller destroys it. */
   testDatabase?: TestDatabase;
+  /**
+   * Rate limits; by default the production ones with the failure limits raised to 1,000, since
+   * tests send many bad credentials from one (unknown) address. Rate-limit tests set their own.
+   */
+  rateLimits?: Partial<RateLimitConfig>;
+  metrics?: Deps['metrics'];
+  tracing?: Deps['tracing'];
+  metricsToken?: string;
+  trustedProxies?: string[];
 }
 
 export async function createTestApp(options: TestAppOptions = {}): Promise<TestApp> {
@@ -102,9 +114,21 @@ export async function createTestApp(options: TestAppOptions = {}): Promise<TestA
       allowLoopbackHttp: options.allowLoopbackHttp ?? false,
       upstreamTimeoutMs,
       replicaId: options.replicaId ?? 'test-replica',
+      webhookTimeoutMs: options.webhookTimeoutMs,
       handOutCacheMs: options.handOutCacheMs,
       validateResponses: true,
+      metricsToken: options.metricsToken,
+      trustedProxies: options.trustedProxies,
+      rateLimits: {
+        ...defaultRateLimits,
+        clientFailures: 1_000,
+        addressFailures: 1_000,
+        adminFailures: 1_000,
+        ...options.rateLimits,
+      },
     },
+    metrics: options.metrics,
+    tracing: options.tracing,
   };
   const { app, routes, services } = createApp(deps);
   const json = (method: string, path: string, authorization: string, body?: unknown) =>
@@ -170,6 +194,7 @@ export async function createTestApp(options: TestAppOptions = {}): Promise<TestA
     },
     close: async () => {
       await services.background.stop();
+      await services.webhookSender.stop();
       await services.audit.close();
       if (!options.testDatabase) await testDatabase.destroy();
     },

@@ -1,6 +1,59 @@
 import type { SecretHasher } from '../clients/secret-hasher.js';
 import type { ClientRecord, ClientStore } from '../clients/store.js';
+import type { RateLimits } from '../rate-limit/limits.js';
 import { OAuthError } from './oauth-error.js';
+
+interface ClientAuthDeps {
+  clients: ClientStore;
+  hasher: SecretHasher;
+  now: () => number;
+  limits?: RateLimits['clientAuth'];
+}
+
+/**
+ * Authenticates as below, within the failed-authentication limits: a client
+ * id or source address over its limit is answered 429 before its secret is
+ * looked at (the right secret too, so a 429 says nothing about a guess), and
+ * every invalid_client counts against both.
+ */
+export async function authenticateClientLimited(
+  deps: ClientAuthDeps,
+  authorization: string | undefined,
+  form: URLSearchParams,
+  address: string,
+): Promise<ClientRecord> {
+  const claimed = claimedClientId(authorization, form);
+  const refusal = deps.limits?.blocked(claimed, address);
+  if (refusal) {
+    const after = refusal.headers['retry-after'];
+    throw new OAuthError(
+      'temporarily_unavailable',
+      429,
+      `too many failed client authentications; retry after ${after} s`,
+      refusal.headers,
+    );
+  }
+  try {
+    return await authenticateClient(deps, authorization, form);
+  } catch (error) {
+    if (error instanceof OAuthError && error.error === 'invalid_client')
+      deps.limits?.failed(claimed, address);
+    throw error;
+  }
+}
+
+/** The client id a request claims, before anything is checked; null if none or implausible. */
+function claimedClientId(authorization: string | undefined, form: URLSearchParams): string | null {
+  let id: string | null = form.get('client_id');
+  if (authorization !== undefined) {
+    try {
+      id = parseBasic(authorization)?.id ?? id;
+    } catch {
+      // Malformed: counted against the address only.
+    }
+  }
+  return id !== null && id.length > 0 && id.length <= 64 ? id : null;
+}
 
 /**
  * Authenticates a service client at the token endpoint: client_secret_basic
@@ -8,7 +61,7 @@ import { OAuthError } from './oauth-error.js';
  * client_secret_post, never both in one request.
  */
 export async function authenticateClient(
-  deps: { clients: ClientStore; hasher: SecretHasher; now: () => number },
+  deps: ClientAuthDeps,
   authorization: string | undefined,
   form: URLSearchParams,
 ): Promise<ClientRecord> {

@@ -1,3 +1,4 @@
+import type { Context } from 'hono';
 import { z } from 'zod';
 import type { AuditLog } from '../audit/audit-log.js';
 import type { SecretHasher } from '../clients/secret-hasher.js';
@@ -6,7 +7,8 @@ import { type HandOutDeps, handOutAccessToken } from '../handout/access-token.js
 import { serviceCaller } from '../http/caller.js';
 import { AppError } from '../http/errors.js';
 import type { Router } from '../http/router.js';
-import { authenticateClient } from './client-auth.js';
+import type { RateLimits } from '../rate-limit/limits.js';
+import { authenticateClientLimited } from './client-auth.js';
 import { OAuthError } from './oauth-error.js';
 import type { ServiceTokens } from './service-tokens.js';
 import type { SigningKeys } from './signing-keys.js';
@@ -20,6 +22,9 @@ export interface TokenRoutesDeps {
   audit: AuditLog;
   now: () => number;
   publicUrl: string;
+  limits?: RateLimits;
+  /** The request's source address, for the failed-authentication limit (see http/source-address.ts). */
+  sourceAddress: (c: Context) => string;
 }
 
 const TOKEN_EXCHANGE = 'urn:ietf:params:oauth:grant-type:token-exchange';
@@ -49,6 +54,12 @@ const tokenAnswer = z
 
 export function mountTokenRoutes(router: Router, deps: TokenRoutesDeps): void {
   const connectionPrefix = `${deps.publicUrl}/v1/connections/`;
+  const clientAuth = { ...deps, limits: deps.limits?.clientAuth };
+  const authenticate = (c: Context, form: URLSearchParams) =>
+    authenticateClientLimited(clientAuth, c.req.header('authorization'), form, deps.sourceAddress(c));
+  const tooMany = oauthErrorAnswer(
+    'temporarily_unavailable: too many failed client authentications (or hand-outs); honour Retry-After',
+  );
 
   router.add(
     {
@@ -63,11 +74,11 @@ export function mountTokenRoutes(router: Router, deps: TokenRoutesDeps): void {
       tag,
       auth: 'none',
       form: tokenForm,
-      responses: { 200: { description: 'a token', schema: tokenAnswer } },
+      responses: { 200: { description: 'a token', schema: tokenAnswer }, 429: tooMany },
     },
     async (c, { form }) => {
       for (const [name, value] of Object.entries(noStore)) c.header(name, value);
-      const client = await authenticateClient(deps, c.req.header('authorization'), form);
+      const client = await authenticate(c, form);
       const grantType = form.get('grant_type');
       if (grantType === 'client_credentials') {
         const issued = await deps.tokens.issue(client.client_id);
@@ -131,11 +142,11 @@ export function mountTokenRoutes(router: Router, deps: TokenRoutesDeps): void {
       tag,
       auth: 'none',
       form: z.looseObject({ token: z.string().max(4096), token_type_hint: z.string().max(64).optional() }),
-      responses: { 200: { description: 'revoked, or nothing to revoke' } },
+      responses: { 200: { description: 'revoked, or nothing to revoke' }, 429: tooMany },
     },
     async (c, { form }) => {
       for (const [name, value] of Object.entries(noStore)) c.header(name, value);
-      const client = await authenticateClient(deps, c.req.header('authorization'), form);
+      const client = await authenticate(c, form);
       const revoked = await deps.tokens.revoke(form.get('token') ?? '', client.client_id);
       if (revoked) {
         deps.audit.record({
@@ -195,6 +206,13 @@ export function mountTokenRoutes(router: Router, deps: TokenRoutesDeps): void {
   );
 }
 
+/** An error answer of these endpoints, for their `responses` (RFC 6749 §5.2 JSON). */
+const oauthErrorAnswer = (description: string) => ({
+  description,
+  schema: z.object({ error: z.string(), error_description: z.string().optional() }),
+  mediaType: 'application/json',
+});
+
 /** Hand-out failures, in the token endpoint's own error language. */
 function exchangeError(error: unknown): unknown {
   if (!(error instanceof AppError)) return error;
@@ -211,6 +229,8 @@ function exchangeError(error: unknown): unknown {
         {},
         { cause: error },
       );
+    case 'rate_limited':
+      return new OAuthError('temporarily_unavailable', 429, error.message, error.headers);
     case 'provider_unavailable':
       return new OAuthError(
         'temporarily_unavailable',

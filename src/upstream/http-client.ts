@@ -20,7 +20,16 @@ export interface UpstreamFetchOptions {
   /** DNS, injectable for tests; default node:dns lookup with all:true */
   lookup?: (hostname: string) => Promise<Array<{ address: string; family: 4 | 6 }>>;
 }
-export type UpstreamFetch = (input: string | URL, init?: RequestInit) => Promise<Response>;
+/** What a request to a provider is for: the labels of its metrics and span (see instrumented.ts). */
+export interface UpstreamCall {
+  provider: string;
+  operation: 'token' | 'refresh' | 'revoke' | 'userinfo';
+}
+export type UpstreamFetch = (
+  input: string | URL,
+  init?: RequestInit,
+  call?: UpstreamCall,
+) => Promise<Response>;
 
 const LOOPBACK_HOSTS = new Set(['127.0.0.1', '[::1]', 'localhost']);
 const NULL_BODY_STATUS = new Set([204, 205, 304]);

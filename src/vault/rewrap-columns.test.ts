@@ -42,6 +42,15 @@ describe.each(engines)('rewrap of every secret column on %s', (engine) => {
           })
         ).status,
       ).toBe(201);
+      // A webhook endpoint whose secret was rotated: both its secret columns hold a value.
+      const endpoint = await t.admin('POST', '/v1/admin/webhook-endpoints', {
+        url: 'https://hooks.example/in',
+      });
+      expect(endpoint.status).toBe(201);
+      const { id: endpointId } = (await endpoint.json()) as { id: string };
+      expect((await t.admin('POST', `/v1/admin/webhook-endpoints/${endpointId}/rotate-secret`)).status).toBe(
+        200,
+      );
       const now = Date.now();
       await t.deps.database.db.insert(t.deps.database.tables.connections).values({
         id: 'conn_r',
@@ -107,6 +116,10 @@ describe.each(engines)('rewrap of every secret column on %s', (engine) => {
         });
         expect(handOut.status).toBe(200);
         expect(((await handOut.json()) as { access_token: string }).access_token).toBe('the-access-token');
+        // Rotating decrypts the current webhook secret: it reads with the new key alone.
+        expect(
+          (await after.admin('POST', `/v1/admin/webhook-endpoints/${endpointId}/rotate-secret`)).status,
+        ).toBe(200);
       } finally {
         await after.close();
       }

@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { Database } from '../db/open.js';
+import { templateDefaults } from '../providers/definition.js';
 import { createProviderStore, type ProviderRecord, type ProviderStore } from '../providers/store.js';
 import { availableEngines, createTestDatabase, type TestDatabase } from '../test-support/databases.js';
 import type { VaultKey } from './keys.js';
@@ -21,29 +22,19 @@ const where = (rowId: string): SecretLocation => ({ table: 'providers', column: 
 
 function provider(id: string, secret: string | null): ProviderRecord {
   return {
+    ...templateDefaults(),
     provider_id: id,
     display_name: `Provider ${id}`,
     preset: null,
     is_enabled: true,
     client_id: `client-${id}`,
     client_secret_ciphertext: secret,
-    client_auth_method: 'client_secret_basic',
     authorization_url: `https://${id}.example/authorize`,
     token_url: `https://${id}.example/token`,
-    userinfo_url: null,
-    revocation_url: null,
-    issuer: null,
-    pkce: true,
     scopes: ['read'],
-    scope_separator: ' ',
-    authorization_params: {},
-    token_params: {},
     userinfo: { method: 'GET', user_id: ['/id'], email: ['/email'], display_name: ['/name'] },
     expiry_buffer_seconds: 60,
-    default_token_lifetime_seconds: 3600,
     refresh_token_idle_seconds: null,
-    refresh_token_max_seconds: null,
-    token_errors_with_200: false,
     created_at: 1_700_000_000_000,
     updated_at: 1_700_000_000_000,
   };

@@ -66,6 +66,22 @@ export function secretColumns({ tables: t }: Database): SecretColumn[] {
       'privateJwk',
     ),
     column('broker_secrets', t.brokerSecrets, t.brokerSecrets.name, 'value', t.brokerSecrets.value, 'value'),
+    column(
+      'webhook_endpoints',
+      t.webhookEndpoints,
+      t.webhookEndpoints.id,
+      'secret',
+      t.webhookEndpoints.secret,
+      'secret',
+    ),
+    column(
+      'webhook_endpoints',
+      t.webhookEndpoints,
+      t.webhookEndpoints.id,
+      'previous_secret',
+      t.webhookEndpoints.previousSecret,
+      'previousSecret',
+    ),
   ];
 }
 

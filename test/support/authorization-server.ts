@@ -45,6 +45,11 @@ export interface AuthorizationServerOptions {
   clientAuthMethod?: 'client_secret_basic' | 'client_secret_post';
   /** Default 3600. */
   accessTokenTtlSeconds?: number;
+  /**
+   * Default 14 days. Every rotated refresh token gets the whole TTL again, so this is how long one
+   * lives unused: a provider whose refresh tokens die of inactivity (Microsoft, Xero, Box...).
+   */
+  refreshTokenTtlSeconds?: number;
   /** Default random; may contain characters like '%+:' to test RFC 6749 §2.3.1 encoding. */
   clientSecret?: string;
   /**
@@ -211,7 +216,7 @@ export async function startAuthorizationServer(
       AccessToken: () => accessTokenTtl,
       AuthorizationCode: () => 60,
       IdToken: () => 3600,
-      RefreshToken: () => 14 * DAY,
+      RefreshToken: () => options.refreshTokenTtlSeconds ?? 14 * DAY,
       Grant: () => 14 * DAY,
       Session: () => 14 * DAY,
       Interaction: () => 3600,

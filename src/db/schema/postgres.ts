@@ -162,3 +162,49 @@ export const auditEvents = pgTable(
   },
   (t) => [index('audit_events_at').on(t.at)],
 );
+export const webhookEndpoints = pgTable('webhook_endpoints', {
+  id: text('id').primaryKey(),
+  url: text('url').notNull(),
+  /** Bound to a service client: only events inside its grants. Null: the admins' own. */
+  clientId: text('client_id'),
+  /** JSON array of event types; null for every type. */
+  events: text('events'),
+  description: text('description'),
+  isEnabled: boolean('is_enabled').notNull(),
+  /** Why the broker disabled it (`gone`, `failing`); null when an admin did or it is enabled. */
+  disabledReason: text('disabled_reason'),
+  secret: text('secret').notNull(),
+  /** The secret before the last rotation: still signs beside the new one until `previous_secret_until`. */
+  previousSecret: text('previous_secret'),
+  previousSecretUntil: millis('previous_secret_until'),
+  /** First failed attempt since the last success; null while it answers. */
+  failingSince: millis('failing_since'),
+  createdAt: millis('created_at').notNull(),
+  updatedAt: millis('updated_at').notNull(),
+});
+
+export const webhookDeliveries = pgTable(
+  'webhook_deliveries',
+  {
+    /** Time-ordered, so newest first is `id desc`. */
+    id: text('id').primaryKey(),
+    endpointId: text('endpoint_id').notNull(),
+    /** The `webhook-id`: the same on every attempt and for every endpoint of one event. */
+    eventId: text('event_id').notNull(),
+    eventType: text('event_type').notNull(),
+    payload: text('payload').notNull(),
+    status: text('status').notNull(),
+    attempts: text('attempts').notNull(),
+    attemptCount: integer('attempt_count').notNull().default(0),
+    nextAttemptAt: millis('next_attempt_at'),
+    leaseOwner: text('lease_owner'),
+    leaseUntil: millis('lease_until'),
+    createdAt: millis('created_at').notNull(),
+    updatedAt: millis('updated_at').notNull(),
+  },
+  (t) => [
+    index('webhook_deliveries_due').on(t.status, t.nextAttemptAt),
+    index('webhook_deliveries_endpoint').on(t.endpointId, t.id),
+    index('webhook_deliveries_created_at').on(t.createdAt),
+  ],
+);

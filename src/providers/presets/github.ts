@@ -1,33 +1,24 @@
-import type { Preset } from '../model.js';
+import { DAY, definePreset } from './define.js';
 
-const DAY = 86_400;
-
-export const github: Preset = {
+export const github = definePreset({
   id: 'github',
   display_name: 'GitHub',
   description: 'GitHub as the signed-in user; register an OAuth app (or a GitHub App with expiring tokens).',
-  docs_url: 'https://github.com/settings/developers',
+  docs_url: 'https://docs.github.com/en/apps/oauth-apps/building-oauth-apps/authorizing-oauth-apps',
   authorization_url: 'https://github.com/login/oauth/authorize',
   token_url: 'https://github.com/login/oauth/access_token',
   userinfo_url: 'https://api.github.com/user',
   // GitHub revokes through DELETE /applications/{client_id}/grant, not RFC 7009.
   revocation_url: null,
-  issuer: null,
   client_auth_method: 'client_secret_post',
-  pkce: true,
   scopes: ['read:user', 'user:email'],
-  scope_separator: ' ',
-  authorization_params: {},
-  token_params: {},
   // `email` is null when the user keeps it private; `name` may be unset.
-  userinfo: { method: 'GET', user_id: ['/id'], email: ['/email'], display_name: ['/name', '/login'] },
-  expiry_buffer_seconds: 300,
+  userinfo: { user_id: ['/id'], email: ['/email'], display_name: ['/name', '/login'] },
   // OAuth-app tokens carry no expires_in and live until revoked.
   default_token_lifetime_seconds: null,
   // OAuth apps have no refresh token. GitHub Apps' user tokens: 6 months, stated in each answer's
   // `refresh_token_expires_in` and renewed by a refresh.
   refresh_token_idle_seconds: 180 * DAY,
-  refresh_token_max_seconds: null,
   // Bad codes and refresh tokens come back as 200 with an `error` field.
   token_errors_with_200: true,
-};
+});

@@ -1,13 +1,11 @@
-import type { Preset } from '../model.js';
+import { DAY, definePreset } from './define.js';
 
-const DAY = 86_400;
-
-export const google: Preset = {
+export const google = definePreset({
   id: 'google',
   display_name: 'Google Drive',
   description:
     'Google Drive files the app creates or opens (drive.file); create an OAuth client of type Web application.',
-  docs_url: 'https://console.cloud.google.com/apis/credentials',
+  docs_url: 'https://developers.google.com/identity/protocols/oauth2/web-server',
   authorization_url: 'https://accounts.google.com/o/oauth2/v2/auth',
   token_url: 'https://oauth2.googleapis.com/token',
   userinfo_url: 'https://openidconnect.googleapis.com/v1/userinfo',
@@ -16,20 +14,13 @@ export const google: Preset = {
   // document does not advertise authorization_response_iss_parameter_supported.
   issuer: 'https://accounts.google.com',
   client_auth_method: 'client_secret_post',
-  pkce: true,
   scopes: ['openid', 'email', 'profile', 'https://www.googleapis.com/auth/drive.file'],
-  scope_separator: ' ',
   // A refresh token comes back only with access_type=offline, and only on the
   // first consent unless the consent screen is shown again. include_granted_scopes
   // makes a scope upgrade (connect session with connection_id) keep the scopes granted before.
   authorization_params: { access_type: 'offline', prompt: 'consent', include_granted_scopes: 'true' },
-  token_params: {},
-  userinfo: { method: 'GET', user_id: ['/sub'], email: ['/email'], display_name: ['/name'] },
-  expiry_buffer_seconds: 300,
-  default_token_lifetime_seconds: 3600,
+  userinfo: { user_id: ['/sub'], email: ['/email'], display_name: ['/name'] },
   // Unused for six months, a refresh token dies; for apps in "testing" publishing status it dies after 7 days
   // whatever its use: set both fields to 7 * DAY for such an app.
   refresh_token_idle_seconds: 180 * DAY,
-  refresh_token_max_seconds: null,
-  token_errors_with_200: false,
-};
+});

@@ -1,29 +1,17 @@
-import type { Preset } from '../model.js';
+import { DAY, definePreset } from './define.js';
 
-const DAY = 86_400;
-
-export const spotify: Preset = {
+export const spotify = definePreset({
   id: 'spotify',
   display_name: 'Spotify',
   description: 'Spotify Web API as the signed-in user; create an app in the Spotify developer dashboard.',
-  docs_url: 'https://developer.spotify.com/dashboard',
+  docs_url: 'https://developer.spotify.com/documentation/web-api/tutorials/code-flow',
   authorization_url: 'https://accounts.spotify.com/authorize',
   token_url: 'https://accounts.spotify.com/api/token',
   userinfo_url: 'https://api.spotify.com/v1/me',
-  revocation_url: null,
-  issuer: null,
-  client_auth_method: 'client_secret_basic',
   // Spotify offers PKCE only as the flow for clients without a secret.
   pkce: false,
   scopes: ['user-read-email', 'user-read-private'],
-  scope_separator: ' ',
-  authorization_params: {},
-  token_params: {},
-  userinfo: { method: 'GET', user_id: ['/id'], email: ['/email'], display_name: ['/display_name', '/id'] },
-  expiry_buffer_seconds: 300,
-  default_token_lifetime_seconds: 3600,
+  userinfo: { user_id: ['/id'], email: ['/email'], display_name: ['/display_name', '/id'] },
   // Not documented to expire; assume a day, the unknown provider's default, rather than lose a grant.
   refresh_token_idle_seconds: DAY,
-  refresh_token_max_seconds: null,
-  token_errors_with_200: false,
-};
+});

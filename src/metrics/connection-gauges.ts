@@ -1,0 +1,55 @@
+import { and, count, eq, lte } from 'drizzle-orm';
+import type { Database } from '../db/open.js';
+import type { Metrics } from './metrics.js';
+
+/**
+ * `custodian_connections` (by status) and `custodian_refresh_due`, read from
+ * the database when scraped, not kept up to date by every write: other
+ * replicas write too. Two aggregate queries, reused for `cacheMs` so that
+ * several scrapers (or a scraper per replica) do not repeat them.
+ */
+export function registerConnectionGauges(
+  metrics: Metrics,
+  deps: { database: Database; now: () => number; cacheMs?: number },
+): void {
+  const { db, tables } = deps.database;
+  const t = tables.connections;
+  const cacheMs = deps.cacheMs ?? 10_000;
+  let cached: { at: number; byStatus: Array<{ status: string; n: number }>; due: number } | undefined;
+  let reading: Promise<NonNullable<typeof cached>> | undefined;
+
+  const read = async () => {
+    const now = deps.now();
+    if (cached && now - cached.at < cacheMs) return cached;
+    reading ??= (async () => {
+      try {
+        const byStatus = await db.select({ status: t.status, n: count() }).from(t).groupBy(t.status);
+        // Due and not yet renewed: the background refresher's own condition, on the next_refresh_at index.
+        const [due] = await db
+          .select({ n: count() })
+          .from(t)
+          .where(and(eq(t.status, 'active'), lte(t.nextRefreshAt, now)));
+        cached = { at: now, byStatus, due: Number(due?.n ?? 0) };
+        return cached;
+      } finally {
+        reading = undefined;
+      }
+    })();
+    return reading;
+  };
+
+  metrics.gauge(
+    'custodian_connections',
+    'Stored connections by status (read from the database at most every few seconds).',
+    ['status'],
+    async (set) => {
+      for (const { status, n } of (await read()).byStatus) set(Number(n), { status });
+    },
+  );
+  metrics.gauge(
+    'custodian_refresh_due',
+    'Active connections whose background refresh is due now and not yet done.',
+    [],
+    async (set) => set((await read()).due),
+  );
+}

@@ -1,0 +1,271 @@
+import { z } from 'zod';
+import { DEFAULT_REFRESH_TOKEN_IDLE_SECONDS } from '../refresh/schedule.js';
+
+/**
+ * The one definition of what a provider is. Everything that differs between
+ * providers is a field of `templateFields` below, with its admin validation,
+ * its description and, unless every provider must state it, its default.
+ *
+ * A new provider field is one entry in `templateFields`; from it follow the
+ * `ProviderTemplate` type, the defaults a custom provider and a preset get
+ * (`definePreset`), the admin request and answer schemas (api-schema.ts), the
+ * stored `settings` JSON (store.ts) and the preset catalog's schema
+ * (routes.ts). Only a new URL field needs a second line: `endpointFields`
+ * (and `secretBoundEndpoints` if it receives the secret or a token).
+ */
+
+export const printable = (max: number) =>
+  z
+    .string()
+    .min(1)
+    .max(max)
+    // biome-ignore lint/suspicious/noControlCharactersInRegex: rejecting control characters is the point
+    .regex(/^[^\u0000-\u001f\u007f]*$/, 'must not contain control characters');
+
+const url = z
+  .string()
+  .max(2048)
+  .describe('an https URL; checked against loopback, private and metadata addresses');
+
+// Parameters the flow itself sets; a provider's extra parameters must not override them.
+export const reservedAuthorizationParams = [
+  'client_id',
+  'redirect_uri',
+  'state',
+  'response_type',
+  'scope',
+  'code_challenge',
+  'code_challenge_method',
+  'nonce',
+];
+export const reservedTokenParams = [
+  'grant_type',
+  'code',
+  'code_verifier',
+  'redirect_uri',
+  'client_id',
+  'client_secret',
+  'client_assertion',
+  'refresh_token',
+];
+
+const extraParams = (reserved: string[]) =>
+  z
+    .record(
+      z.string().regex(/^[A-Za-z0-9_.-]{1,64}$/, 'parameter names are 1 to 64 of [A-Za-z0-9_.-]'),
+      printable(1024),
+    )
+    .refine((params) => Object.keys(params).length <= 20, 'at most 20 parameters')
+    .refine((params) => !Object.keys(params).some((k) => reserved.includes(k)), {
+      message: `must not set a parameter the broker sets itself (${reserved.join(', ')})`,
+    });
+
+const pointer = z
+  .string()
+  .max(256)
+  .regex(/^(\/([^~/]|~[01])*)+$/, 'an RFC 6901 JSON Pointer such as /account_id');
+const pointers = z.array(pointer).max(5);
+
+/** How to read the connected account from the provider's userinfo answer. */
+export const userinfoSchema = z
+  .strictObject({
+    // Dropbox answers userinfo on POST only.
+    method: z.enum(['GET', 'POST']).default('GET'),
+    body: z
+      .string()
+      .max(4096)
+      .refine(isJson, 'must be a JSON text')
+      .optional()
+      .describe('JSON body for a POST userinfo call (Dropbox wants `null`)'),
+    user_id: pointers.min(1).describe("pointers to the account's stable id, tried in order"),
+    email: pointers.default([]),
+    display_name: pointers.default([]),
+  })
+  .meta({ id: 'UserinfoSettings' });
+
+const connectionParamsSchema = z
+  .record(
+    z
+      .string()
+      .regex(/^[a-z][a-z0-9_]{0,31}$/, 'a parameter name is 1 to 32 of [a-z0-9_], starting with a letter'),
+    z.strictObject({
+      pattern: z
+        .string()
+        .min(1)
+        .max(256)
+        .refine(isRegExp, 'must be a valid regular expression')
+        .describe('matched against the whole value'),
+      description: printable(256),
+    }),
+  )
+  .refine((params) => Object.keys(params).length <= 10, 'at most 10 parameters');
+
+const metadataName = z
+  .string()
+  .regex(/^[a-z][a-z0-9_]{0,63}$/, 'a name is 1 to 64 of [a-z0-9_], starting with a letter');
+// Metadata is handed out beside the token and shown on the connection: it must never be a token.
+const notATokenPointer = (p: string) => !/^\/(access_token|refresh_token|id_token)(\/|$)/.test(p);
+const metadataPointers = z
+  .record(metadataName, pointer.refine(notATokenPointer, 'must not point at a token'))
+  .refine((m) => Object.keys(m).length <= 20, 'at most 20 values');
+
+const metadataRequestSchema = z
+  .strictObject({
+    url: url.describe('called with the new access token; may carry `{name}` connection parameters'),
+    method: z.enum(['GET', 'POST']).optional().describe('GET when absent'),
+    body: z.string().max(4096).refine(isJson, 'must be a JSON text').optional(),
+    metadata: metadataPointers.refine((m) => Object.keys(m).length > 0, 'name at least one value'),
+  })
+  .meta({ id: 'MetadataRequest' });
+
+const lifetime = (description: string) =>
+  z.number().int().min(30).max(315_360_000).nullable().describe(description);
+
+/** Every field a preset fills: all of a provider but its id, credentials and state. */
+const templateFields = {
+  display_name: printable(100),
+  client_auth_method: z
+    .enum(['client_secret_basic', 'client_secret_post', 'none'])
+    .default('client_secret_basic'),
+  authorization_url: url,
+  token_url: url,
+  userinfo_url: url.nullable().describe('null: read the account from the token response').default(null),
+  revocation_url: url.nullable().describe('RFC 7009 endpoint; null when the provider has none').default(null),
+  issuer: z
+    .string()
+    .max(2048)
+    .nullable()
+    .describe(
+      'RFC 9207 `iss` expected on the authorization response. Given with no endpoint URLs on create, the ' +
+        'endpoints, client authentication and PKCE come from its OIDC discovery document; without a ' +
+        '`userinfo` mapping the account is read from the claims sub, email and name',
+    )
+    .default(null),
+  pkce: z.boolean().describe('S256 PKCE; turn off only for a provider that cannot do it').default(true),
+  scopes: z
+    .array(z.string().regex(/^[\x21-\x7e]{1,256}$/, 'a scope has no spaces'))
+    .max(100)
+    .default([]),
+  scope_separator: z.enum([' ', ',']).default(' '),
+  authorization_params: extraParams(reservedAuthorizationParams).default({}),
+  token_params: extraParams(reservedTokenParams).default({}),
+  userinfo: userinfoSchema,
+  // Refresh this many seconds before the access token expires (capped by the token's lifetime, see refresh/).
+  expiry_buffer_seconds: z.number().int().min(0).max(86_400).default(300),
+  // Lifetime to assume when a token answer has no `expires_in` (Salesforce, Zendesk); null: such tokens
+  // do not expire (GitHub OAuth apps).
+  default_token_lifetime_seconds: z.number().int().min(60).max(31_536_000).nullable().default(3600),
+  // Unknown: idle grants are kept alive as if their refresh tokens died after a day unused (schedule.ts).
+  refresh_token_idle_seconds: lifetime(
+    'a refresh token unused this long dies; null: it does not die of inactivity',
+  ).default(DEFAULT_REFRESH_TOKEN_IDLE_SECONDS),
+  refresh_token_max_seconds: lifetime(
+    'a grant dies this long after it was given, whatever its use; null: no such end',
+  ).default(null),
+  // GitHub answers some token errors with status 200 and an `error` field.
+  token_errors_with_200: z.boolean().default(false),
+  connection_params: connectionParamsSchema
+    .describe(
+      '`{name}` in any URL of the provider or its issuer, filled per connection from the connect ' +
+        'session’s `connection_params` (a shop, subdomain, host or realm)',
+    )
+    .default({}),
+  token_response_metadata: metadataPointers
+    .describe(
+      '`{ name: JSON Pointer }` into the token answer, read on connect and on every refresh (`/instance_url`)',
+    )
+    .default({}),
+  callback_metadata: z
+    .record(metadataName, z.string().regex(/^[A-Za-z0-9_.-]{1,64}$/, 'a query parameter name'))
+    .refine((m) => Object.keys(m).length <= 20, 'at most 20 values')
+    .describe("`{ name: query parameter }` of the provider's redirect back (`realmId`)")
+    .default({}),
+  metadata_requests: z
+    .array(metadataRequestSchema)
+    .max(5)
+    .describe('called once after connecting; a failure fails the connect and stores nothing')
+    .default([]),
+};
+
+/** The template with every default applied: what a preset or a stored provider holds. */
+export const templateSchema = z.strictObject(templateFields);
+
+export type ProviderTemplate = z.output<typeof templateSchema>;
+export type ClientAuthMethod = ProviderTemplate['client_auth_method'];
+export type UserinfoSettings = ProviderTemplate['userinfo'];
+/** A per-connection URL parameter: `{name}` in the provider's URLs, supplied by each connect session. */
+export type ConnectionParam = ProviderTemplate['connection_params'][string];
+/** A call made once after connecting, with the new access token, to read connection metadata. */
+export type MetadataRequest = ProviderTemplate['metadata_requests'][number];
+/** What a preset must state: the fields without a default, and whatever differs from the defaults. */
+export type TemplateDifferences = z.input<typeof templateSchema>;
+
+type Field = keyof typeof templateFields;
+
+export const templateKeys = Object.keys(templateFields) as Field[];
+
+/** Every template field as the admin API takes it: optional, without its default (the preset or stored row fills it). */
+export const optionalTemplateFields = Object.fromEntries(
+  templateKeys.map((key) => [key, withoutDefault(templateFields[key]).optional()]),
+) as { [K in Field]: z.ZodOptional<WithoutDefault<(typeof templateFields)[K]>> };
+
+/** Every template field as the admin API answers it: always present. */
+export const answeredTemplateFields = Object.fromEntries(
+  templateKeys.map((key) => [key, withoutDefault(templateFields[key])]),
+) as { [K in Field]: WithoutDefault<(typeof templateFields)[K]> };
+
+/** Fields every provider must state: those without a default. */
+export const requiredTemplateKeys = templateKeys.filter(
+  (key) => !(templateFields[key] instanceof z.ZodDefault),
+);
+
+const defaultsSchema = z.object(
+  Object.fromEntries(
+    templateKeys
+      .filter((key) => !requiredTemplateKeys.includes(key))
+      .map((key) => [key, templateFields[key]]),
+  ),
+);
+
+/** The fields with a default: all but `requiredTemplateKeys`. */
+type DefaultedField = { [K in Field]: undefined extends TemplateDifferences[K] ? K : never }[Field];
+
+/** What a provider gets for every field it does not state (a fresh copy each time). */
+export function templateDefaults(): Pick<ProviderTemplate, DefaultedField> {
+  return structuredClone(defaultsSchema.parse({})) as Pick<ProviderTemplate, DefaultedField>;
+}
+
+/** URLs the broker calls or sends browsers to: each passes the URL safety rules when saved. */
+export const endpointFields = ['authorization_url', 'token_url', 'userinfo_url', 'revocation_url'] as const;
+
+/** Of those, the ones that receive the client secret or a user's token: changing one requires the secret again. */
+export const secretBoundEndpoints = ['token_url', 'userinfo_url', 'revocation_url'] as const;
+
+/** The template fields of a provider-shaped object (a record, a view, a preset), nothing else. */
+export function pickTemplate(source: ProviderTemplate): ProviderTemplate {
+  return Object.fromEntries(templateKeys.map((key) => [key, source[key]])) as ProviderTemplate;
+}
+
+type WithoutDefault<T> = T extends z.ZodDefault<infer Inner> ? Inner : T;
+
+function withoutDefault<T extends z.ZodType>(schema: T): WithoutDefault<T> {
+  return (schema instanceof z.ZodDefault ? schema.unwrap() : schema) as WithoutDefault<T>;
+}
+
+function isRegExp(pattern: string): boolean {
+  try {
+    new RegExp(pattern, 'u');
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+function isJson(text: string): boolean {
+  try {
+    JSON.parse(text);
+    return true;
+  } catch {
+    return false;
+  }
+}

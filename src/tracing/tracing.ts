@@ -1,0 +1,55 @@
+/**
+ * Tracing as the rest of the broker sees it: a span around a piece of work,
+ * and the trace id of the request being answered. Off (the default), every
+ * call is the work itself: the OpenTelemetry SDK is not even loaded (see
+ * otel.ts, imported only when OTEL_EXPORTER_OTLP_ENDPOINT is set).
+ */
+
+export type SpanAttributes = Record<string, string | number | boolean>;
+
+export interface Tracing {
+  readonly enabled: boolean;
+  /** Runs `work` in a span, a child of the current one (the request's, the refresh's). */
+  span<T>(name: string, attributes: SpanAttributes, work: () => T): T;
+  /**
+   * Runs an incoming request in a server span continuing the caller's W3C
+   * `traceparent`. `work` gets the trace id (for log lines) and returns the
+   * route pattern and status once answered (the span's name and attributes).
+   */
+  request(
+    method: string,
+    header: (name: string) => string | undefined,
+    work: (traceId: string) => Promise<{ route: string; status: number }>,
+  ): Promise<void>;
+  /** Exports what is buffered; resolves when sent (or given up). */
+  flush(): Promise<void>;
+  shutdown(): Promise<void>;
+}
+
+export const noTracing: Tracing = {
+  enabled: false,
+  span: (_name, _attributes, work) => work(),
+  request: async (_method, _header, work) => {
+    await work('');
+  },
+  flush: async () => {},
+  shutdown: async () => {},
+};
+
+/**
+ * Every method of a store in a span of its own (`db <group>.<method>`): one
+ * span per statement group the store runs. Off, the store itself is returned.
+ */
+export function traceMethods<T extends object>(tracing: Tracing, group: string, engine: string, store: T): T {
+  if (!tracing.enabled) return store;
+  const traced = { ...store } as Record<string, unknown>;
+  const system = engine === 'postgres' ? 'postgresql' : 'sqlite';
+  for (const [name, value] of Object.entries(store)) {
+    if (typeof value !== 'function') continue;
+    const method = value as (...args: unknown[]) => unknown;
+    const attributes = { 'db.system.name': system, 'db.operation.name': `${group}.${name}` };
+    traced[name] = (...args: unknown[]) =>
+      tracing.span(`db ${group}.${name}`, attributes, () => method.apply(store, args));
+  }
+  return traced as T;
+}

@@ -1,0 +1,160 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createTestApp, type TestApp } from '../src/test-support/app.js';
+import { seedConnection } from '../src/test-support/connections.js';
+import { startTokenServer } from '../src/test-support/token-server.js';
+import { createOtelTracing } from '../src/tracing/otel.js';
+import { startTracing } from '../src/tracing/start.js';
+import { noTracing } from '../src/tracing/tracing.js';
+import { startBroker } from './support/broker-process.js';
+import { startOtlpReceiver } from './support/otlp-receiver.js';
+
+/**
+ * Tracing against a local OTLP/HTTP receiver: a hand-out that refreshes its
+ * token, continued from the caller's traceparent, as one trace of parent and
+ * child spans; and the real process configured by OTEL_* variables.
+ */
+
+const TRACE_ID = '4bf92f3577b34da6a3ce929d0e0e4736';
+const PARENT_ID = '00f067aa0ba902b7';
+
+describe('a hand-out traced in process', () => {
+  let receiver: Awaited<ReturnType<typeof startOtlpReceiver>>;
+  let tokens: Awaited<ReturnType<typeof startTokenServer>>;
+  let t: TestApp;
+  const tracing = () => t.deps.tracing!;
+
+  beforeAll(async () => {
+    receiver = await startOtlpReceiver();
+    tokens = await startTokenServer();
+    t = await createTestApp({
+      allowLoopbackHttp: true,
+      tracing: createOtelTracing({ endpoint: receiver.endpoint, serviceName: 'custodian-under-test' }),
+    });
+    await tokens.register(t);
+    await seedConnection(t.deps, {
+      id: 'c1',
+      providerId: 'scripted',
+      accessToken: 'old',
+      expiresAt: Date.now() - 1000,
+    });
+  });
+
+  afterAll(async () => {
+    await t.close();
+    await tracing().shutdown();
+    await tokens.close();
+    await receiver.close();
+  });
+
+  it('exports the request span under the caller’s trace, with refresh, provider and database spans beneath it', async () => {
+    const client = await t.client();
+    const token = await client.token();
+    const res = await t.app.request('/v1/connections/c1/access-token', {
+      method: 'POST',
+      headers: { authorization: `Bearer ${token}`, traceparent: `00-${TRACE_ID}-${PARENT_ID}-01` },
+    });
+    expect(res.status).toBe(200);
+    expect(tokens.received).toHaveLength(1);
+    await tracing().flush();
+
+    expect(receiver.contentTypes[0]).toMatch(/^application\/json/);
+    const trace = receiver.spans.filter((s) => s.traceId === TRACE_ID);
+    const server = trace.find((s) => s.name === 'POST /v1/connections/:id/access-token');
+    expect(server).toBeDefined();
+    expect(server!.parentSpanId).toBe(PARENT_ID);
+    expect(server!.kind).toBe(2); // SERVER
+    expect(server!.serviceName).toBe('custodian-under-test');
+    expect(server!.attributes).toMatchObject({
+      'http.request.method': 'POST',
+      'http.route': '/v1/connections/:id/access-token',
+      'http.response.status_code': 200,
+    });
+
+    const byId = new Map(trace.map((s) => [s.spanId, s]));
+    const ancestors = (span: (typeof trace)[number]) => {
+      const chain: string[] = [];
+      for (let p = byId.get(span.parentSpanId); p; p = byId.get(p.parentSpanId)) chain.push(p.name);
+      return chain;
+    };
+    const refresh = trace.find((s) => s.name === 'refresh');
+    expect(refresh?.parentSpanId).toBe(server!.spanId);
+    expect(refresh?.attributes).toMatchObject({
+      'custodian.provider': 'scripted',
+      'custodian.reason': 'on_demand',
+    });
+    const call = trace.find((s) => s.name === 'POST refresh');
+    expect(call && ancestors(call)).toEqual(['refresh', server!.name]);
+    expect(call?.attributes).toMatchObject({
+      'custodian.provider': 'scripted',
+      'custodian.operation': 'refresh',
+    });
+    // The host only: never a path, query or token.
+    expect(String(call?.attributes['server.address'])).toMatch(/^127\.0\.0\.1:\d+$/);
+    const commit = trace.find((s) => s.name === 'db token_rows.commitRefresh');
+    expect(commit && ancestors(commit)).toEqual(['refresh', server!.name]);
+    expect(commit?.attributes).toMatchObject({ 'db.system.name': 'sqlite' });
+    const read = trace.find((s) => s.name === 'db token_rows.read' && s.parentSpanId === server!.spanId);
+    expect(read).toBeDefined();
+
+    // Nothing secret in any exported attribute.
+    const exported = JSON.stringify(receiver.spans);
+    for (const secret of ['at-1', 'rt-1', 'csecret', 'a-refresh-token', token])
+      expect(exported).not.toContain(secret);
+  });
+
+  it('puts the trace id on every log line of that request', async () => {
+    const lines = t.logs.map((l) => JSON.parse(l) as Record<string, unknown>);
+    const access = lines.find((l) => l.msg === 'request' && l.route === '/v1/connections/:id/access-token');
+    expect(access?.trace_id).toBe(TRACE_ID);
+    const requestId = access?.request_id;
+    for (const line of lines.filter((l) => l.request_id === requestId)) expect(line.trace_id).toBe(TRACE_ID);
+  });
+
+  it('starts a new trace when the caller sends none (or a malformed one)', async () => {
+    const res = await t.app.request('/healthz', { headers: { traceparent: '00-zz-not-a-traceparent-01' } });
+    expect(res.status).toBe(200);
+    await tracing().flush();
+    const span = receiver.spans.find((s) => s.name === 'GET /healthz');
+    expect(span?.traceId).toMatch(/^[0-9a-f]{32}$/);
+    expect(span?.traceId).not.toBe(TRACE_ID);
+    expect(span?.parentSpanId).toBe('');
+  });
+});
+
+describe('tracing configuration', () => {
+  it('is off without OTEL_EXPORTER_OTLP_ENDPOINT', async () => {
+    expect(await startTracing({})).toBe(noTracing);
+  });
+
+  it('the broker process exports to OTEL_EXPORTER_OTLP_ENDPOINT as OTEL_SERVICE_NAME, flushing at SIGTERM', async () => {
+    const receiver = await startOtlpReceiver();
+    const broker = await startBroker({
+      CUSTODIAN_DATA_DIR: (await import('node:fs')).mkdtempSync(
+        `${(await import('node:os')).tmpdir()}/custodian-otel-`,
+      ),
+      OTEL_EXPORTER_OTLP_ENDPOINT: receiver.endpoint,
+      OTEL_SERVICE_NAME: 'custodian-process',
+    });
+    try {
+      const res = await fetch(`${broker.url}/readyz`, {
+        headers: { traceparent: `00-${TRACE_ID}-${PARENT_ID}-01` },
+      });
+      expect(res.status).toBe(200);
+    } finally {
+      broker.child.kill('SIGTERM');
+      expect(await broker.exited).toBe(0);
+      await receiver.close();
+    }
+    const span = receiver.spans.find((s) => s.name === 'GET /readyz');
+    expect(span).toMatchObject({
+      traceId: TRACE_ID,
+      parentSpanId: PARENT_ID,
+      serviceName: 'custodian-process',
+    });
+    const line = broker
+      .stdout()
+      .split('\n')
+      .find((l) => l.includes('"route":"/readyz"'));
+    expect(JSON.parse(line!).trace_id).toBe(TRACE_ID);
+  });
+});

@@ -1,0 +1,41 @@
+import { DAY, definePreset } from './define.js';
+
+// {shop}: the store's myshopify.com name, a per-connection parameter.
+export const shopify = definePreset({
+  id: 'shopify',
+  display_name: 'Shopify',
+  description:
+    'A Shopify store (offline access); create an app in the Dev Dashboard with the Admin API scopes.',
+  docs_url:
+    'https://shopify.dev/docs/apps/build/authentication-authorization/access-token-types/offline-access-tokens',
+  connection_params: {
+    shop: {
+      // Shopify's store names: lowercase letters, digits and dashes.
+      pattern: '[a-z0-9][a-z0-9-]{0,59}',
+      description: "the store's myshopify.com name: acme for acme.myshopify.com",
+    },
+  },
+  authorization_url: 'https://{shop}.myshopify.com/admin/oauth/authorize',
+  token_url: 'https://{shop}.myshopify.com/admin/oauth/access_token',
+  // Shopify documents only its own X-Shopify-Access-Token header for the Admin API, which a provider cannot
+  // set yet: the account (the shop) waits on reading it from the connection's parameters.
+  // 2026-10: a supported Admin API version when this was written (Shopify retires each after a year).
+  userinfo_url: 'https://{shop}.myshopify.com/admin/api/2026-10/graphql.json',
+  revocation_url: null,
+  client_auth_method: 'client_secret_post',
+  // Shopify documents no PKCE for its authorization code grant.
+  pkce: false,
+  scopes: ['read_products'],
+  scope_separator: ',',
+  // Expiring offline tokens (1 hour, with a refresh token): required of public apps from January 2027.
+  token_params: { expiring: '1' },
+  userinfo: {
+    method: 'POST',
+    body: '{"query":"{ shop { id name email } }"}',
+    user_id: ['/data/shop/id'],
+    email: ['/data/shop/email'],
+    display_name: ['/data/shop/name'],
+  },
+  // Refresh tokens rotate on every refresh; their lifetime is not stated on the pages checked (a day assumed).
+  refresh_token_idle_seconds: DAY,
+});

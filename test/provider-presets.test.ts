@@ -1,0 +1,191 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { buildAuthorizationUrl } from '../src/connect/authorization-url.js';
+import { fetchAccount } from '../src/oauth/account.js';
+import { exchangeCode, type ProviderWithSecret, refreshTokens } from '../src/oauth/provider-client.js';
+import { checkConnectionParams, resolveProvider } from '../src/providers/connection-params.js';
+import { endpointFields } from '../src/providers/definition.js';
+import type { Preset } from '../src/providers/model.js';
+import { findPreset, presets } from '../src/providers/presets/catalog.js';
+import { ProviderError, UnexpectedResponseError } from '../src/upstream/errors.js';
+import { createUpstreamFetch } from '../src/upstream/http-client.js';
+import {
+  type FakeProvider,
+  loadProviderFixtures,
+  type ProviderFixture,
+  startFakeProvider,
+} from './support/fake-provider.js';
+
+/**
+ * Each preset against a recording of its provider's documented answers
+ * (test/fixtures/providers/*.json), served by a local fake that enforces the
+ * documented rules: the authorization URL the preset produces, the token
+ * request it sends, the refresh it sends, and how it reads the account.
+ */
+
+const NOW = 1_800_000_000_000;
+const CLIENT = { id: 'client id/with+odd%chars', secret: 'secret:with+odd chars%' };
+const REDIRECT_URI = 'https://broker.example/oauth/callback/preset';
+const STATE = 'state-0123456789abcdef0123456789abcdef';
+const VERIFIER = 'verifier-0123456789abcdef0123456789abcdef0123456789';
+const CODE = 'code-from-the-provider';
+
+const fixtures = loadProviderFixtures();
+const upstream = createUpstreamFetch({
+  policy: { allowLoopbackHttp: true },
+  timeoutMs: 5000,
+  maxResponseBytes: 64 * 1024,
+  userAgent: 'custodian-test/1 (presets)',
+});
+const deps = { fetch: upstream, now: () => NOW, allowInsecureRequests: true };
+
+/** The preset as one connection sees it: its URLs resolved with the fixture's connection parameters. */
+function resolved(preset: Preset, params: Record<string, string> = {}): Preset {
+  // The values a connect session would give: they must pass the preset's declared patterns.
+  expect(checkConnectionParams(preset.connection_params, params)).toEqual([]);
+  return resolveProvider(preset, params);
+}
+
+/** A stored provider from the preset, every endpoint pointed at the fake. */
+function providerAt(preset: Preset, fake: FakeProvider): ProviderWithSecret {
+  const { id, description: _d, docs_url: _u, ...template } = preset;
+  const local = (url: string | null) => (url === null ? null : fake.local(url));
+  return {
+    ...template,
+    authorization_url: fake.local(template.authorization_url),
+    token_url: fake.local(template.token_url),
+    userinfo_url: local(template.userinfo_url),
+    revocation_url: local(template.revocation_url),
+    provider_id: id,
+    preset: id,
+    is_enabled: true,
+    client_id: CLIENT.id,
+    client_secret_ciphertext: 'v1.test.not-really-ciphertext',
+    client_secret: CLIENT.secret,
+    created_at: NOW,
+    updated_at: NOW,
+  };
+}
+
+const expiresAt = (answer: Record<string, unknown>, preset: Preset) => {
+  const lifetime =
+    typeof answer.expires_in === 'number' ? answer.expires_in : preset.default_token_lifetime_seconds;
+  return lifetime === null ? null : NOW + lifetime * 1000;
+};
+
+it('has a recording for every preset in the catalog', () => {
+  expect(fixtures.map((f) => f.preset).sort()).toEqual(presets.map((p) => p.id));
+});
+
+describe.each(fixtures.map((f) => [f.preset, f] as const))('%s', (_id, fixture: ProviderFixture) => {
+  const preset = resolved(findPreset(fixture.preset)!, fixture.connection_params);
+  let fake: FakeProvider;
+  let provider: ProviderWithSecret;
+  beforeAll(async () => {
+    fake = await startFakeProvider(fixture, CLIENT);
+    provider = providerAt(preset, fake);
+  });
+  afterAll(async () => {
+    await fake.close();
+  });
+
+  it('names its documentation and has no placeholder left once its connection parameters are filled', () => {
+    expect(fixture.sources.length).toBeGreaterThan(0);
+    for (const field of endpointFields) expect(preset[field] ?? '').not.toMatch(/[{}]/);
+  });
+
+  it('builds the documented authorization URL', async () => {
+    const url = new URL(
+      await buildAuthorizationUrl(
+        { ...provider, authorization_url: preset.authorization_url },
+        {
+          redirectUri: REDIRECT_URI,
+          scopes: preset.scopes,
+          state: STATE,
+          codeVerifier: preset.pkce ? VERIFIER : null,
+        },
+      ),
+    );
+    expect(`${url.origin}${url.pathname}`).toBe(fixture.authorization.url);
+    expect(preset.pkce).toBe(fixture.authorization.pkce);
+    const params = Object.fromEntries(url.searchParams);
+    expect(params).toEqual({
+      ...fixture.authorization.params,
+      response_type: 'code',
+      client_id: CLIENT.id,
+      redirect_uri: REDIRECT_URI,
+      state: STATE,
+      ...(fixture.authorization.scope === null ? {} : { scope: fixture.authorization.scope }),
+      ...(fixture.authorization.pkce
+        ? { code_challenge: params.code_challenge, code_challenge_method: 'S256' }
+        : {}),
+    });
+  });
+
+  it('exchanges a code with the documented token request and reads the answer', async () => {
+    const challenge = preset.pkce
+      ? new URL(
+          await buildAuthorizationUrl(provider, {
+            redirectUri: REDIRECT_URI,
+            scopes: [],
+            state: STATE,
+            codeVerifier: VERIFIER,
+          }),
+        ).searchParams.get('code_challenge')
+      : null;
+    fake.issueCode(CODE, { redirectUri: REDIRECT_URI, challenge });
+
+    const { tokens, answer } = await exchangeCode(deps, provider, {
+      code: CODE,
+      redirectUri: REDIRECT_URI,
+      codeVerifier: preset.pkce ? VERIFIER : null,
+    });
+
+    expect(fake.violations).toEqual([]);
+    const documented = fixture.token.answer;
+    expect(tokens.accessToken).toBe(documented.access_token);
+    expect(tokens.refreshToken).toBe(documented.refresh_token ?? null);
+    expect(tokens.expiresAt).toBe(expiresAt(documented, preset));
+
+    if ('error' in fixture.account) {
+      const failure = await fetchAccount(upstream, provider, tokens.accessToken, answer).catch(
+        (e: unknown) => e,
+      );
+      expect(failure).toBeInstanceOf(UnexpectedResponseError);
+      expect((failure as Error).message).toBe(fixture.account.error);
+    } else {
+      expect(await fetchAccount(upstream, provider, tokens.accessToken, answer)).toEqual(fixture.account);
+      expect(fake.violations).toEqual([]);
+    }
+  });
+
+  it('reports a bad code with the error the provider documents', async () => {
+    const failure = await exchangeCode(deps, provider, {
+      code: 'not-a-code-it-issued',
+      redirectUri: REDIRECT_URI,
+      codeVerifier: preset.pkce ? VERIFIER : null,
+    }).catch((e: unknown) => e);
+    const documented = fixture.token.error.body.error;
+    if (typeof documented === 'string') {
+      expect(failure).toBeInstanceOf(ProviderError);
+      expect((failure as ProviderError).oauthError).toBe(documented);
+    } else {
+      // An error body without an OAuth `error` field (HubSpot's v1 shape) is an unexpected answer.
+      expect(failure).toBeInstanceOf(UnexpectedResponseError);
+      expect((failure as UnexpectedResponseError).status).toBe(fixture.token.error.status);
+    }
+  });
+
+  it('refreshes with the documented request, or issues no refresh token at all', async () => {
+    if (fixture.refresh === undefined) {
+      expect(fixture.token.answer.refresh_token).toBeUndefined();
+      return;
+    }
+    const tokens = await refreshTokens(deps, provider, String(fixture.token.answer.refresh_token));
+    expect(fake.violations.filter((v) => !v.startsWith('userinfo'))).toEqual([]);
+    const documented = fixture.refresh.answer;
+    expect(tokens.accessToken).toBe(documented.access_token);
+    // No refresh_token in the answer: null, and the caller keeps the stored one (Dropbox, Google, Salesforce).
+    expect(tokens.refreshToken).toBe(documented.refresh_token ?? null);
+    expect(tokens.expiresAt).toBe(expiresAt(documented, preset));
+  });
+});

@@ -10,7 +10,6 @@ import type { Random } from './crypto/random.js';
 import type { Database } from './db/open.js';
 import { mountHandOutRoutes } from './handout/routes.js';
 import { mountHealthRoutes } from './health/routes.js';
-import { bodyLimit } from './http/body-limit.js';
 import { AppError } from './http/errors.js';
 import { handleError, problemResponse } from './http/problem.js';
 import { requestContext } from './http/request-context.js';
@@ -19,6 +18,7 @@ import type { Logger } from './log/logger.js';
 import { mountOpenApiRoutes } from './openapi/routes.js';
 import { mountProviderRoutes } from './providers/routes.js';
 import { createServices } from './services.js';
+import { oauthErrorResponse } from './tokens/oauth-error-response.js';
 import { mountTokenRoutes } from './tokens/routes.js';
 import { serviceGuard } from './tokens/service-guard.js';
 import type { UpstreamFetch } from './upstream/http-client.js';
@@ -55,7 +55,6 @@ export function createApp(deps: Deps) {
   const { config } = deps;
   const app = new Hono<AppEnv>();
   app.use(requestContext(deps.log, deps.now));
-  app.use(bodyLimit(config.bodyLimitBytes));
 
   const services = createServices(deps);
   const passThrough: MiddlewareHandler<AppEnv> = async (_c, next) => next();
@@ -65,6 +64,7 @@ export function createApp(deps: Deps) {
       service: serviceGuard(services.tokens),
       none: passThrough,
     },
+    errorHandlers: { client: oauthErrorResponse },
     validateResponses: config.validateResponses,
     bodyLimitBytes: config.bodyLimitBytes,
     onChange: auditRouteChanges(services.audit),
@@ -93,12 +93,12 @@ export function createApp(deps: Deps) {
     if (allowed.length > 0) {
       return problemResponse(
         c,
-        new AppError('method_not_allowed', 405, `${c.req.method} is not allowed here`, {
+        new AppError('method_not_allowed', `${c.req.method} is not allowed here`, {
           headers: { allow: allowed.join(', ') },
         }),
       );
     }
-    return problemResponse(c, new AppError('not_found', 404, 'no such route'));
+    return problemResponse(c, new AppError('not_found', 'no such route'));
   });
   app.onError(handleError);
 

@@ -15,7 +15,7 @@ export function adminGuard(adminToken: string): MiddlewareHandler<AppEnv> {
   return async (c, next) => {
     const presented = bearerToken(c.req.header('authorization'));
     if (presented === null || !constantTimeEqual(sha256(encoder.encode(presented)), expected)) {
-      throw new AppError('unauthorized', 401, 'an admin credential is required', {
+      throw new AppError('unauthorized', 'an admin credential is required', {
         headers: { 'www-authenticate': 'Bearer realm="custodian-admin"' },
       });
     }

@@ -1,7 +1,6 @@
 import type { Context } from 'hono';
 import { HTTPException } from 'hono/http-exception';
 import { z } from 'zod';
-import { OAuthError } from '../tokens/oauth-error.js';
 import { ProviderError, UnexpectedResponseError, UpstreamNetworkError } from '../upstream/errors.js';
 import { AppError, type ErrorCode } from './errors.js';
 import type { AppEnv } from './router.js';
@@ -65,7 +64,6 @@ export function problemResponse(c: Context<AppEnv>, error: AppError): Response {
 /** The one place where anything thrown becomes an answer. */
 export function handleError(error: unknown, c: Context<AppEnv>): Response {
   const log = c.get('log');
-  if (isOAuthEndpoint(c.req.path)) return oauthErrorResponse(error, log);
   if (error instanceof AppError) {
     if (error.status >= 500) log?.error('request failed', { code: error.code, error });
     return problemResponse(c, error);
@@ -79,77 +77,39 @@ export function handleError(error: unknown, c: Context<AppEnv>): Response {
     // Raised by Hono itself (none of our code throws one).
     const code: ErrorCode = error.status === 413 ? 'payload_too_large' : 'invalid_request';
     const detail = error.status === 413 ? 'the request body is too large' : 'the request is invalid';
-    return problemResponse(c, new AppError(code, error.status, detail));
+    return problemResponse(c, new AppError(code, detail));
   }
   log?.error('unhandled error', { error });
   return problemResponse(
     c,
-    new AppError('internal_error', 500, 'internal error; see the logs for this request id'),
+    new AppError('internal_error', 'internal error; see the logs for this request id'),
   );
 }
 
-// The broker's own OAuth endpoints answer in RFC 6749's error language.
-const isOAuthEndpoint = (path: string) => path === '/oauth/token' || path === '/oauth/revoke';
-
-function oauthErrorResponse(error: unknown, log: AppEnv['Variables']['log'] | undefined): Response {
-  let answer: OAuthError;
-  if (error instanceof OAuthError) {
-    answer = error;
-  } else if (error instanceof AppError && error.status < 500) {
-    const code = error.status === 401 ? 'invalid_client' : 'invalid_request';
-    answer = new OAuthError(
-      code,
-      error.status === 413 || error.status === 415 ? error.status : 400,
-      error.message,
-    );
-  } else {
-    log?.error('token endpoint failed', { error });
-    const upstream = fromUpstream(error);
-    return new Response(
-      JSON.stringify({ error: 'server_error', error_description: upstream?.message ?? 'internal error' }),
-      {
-        status: upstream?.status ?? 500,
-        headers: { 'content-type': 'application/json', 'cache-control': 'no-store' },
-      },
-    );
-  }
-  const body = { error: answer.error, error_description: answer.message };
-  return new Response(JSON.stringify(body), {
-    status: answer.status,
-    headers: {
-      'content-type': 'application/json',
-      'cache-control': 'no-store',
-      pragma: 'no-cache',
-      ...answer.headers,
-    },
-  });
-}
-
 /** A provider's failure as the broker answers it: 502, or 504 for a timeout. */
-function fromUpstream(error: unknown): AppError | undefined {
+export function fromUpstream(error: unknown): AppError | undefined {
   if (error instanceof UpstreamNetworkError) {
     if (error.code === 'upstream_timeout') {
-      return new AppError('provider_timeout', 504, 'the provider did not answer in time', { cause: error });
+      return new AppError('provider_timeout', 'the provider did not answer in time', { cause: error });
     }
     if (error.code === 'upstream_too_large' || error.code === 'upstream_redirect') {
       return new AppError(
         'provider_bad_response',
-        502,
         `the provider answered something unusable (${error.code})`,
         {
           cause: error,
         },
       );
     }
-    return new AppError('provider_unreachable', 502, `the provider could not be reached (${error.code})`, {
+    return new AppError('provider_unreachable', `the provider could not be reached (${error.code})`, {
       cause: error,
     });
   }
   if (error instanceof ProviderError) {
-    return new AppError('provider_error', 502, `the provider refused: ${error.oauthError}`, { cause: error });
+    return new AppError('provider_error', `the provider refused: ${error.oauthError}`, { cause: error });
   }
   if (error instanceof UnexpectedResponseError) {
-    return new AppError('provider_bad_response', 502, 'the provider answered something unusable', {
+    return new AppError('provider_bad_response', 'the provider answered something unusable', {
       cause: error,
     });
   }

@@ -7,6 +7,8 @@ RUN apt-get update \
   && apt-get install -y --no-install-recommends python3 make g++ \
   && rm -rf /var/lib/apt/lists/*
 COPY package.json package-lock.json ./
+# A dev dependency of the lock file (TypeScript 5.9 for the typed-client test), pruned below.
+COPY test/contract/typegen/package.json ./test/contract/typegen/package.json
 RUN npm ci
 COPY tsconfig.json tsconfig.build.json ./
 COPY src ./src

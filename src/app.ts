@@ -10,7 +10,6 @@ import type { Random } from './crypto/random.js';
 import type { Database } from './db/open.js';
 import { mountHandOutRoutes } from './handout/routes.js';
 import { mountHealthRoutes } from './health/routes.js';
-import { bodyLimit } from './http/body-limit.js';
 import { AppError } from './http/errors.js';
 import { handleError, problemResponse } from './http/problem.js';
 import { requestContext } from './http/request-context.js';
@@ -24,6 +23,7 @@ import { mountOpenApiRoutes } from './openapi/routes.js';
 import { mountProviderRoutes } from './providers/routes.js';
 import type { RateLimitConfig } from './rate-limit/limits.js';
 import { createServices } from './services.js';
+import { oauthErrorResponse } from './tokens/oauth-error-response.js';
 import { mountTokenRoutes } from './tokens/routes.js';
 import { serviceGuard } from './tokens/service-guard.js';
 import { noTracing, type Tracing } from './tracing/tracing.js';
@@ -77,7 +77,6 @@ export function createApp(deps: Deps) {
   const tracing = deps.tracing ?? noTracing;
   const app = new Hono<AppEnv>();
   app.use(requestContext(deps.log, deps.now, metrics, tracing));
-  app.use(bodyLimit(config.bodyLimitBytes));
 
   const services = createServices(deps, metrics, tracing);
   const trusted = new Set(config.trustedProxies ?? []);
@@ -90,6 +89,7 @@ export function createApp(deps: Deps) {
       service: serviceGuard(services.tokens),
       none: passThrough,
     },
+    errorHandlers: { client: oauthErrorResponse },
     validateResponses: config.validateResponses,
     bodyLimitBytes: config.bodyLimitBytes,
     onChange: auditRouteChanges(services.audit),
@@ -131,12 +131,12 @@ export function createApp(deps: Deps) {
     if (allowed.length > 0) {
       return problemResponse(
         c,
-        new AppError('method_not_allowed', 405, `${c.req.method} is not allowed here`, {
+        new AppError('method_not_allowed', `${c.req.method} is not allowed here`, {
           headers: { allow: allowed.join(', ') },
         }),
       );
     }
-    return problemResponse(c, new AppError('not_found', 404, 'no such route'));
+    return problemResponse(c, new AppError('not_found', 'no such route'));
   });
   app.onError(handleError);
 

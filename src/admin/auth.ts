@@ -29,7 +29,7 @@ export function adminGuard(adminToken: string, options: AdminGuardOptions = {}):
     if (address !== null) {
       const refusal = limits!.adminAuth.blocked(address);
       if (refusal) {
-        throw new AppError('rate_limited', 429, 'too many failed admin authentications from this address', {
+        throw new AppError('rate_limited', 'too many failed admin authentications from this address', {
           headers: refusal.headers,
         });
       }
@@ -41,7 +41,7 @@ export function adminGuard(adminToken: string, options: AdminGuardOptions = {}):
     for (const candidate of expected) if (hash !== null && constantTimeEqual(hash, candidate)) matched = true;
     if (!matched) {
       if (address !== null) limits!.adminAuth.failed(address);
-      throw new AppError('unauthorized', 401, 'an admin credential is required', {
+      throw new AppError('unauthorized', 'an admin credential is required', {
         headers: { 'www-authenticate': 'Bearer realm="custodian-admin"' },
       });
     }

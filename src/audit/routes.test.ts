@@ -27,9 +27,9 @@ beforeAll(async () => {
   app.use(requestContext(t.deps.log, Date.now));
   const passThrough: MiddlewareHandler<AppEnv> = async (_c, next) => next();
   const noServices: MiddlewareHandler<AppEnv> = async () => {
-    throw new AppError('unauthorized', 401, 'no service routes here');
+    throw new AppError('unauthorized', 'no service routes here');
   };
-  const guards: Record<AuthKind, MiddlewareHandler<AppEnv>> = {
+  const guards: Record<Exclude<AuthKind, 'client'>, MiddlewareHandler<AppEnv>> = {
     admin: adminGuard(ADMIN_TOKEN),
     service: noServices,
     none: passThrough,

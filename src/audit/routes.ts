@@ -13,7 +13,14 @@ export const auditEventSchema = z
       type: z.enum(['admin', 'service', 'broker']),
       id: z.string(),
     }),
-    action: z.string().describe('dotted, e.g. `provider.created`, `connection.refreshed`'),
+    action: z
+      .string()
+      .describe(
+        '`<target type>.<verb>`: one per changing admin or service route, named from the operation ' +
+          '(`provider.create`, `client.update`, `client_secret.create`, `connect_session.create`, ' +
+          '`connection.delete`, …), and `connection.token_issued`, `connection.refreshed`, ' +
+          '`service_token.issued`, `service_token.revoked`',
+      ),
     target: z.object({ type: z.string(), id: z.string() }),
     tenant: z.string().nullable(),
     outcome: outcomeSchema,

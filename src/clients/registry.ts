@@ -27,7 +27,7 @@ export function createClientRegistry(deps: ClientRegistryDeps) {
 
   const mustGet = async (id: string) => {
     const client = await clients.get(id);
-    if (!client) throw new AppError('client_not_found', 404, 'no such client');
+    if (!client) throw new AppError('client_not_found', 'no such client');
     return client;
   };
 
@@ -88,13 +88,13 @@ export function createClientRegistry(deps: ClientRegistryDeps) {
         is_enabled: input.is_enabled ?? client.is_enabled,
         updated_at: now(),
       };
-      if (!(await clients.update(next))) throw new AppError('client_not_found', 404, 'no such client');
+      if (!(await clients.update(next))) throw new AppError('client_not_found', 'no such client');
       deps.forget(id);
       return next;
     },
 
     async delete(id: string) {
-      if (!(await clients.delete(id))) throw new AppError('client_not_found', 404, 'no such client');
+      if (!(await clients.delete(id))) throw new AppError('client_not_found', 'no such client');
       deps.forget(id);
     },
 
@@ -115,7 +115,7 @@ export function createClientRegistry(deps: ClientRegistryDeps) {
 
     async deleteSecret(id: string, secretId: string) {
       if (!(await clients.deleteSecret(id, secretId))) {
-        throw new AppError('client_not_found', 404, 'no such client secret');
+        throw new AppError('client_not_found', 'no such client secret');
       }
     },
   };

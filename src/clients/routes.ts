@@ -22,6 +22,7 @@ export function mountClientRoutes(router: Router, registry: ClientRegistry): voi
       path: '/v1/admin/clients',
       operationId: 'listClients',
       summary: 'List service clients',
+      description: 'Every registered service, in pages ordered by id, with its grants and secret ids.',
       tag,
       auth: 'admin',
       query: pageQuerySchema,
@@ -63,7 +64,9 @@ export function mountClientRoutes(router: Router, registry: ClientRegistry): voi
       tag,
       auth: 'admin',
       params: clientPath,
+      description: 'Its grants and the ids and expiry of its secrets; never a secret.',
       responses: { 200: { description: 'the client', schema: clientSchema } },
+      errors: ['client_not_found'],
     },
     async (c, { params }) => c.json(await registry.view(await registry.get(params.client_id))),
   );
@@ -80,6 +83,7 @@ export function mountClientRoutes(router: Router, registry: ClientRegistry): voi
       params: clientPath,
       body: clientPatchSchema,
       responses: { 200: { description: 'updated', schema: clientSchema } },
+      errors: ['client_not_found'],
     },
     async (c, { params, body }) => c.json(await registry.view(await registry.patch(params.client_id, body))),
   );
@@ -90,10 +94,12 @@ export function mountClientRoutes(router: Router, registry: ClientRegistry): voi
       path: '/v1/admin/clients/{client_id}',
       operationId: 'deleteClient',
       summary: 'Delete a service client and its secrets',
+      description: 'Its service tokens stop working within a few seconds on every replica.',
       tag,
       auth: 'admin',
       params: clientPath,
       responses: { 204: { description: 'deleted' } },
+      errors: ['client_not_found'],
     },
     async (c, { params }) => {
       await registry.delete(params.client_id);
@@ -115,6 +121,7 @@ export function mountClientRoutes(router: Router, registry: ClientRegistry): voi
       params: clientPath,
       body: secretCreateSchema,
       responses: { 201: { description: 'the new secret, shown once', schema: newSecretSchema } },
+      errors: ['client_not_found'],
     },
     async (c, { params, body }) => {
       const { secret, record } = await registry.addSecret(params.client_id, body);
@@ -137,10 +144,12 @@ export function mountClientRoutes(router: Router, registry: ClientRegistry): voi
       path: '/v1/admin/clients/{client_id}/secrets/{secret_id}',
       operationId: 'deleteClientSecret',
       summary: 'Delete one secret (ends the rotation overlap)',
+      description: 'The client’s other secrets keep working.',
       tag,
       auth: 'admin',
       params: clientPath.extend({ secret_id: z.string().max(64) }),
       responses: { 204: { description: 'deleted' } },
+      errors: ['client_not_found'],
     },
     async (c, { params }) => {
       await registry.deleteSecret(params.client_id, params.secret_id);

@@ -58,6 +58,9 @@ export function mountBrowserRoutes(router: Router, deps: ConnectDeps): void {
       path: '/oauth/callback/{provider_id}',
       operationId: 'oauthCallback',
       summary: "The provider's redirect back (register this URL at the provider)",
+      description:
+        'Exchanges the code, stores the connection, then sends the browser back to `return_to` with ' +
+        '`connection_id` or `error`, or shows a page when the session has no `return_to`.',
       tag,
       auth: 'none',
       params: z.strictObject({ provider_id: z.string().max(64) }),

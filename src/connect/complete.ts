@@ -19,24 +19,24 @@ export async function completeFromService(
 ): Promise<ConnectSession> {
   const session = await deps.sessions.get(sessionId);
   if (!session || session.created_by !== caller.id || !caller.seesTenant(session.tenant)) {
-    throw new AppError('connect_session_not_found', 404, 'no such connect session');
+    throw new AppError('connect_session_not_found', 'no such connect session');
   }
   if (session.completion !== 'service') {
-    throw new AppError('conflict', 409, 'this session finishes in the browser, at the broker callback');
+    throw new AppError('conflict', 'this session finishes in the browser, at the broker callback');
   }
   if (session.status !== 'pending')
-    throw new AppError('connect_session_used', 409, 'this session has already ended');
+    throw new AppError('connect_session_used', 'this session has already ended');
   // A wrong state is refused without ending the session: it is someone else's request.
   if (session.state_hash === null || !sameHash(hashSecret(input.state), session.state_hash)) {
-    throw new AppError('state_mismatch', 400, 'state does not belong to this session');
+    throw new AppError('state_mismatch', 'state does not belong to this session');
   }
   const now = deps.now();
   if (session.expires_at <= now) {
     await deps.sessions.finish(session.id, { status: 'failed', error: 'session_expired' }, now);
-    throw new AppError('connect_session_expired', 410, 'this session expired');
+    throw new AppError('connect_session_expired', 'this session expired');
   }
   if (!(await deps.sessions.claim(session.id, now))) {
-    throw new AppError('connect_session_used', 409, 'this session has already ended');
+    throw new AppError('connect_session_used', 'this session has already ended');
   }
   const stored = await deps.providers.get(session.provider_id);
   const provider = stored && resolveProvider(stored, session.connection_params);
@@ -45,11 +45,11 @@ export async function completeFromService(
     throw appError;
   };
   if (!provider)
-    return fail('provider_not_found', new AppError('provider_not_found', 404, 'the provider was deleted'));
+    return fail('provider_not_found', new AppError('provider_not_found', 'the provider was deleted'));
   if (provider.issuer !== null && input.iss !== provider.issuer) {
     return fail(
       'issuer_mismatch',
-      new AppError('issuer_mismatch', 400, 'iss does not name the provider (RFC 9207)'),
+      new AppError('issuer_mismatch', 'iss does not name the provider (RFC 9207)'),
     );
   }
   const outcome = await exchangeAndStore(

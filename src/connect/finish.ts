@@ -121,12 +121,8 @@ export async function exchangeAndStore(
 async function checkUpgrade(deps: ConnectDeps, session: ConnectSession, userId: string): Promise<void> {
   if (session.upgrade_connection_id === null) return;
   const target = await deps.connections.get(session.upgrade_connection_id);
-  if (!target) throw new AppError('connection_not_found', 404, 'the connection to upgrade was deleted');
+  if (!target) throw new AppError('connection_not_found', 'the connection to upgrade was deleted');
   if (target.account.user_id !== userId) {
-    throw new AppError(
-      'account_mismatch',
-      409,
-      'the user signed in with another account than the connection’s',
-    );
+    throw new AppError('account_mismatch', 'the user signed in with another account than the connection’s');
   }
 }

@@ -1,6 +1,5 @@
 import { z } from 'zod';
-import { AppError } from '../http/errors.js';
-import { problemAnswer } from '../http/problem.js';
+import { AppError, upstreamErrors } from '../http/errors.js';
 import type { Router } from '../http/router.js';
 import {
   connectSessionCompleteSchema,
@@ -31,12 +30,18 @@ export function mountConnectRoutes(router: Router, deps: ConnectDeps): void {
       tag,
       auth: 'service',
       body: connectSessionCreateSchema,
-      responses: {
-        201: { description: 'created', schema: connectSessionCreatedSchema },
-        404: problemAnswer('no such enabled provider'),
-        422: problemAnswer('return_to or redirect_uri not allowed for this caller'),
-        429: problemAnswer('too many connect sessions from this client; honour Retry-After'),
-      },
+      responses: { 201: { description: 'created', schema: connectSessionCreatedSchema } },
+      errors: [
+        'forbidden',
+        'tenant_not_found',
+        'provider_not_found',
+        'return_to_not_allowed',
+        'redirect_uri_not_allowed',
+        'invalid_connection_params',
+        // A scope upgrade naming a connection the caller cannot see.
+        'connection_not_found',
+        'rate_limited',
+      ],
     },
     async (c, { body }) => {
       c.set('auditTenant', body.tenant);
@@ -62,16 +67,19 @@ export function mountConnectRoutes(router: Router, deps: ConnectDeps): void {
       path: '/v1/connect-sessions/{id}',
       operationId: 'getConnectSession',
       summary: 'Status of a connect session',
+      description:
+        'Pending, completed (with `connection_id`) or failed (with `error`). Only its creator sees it.',
       tag,
       auth: 'service',
       params: sessionPath,
       responses: { 200: { description: 'the session', schema: connectSessionSchema } },
+      errors: ['connect_session_not_found'],
     },
     async (c, { params }) => {
       const session = await deps.sessions.get(params.id);
       const caller = c.get('caller');
       if (!session || session.created_by !== caller.id || !caller.seesTenant(session.tenant)) {
-        throw new AppError('connect_session_not_found', 404, 'no such connect session');
+        throw new AppError('connect_session_not_found', 'no such connect session');
       }
       return c.json(sessionView(session));
     },
@@ -88,14 +96,22 @@ export function mountConnectRoutes(router: Router, deps: ConnectDeps): void {
       auth: 'service',
       params: sessionPath,
       body: connectSessionCompleteSchema,
-      responses: {
-        200: { description: 'completed', schema: connectSessionSchema },
-        400: problemAnswer('state or iss does not match'),
-        409: problemAnswer('the session has ended, or finishes in the browser'),
-        410: problemAnswer('the session expired'),
-        502: problemAnswer('the provider refused or failed'),
-        504: problemAnswer('the provider did not answer in time'),
-      },
+      responses: { 200: { description: 'completed', schema: connectSessionSchema } },
+      errors: [
+        'connect_session_not_found',
+        'provider_not_found',
+        'state_mismatch',
+        'issuer_mismatch',
+        'conflict',
+        'connect_session_used',
+        'connect_session_expired',
+        // The connect failed after the provider answered: a metadata request, or an upgrade that came
+        // back with another account or whose connection was deleted meanwhile.
+        'metadata_request_failed',
+        'account_mismatch',
+        'connection_not_found',
+        ...upstreamErrors,
+      ],
     },
     async (c, { params, body }) => {
       const session = await completeFromService(deps, c.get('caller'), params.id, body);

@@ -24,20 +24,20 @@ export interface StartInput {
  * and finishes the flow with `POST /v1/connect-sessions/{id}/complete`.
  */
 export async function startConnectSession(deps: ConnectDeps, caller: Caller, input: StartInput) {
-  if (!caller.seesTenant(input.tenant)) throw new AppError('tenant_not_found', 404, 'no such tenant');
-  if (!caller.can('connect')) throw new AppError('forbidden', 403, 'this client may not start connect flows');
+  if (!caller.seesTenant(input.tenant)) throw new AppError('tenant_not_found', 'no such tenant');
+  if (!caller.can('connect')) throw new AppError('forbidden', 'this client may not start connect flows');
   const provider = caller.seesProvider(input.provider) ? await deps.providers.get(input.provider) : null;
   if (!provider?.is_enabled) {
-    throw new AppError('provider_not_found', 404, `no enabled provider "${input.provider}"`);
+    throw new AppError('provider_not_found', `no enabled provider "${input.provider}"`);
   }
   if (input.return_to !== undefined && !caller.mayReturnTo(input.return_to)) {
-    throw new AppError('return_to_not_allowed', 422, 'return_to is not on an origin this client may use', {
+    throw new AppError('return_to_not_allowed', 'return_to is not on an origin this client may use', {
       issues: [{ pointer: '/return_to', message: 'not allowed' }],
     });
   }
   // Exact matches only: no prefix, no normalisation, so no lookalike can pass.
   if (input.redirect_uri !== undefined && !caller.mayRedirectTo(input.redirect_uri)) {
-    throw new AppError('redirect_uri_not_allowed', 422, 'redirect_uri is not one this caller may use', {
+    throw new AppError('redirect_uri_not_allowed', 'redirect_uri is not one this caller may use', {
       issues: [{ pointer: '/redirect_uri', message: 'not allowed' }],
     });
   }
@@ -109,7 +109,7 @@ async function checkParams(
 ): Promise<Record<string, string> | null> {
   const declared = provider.connection_params ?? {};
   const refuse = (issues: FieldIssue[]) =>
-    new AppError('invalid_connection_params', 400, `connection_params refused: ${issues[0]!.message}`, {
+    new AppError('invalid_connection_params', `connection_params refused: ${issues[0]!.message}`, {
       issues,
     });
   const issues = checkConnectionParams(declared, given);
@@ -136,12 +136,12 @@ async function upgradeTarget(deps: ConnectDeps, caller: Caller, input: StartInpu
     connection.tenant !== input.tenant ||
     connection.provider_id !== input.provider
   ) {
-    throw new AppError('connection_not_found', 404, 'no such connection of this tenant and provider', {
+    throw new AppError('connection_not_found', 'no such connection of this tenant and provider', {
       issues: [{ pointer: '/connection_id', message: 'not found' }],
     });
   }
   if (input.connection_params !== undefined) {
-    throw new AppError('invalid_connection_params', 400, 'an upgrade keeps the connection’s own parameters', {
+    throw new AppError('invalid_connection_params', 'an upgrade keeps the connection’s own parameters', {
       issues: [{ pointer: '/connection_params', message: 'not allowed with connection_id' }],
     });
   }

@@ -65,7 +65,7 @@ export function capMetadata(values: Metadata, secrets: ReadonlyArray<string | nu
 }
 
 const failed = (message: string, cause?: unknown) =>
-  new AppError('metadata_request_failed', 502, `a metadata request failed: ${message}`, { cause });
+  new AppError('metadata_request_failed', `a metadata request failed: ${message}`, { cause });
 
 /**
  * The provider's metadata requests, in order, each with the new access token

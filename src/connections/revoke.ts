@@ -56,7 +56,6 @@ export async function revokeAndDelete(deps: RevokeDeps, connection: ConnectionRe
           deps.log.warn('revocation failed', { connection_id: connection.id, error });
           throw new AppError(
             'revocation_failed',
-            502,
             'the provider did not confirm the revocation; nothing was deleted',
             {
               cause: error,

@@ -4,7 +4,6 @@ import { endUserSchema, tenantSchema } from '../connect/api-schema.js';
 import type { Caller } from '../http/caller.js';
 import { AppError } from '../http/errors.js';
 import { decodeCursor, pageOf, pageQuerySchema, toPage } from '../http/pagination.js';
-import { problemAnswer } from '../http/problem.js';
 import type { Router } from '../http/router.js';
 import type { ProviderRecord } from '../providers/store.js';
 import { type RenewalPolicy, refreshTokenExpiresAt } from '../refresh/schedule.js';
@@ -102,10 +101,10 @@ export function mountConnectionRoutes(router: Router, deps: RevokeDeps): void {
       !caller.seesTenant(connection.tenant) ||
       !caller.seesProvider(connection.provider_id)
     ) {
-      throw new AppError('connection_not_found', 404, 'no such connection');
+      throw new AppError('connection_not_found', 'no such connection');
     }
     if (!caller.can(action))
-      throw new AppError('forbidden', 403, `this client may not ${action.replace('_', ' ')}`);
+      throw new AppError('forbidden', `this client may not ${action.replace('_', ' ')}`);
     return connection;
   };
 
@@ -115,6 +114,7 @@ export function mountConnectionRoutes(router: Router, deps: RevokeDeps): void {
       path: '/v1/connections',
       operationId: 'listConnections',
       summary: 'List connections (metadata only)',
+      description: 'Connections in the caller’s tenants and providers, filtered by the query; never a token.',
       tag,
       auth: 'service',
       query: pageQuerySchema.extend({
@@ -126,11 +126,12 @@ export function mountConnectionRoutes(router: Router, deps: RevokeDeps): void {
       responses: {
         200: { description: 'a page of connections', schema: pageOf(connectionSchema, 'ConnectionPage') },
       },
+      errors: ['forbidden'],
     },
     async (c, { query }) => {
       const caller = c.get('caller');
       if (!caller.can('read_connections'))
-        throw new AppError('forbidden', 403, 'this client may not read connections');
+        throw new AppError('forbidden', 'this client may not read connections');
       if (query.tenant !== undefined && !caller.seesTenant(query.tenant))
         return c.json({ data: [], next_cursor: null });
       const rows = await deps.connections.list(
@@ -163,10 +164,12 @@ export function mountConnectionRoutes(router: Router, deps: RevokeDeps): void {
       path: '/v1/connections/{id}',
       operationId: 'getConnection',
       summary: 'Read one connection (metadata only)',
+      description: 'Its account, scopes, status and token expiry; never a token.',
       tag,
       auth: 'service',
       params: connectionPath,
       responses: { 200: { description: 'the connection', schema: connectionSchema } },
+      errors: ['connection_not_found', 'forbidden'],
     },
     async (c, { params }) => {
       const connection = await mustGet(c.get('caller'), params.id, 'read_connections');
@@ -187,10 +190,8 @@ export function mountConnectionRoutes(router: Router, deps: RevokeDeps): void {
       auth: 'service',
       params: connectionPath,
       query: z.strictObject({ revoke: z.enum(['true', 'false']).default('true') }),
-      responses: {
-        204: { description: 'deleted' },
-        502: problemAnswer('the provider did not confirm the revocation'),
-      },
+      responses: { 204: { description: 'deleted' } },
+      errors: ['connection_not_found', 'forbidden', 'revocation_failed'],
     },
     async (c, { params, query }) => {
       const connection = await mustGet(c.get('caller'), params.id, 'delete_connections');

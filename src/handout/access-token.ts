@@ -130,10 +130,10 @@ async function handOut(
 /** Outside the caller's tenants and providers, the connection does not exist. */
 function authorize<R extends HandOutRow>(caller: Caller, row: R | null): asserts row is R {
   if (!row || !caller.seesTenant(row.tenant) || !caller.seesProvider(row.providerId)) {
-    throw new AppError('connection_not_found', 404, 'no such connection');
+    throw new AppError('connection_not_found', 'no such connection');
   }
   if (!caller.can('get_access_token'))
-    throw new AppError('forbidden', 403, 'this client may not get access tokens');
+    throw new AppError('forbidden', 'this client may not get access tokens');
 }
 
 /** The freshness rule of refresh/freshness.ts, with the provider's buffer: the same for the cached and the uncached path. */
@@ -213,9 +213,9 @@ const tokenIssued = (caller: Caller, row: HandOutRow, forced: boolean): AuditEve
 });
 
 const unavailable = (retryAfterSeconds: number) =>
-  new AppError('provider_unavailable', 503, 'the provider could not renew the token; try again later', {
+  new AppError('provider_unavailable', 'the provider could not renew the token; try again later', {
     headers: { 'retry-after': String(Math.max(1, retryAfterSeconds)) },
   });
 
 const needsReauth = () =>
-  new AppError('connection_needs_reauth', 409, 'the grant is no longer valid; connect the account again');
+  new AppError('connection_needs_reauth', 'the grant is no longer valid; connect the account again');

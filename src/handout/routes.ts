@@ -1,5 +1,4 @@
 import { z } from 'zod';
-import { problemAnswer } from '../http/problem.js';
 import { noStoreJson } from '../http/response-headers.js';
 import type { Router } from '../http/router.js';
 import { type HandOutDeps, handOutAccessToken } from './access-token.js';
@@ -47,13 +46,14 @@ export function mountHandOutRoutes(router: Router, deps: HandOutDeps): void {
           min_validity_seconds: z.number().int().min(0).max(86_400).optional(),
         })
         .meta({ id: 'AccessTokenRequest' }),
-      responses: {
-        200: { description: 'the token', schema: accessTokenSchema },
-        403: problemAnswer('this client may not get access tokens'),
-        409: problemAnswer('connection_needs_reauth: connect the account again'),
-        429: problemAnswer('too many hand-outs for this client; honour Retry-After'),
-        503: problemAnswer('the provider could not renew an expired token; honour Retry-After'),
-      },
+      responses: { 200: { description: 'the token', schema: accessTokenSchema } },
+      errors: [
+        'connection_not_found',
+        'forbidden',
+        'connection_needs_reauth',
+        'provider_unavailable',
+        'rate_limited',
+      ],
     },
     async (c, { params, body }) => {
       const token = await handOutAccessToken(deps, c.get('caller'), params.id, {

@@ -1,7 +1,6 @@
 import { z } from 'zod';
 import type { Database } from '../db/open.js';
 import { AppError } from '../http/errors.js';
-import { problemAnswer } from '../http/problem.js';
 import type { Router } from '../http/router.js';
 
 const statusSchema = z.object({ status: z.literal('ok') }).meta({ id: 'HealthStatus' });
@@ -13,6 +12,7 @@ export function mountHealthRoutes(router: Router, database: Database): void {
       path: '/healthz',
       operationId: 'getHealth',
       summary: 'Liveness: the process is serving requests',
+      description: 'Answers without touching the database.',
       tag: 'health',
       auth: 'none',
       responses: { 200: { description: 'alive', schema: statusSchema } },
@@ -25,9 +25,11 @@ export function mountHealthRoutes(router: Router, database: Database): void {
       path: '/readyz',
       operationId: 'getReadiness',
       summary: 'Readiness: the database answers and every migration is applied',
+      description: 'Send traffic to this replica only while it answers 200.',
       tag: 'health',
       auth: 'none',
-      responses: { 200: { description: 'ready', schema: statusSchema }, 503: problemAnswer('not ready') },
+      responses: { 200: { description: 'ready', schema: statusSchema } },
+      errors: ['service_unavailable'],
     },
     async (c) => {
       let migrated = false;
@@ -35,9 +37,9 @@ export function mountHealthRoutes(router: Router, database: Database): void {
         await database.ping();
         migrated = await database.isMigrated();
       } catch (cause) {
-        throw new AppError('service_unavailable', 503, 'the database is not reachable', { cause });
+        throw new AppError('service_unavailable', 'the database is not reachable', { cause });
       }
-      if (!migrated) throw new AppError('service_unavailable', 503, 'database migrations are not applied');
+      if (!migrated) throw new AppError('service_unavailable', 'database migrations are not applied');
       return c.json({ status: 'ok' as const });
     },
   );

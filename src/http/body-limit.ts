@@ -1,22 +1,14 @@
-import type { Context, MiddlewareHandler } from 'hono';
+import type { Context } from 'hono';
 import { AppError } from './errors.js';
-import type { AppEnv } from './router.js';
 
 /**
- * The request-body limit, in two halves. The middleware refuses a declared
- * length over the limit before anything is read; `readBodyText` counts the
- * bytes of a body sent without one (chunked) as they arrive. Unlike Hono's
- * body-limit middleware, neither builds a web `Request` for the many
- * requests that declare their length: @hono/node-server then reads the
- * body straight from the socket.
+ * The request-body limit, in two halves. The router refuses a declared length
+ * over the limit before anything is read (router.ts); `readBodyText` counts
+ * the bytes of a body sent without one (chunked) as they arrive. Unlike
+ * Hono's body-limit middleware, neither builds a web `Request` for the many
+ * requests that declare their length: @hono/node-server then reads the body
+ * straight from the socket.
  */
-export function bodyLimit(maxBytes: number): MiddlewareHandler<AppEnv> {
-  return async (c, next) => {
-    const declared = c.req.header('content-length');
-    if (declared !== undefined && Number(declared) > maxBytes) throw tooLarge(maxBytes);
-    await next();
-  };
-}
 
 /** The whole body as text, never more than `maxBytes` of it. */
 export async function readBodyText(c: Context, maxBytes: number): Promise<string> {
@@ -40,5 +32,5 @@ export async function readBodyText(c: Context, maxBytes: number): Promise<string
   return Buffer.concat(chunks, received).toString('utf8');
 }
 
-const tooLarge = (maxBytes: number) =>
-  new AppError('payload_too_large', 413, `the request body is larger than ${maxBytes} bytes`);
+export const tooLarge = (maxBytes: number) =>
+  new AppError('payload_too_large', `the request body is larger than ${maxBytes} bytes`);

@@ -1,52 +1,65 @@
 /**
  * The broker's own errors. Each carries a stable `code` that callers switch
- * on and an HTTP status; they become problem+json in exactly one place
+ * on; its HTTP status comes from the one table below, so a code always
+ * answers the same status and the spec can list, per route, the statuses of
+ * the codes it raises. They become problem+json in exactly one place
  * (`problem.ts`). Failures of a provider are the upstream errors
  * (`upstream/errors.ts`), kept apart and mapped in the same place.
  */
 
-export type ErrorCode =
-  | 'invalid_request'
-  | 'malformed_json'
-  | 'unsupported_media_type'
-  | 'payload_too_large'
-  | 'unauthorized'
-  | 'forbidden'
-  | 'not_found'
-  | 'method_not_allowed'
-  | 'provider_not_found'
-  | 'provider_exists'
-  | 'preset_not_found'
-  | 'url_not_allowed'
-  | 'client_secret_required'
-  | 'provider_in_use'
-  | 'return_to_not_allowed'
-  | 'redirect_uri_not_allowed'
-  | 'connect_session_not_found'
-  | 'connect_session_used'
-  | 'connect_session_expired'
-  | 'state_mismatch'
-  | 'issuer_mismatch'
-  | 'connection_not_found'
-  | 'revocation_failed'
-  | 'provider_error'
-  | 'provider_unreachable'
-  | 'provider_timeout'
-  | 'provider_bad_response'
-  | 'client_not_found'
-  | 'webhook_endpoint_not_found'
-  | 'webhook_delivery_not_found'
-  | 'tenant_not_found'
-  | 'connection_needs_reauth'
-  | 'provider_unavailable'
-  | 'conflict'
-  | 'rate_limited'
-  | 'internal_error'
-  | 'service_unavailable'
-  | 'discovery_failed'
-  | 'invalid_connection_params'
-  | 'metadata_request_failed'
-  | 'account_mismatch';
+export const problemStatus = {
+  invalid_request: 400,
+  invalid_connection_params: 400,
+  malformed_json: 400,
+  state_mismatch: 400,
+  issuer_mismatch: 400,
+  unauthorized: 401,
+  forbidden: 403,
+  not_found: 404,
+  provider_not_found: 404,
+  preset_not_found: 404,
+  connect_session_not_found: 404,
+  connection_not_found: 404,
+  client_not_found: 404,
+  webhook_endpoint_not_found: 404,
+  webhook_delivery_not_found: 404,
+  tenant_not_found: 404,
+  method_not_allowed: 405,
+  provider_exists: 409,
+  account_mismatch: 409,
+  provider_in_use: 409,
+  connect_session_used: 409,
+  connection_needs_reauth: 409,
+  conflict: 409,
+  connect_session_expired: 410,
+  payload_too_large: 413,
+  unsupported_media_type: 415,
+  url_not_allowed: 422,
+  discovery_failed: 422,
+  client_secret_required: 422,
+  return_to_not_allowed: 422,
+  redirect_uri_not_allowed: 422,
+  rate_limited: 429,
+  internal_error: 500,
+  provider_error: 502,
+  provider_unreachable: 502,
+  provider_bad_response: 502,
+  revocation_failed: 502,
+  metadata_request_failed: 502,
+  provider_unavailable: 503,
+  service_unavailable: 503,
+  provider_timeout: 504,
+} as const satisfies Record<string, number>;
+
+export type ErrorCode = keyof typeof problemStatus;
+
+/** What any call to a provider can end in (see `fromUpstream` in problem.ts). */
+export const upstreamErrors = [
+  'provider_error',
+  'provider_unreachable',
+  'provider_bad_response',
+  'provider_timeout',
+] as const satisfies readonly ErrorCode[];
 
 export interface FieldIssue {
   /** JSON Pointer to the offending field, `""` for the whole body. */
@@ -63,20 +76,19 @@ export class AppError extends Error {
 
   constructor(
     code: ErrorCode,
-    status: number,
     message: string,
     options: { cause?: unknown; issues?: FieldIssue[]; headers?: Record<string, string> } = {},
   ) {
     super(message, { cause: options.cause });
     this.code = code;
-    this.status = status;
+    this.status = problemStatus[code];
     this.issues = options.issues ?? [];
     this.headers = options.headers ?? {};
   }
 }
 
 export const invalidRequest = (message: string, issues: FieldIssue[] = []) =>
-  new AppError('invalid_request', 400, message, { issues });
+  new AppError('invalid_request', message, { issues });
 
 export const notFound = (code: Extract<ErrorCode, `${string}not_found`>, message: string) =>
-  new AppError(code, 404, message);
+  new AppError(code, message);

@@ -7,17 +7,17 @@ import { AppError, type FieldIssue, invalidRequest } from './errors.js';
 export async function readJsonBody(c: Context, maxBytes: number): Promise<unknown> {
   const type = c.req.header('content-type') ?? '';
   if (!isJsonMediaType(type)) {
-    throw new AppError('unsupported_media_type', 415, 'the request body must be application/json', {
+    throw new AppError('unsupported_media_type', 'the request body must be application/json', {
       headers: { accept: 'application/json' },
     });
   }
   const text = await readBodyText(c, maxBytes);
-  if (text.trim() === '') throw new AppError('malformed_json', 400, 'the request body is empty');
+  if (text.trim() === '') throw new AppError('malformed_json', 'the request body is empty');
   try {
     return JSON.parse(text);
   } catch (cause) {
     // JSON.parse's message quotes the input; keep it out of the answer.
-    throw new AppError('malformed_json', 400, 'the request body is not valid JSON', { cause });
+    throw new AppError('malformed_json', 'the request body is not valid JSON', { cause });
   }
 }
 
@@ -30,7 +30,6 @@ export async function readForm(c: Context, schema: z.ZodType, maxBytes: number):
   if (type !== 'application/x-www-form-urlencoded') {
     throw new AppError(
       'unsupported_media_type',
-      415,
       'the request body must be application/x-www-form-urlencoded',
     );
   }
@@ -56,7 +55,7 @@ export function parseInput<T extends z.ZodType>(schema: T, value: unknown, locat
   const result = schema.safeParse(value);
   if (result.success) return result.data;
   const issues = result.error.issues.flatMap((issue) => toFieldIssues(issue, location));
-  if (location === 'path') throw new AppError('not_found', 404, 'no such resource');
+  if (location === 'path') throw new AppError('not_found', 'no such resource');
   throw invalidRequest(`the request ${location} is invalid: ${issues[0]?.message ?? 'invalid'}`, issues);
 }
 

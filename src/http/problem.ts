@@ -1,7 +1,6 @@
 import type { Context } from 'hono';
 import { HTTPException } from 'hono/http-exception';
 import { z } from 'zod';
-import { OAuthError } from '../tokens/oauth-error.js';
 import { ProviderError, UpstreamNetworkError } from '../upstream/errors.js';
 import { type FailureCode, failureCode } from '../upstream/failure-code.js';
 import { AppError, type ErrorCode } from './errors.js';
@@ -67,7 +66,6 @@ export function problemResponse(c: Context<AppEnv>, error: AppError): Response {
 /** The one place where anything thrown becomes an answer. */
 export function handleError(error: unknown, c: Context<AppEnv>): Response {
   const log = c.get('log');
-  if (isOAuthEndpoint(c.req.path)) return oauthErrorResponse(error, log);
   if (error instanceof AppError) {
     if (error.status >= 500) log?.error('request failed', { code: error.code, error });
     return problemResponse(c, error);
@@ -81,61 +79,22 @@ export function handleError(error: unknown, c: Context<AppEnv>): Response {
     // Raised by Hono itself (none of our code throws one).
     const code: ErrorCode = error.status === 413 ? 'payload_too_large' : 'invalid_request';
     const detail = error.status === 413 ? 'the request body is too large' : 'the request is invalid';
-    return problemResponse(c, new AppError(code, error.status, detail));
+    return problemResponse(c, new AppError(code, detail));
   }
   log?.error('unhandled error', { error });
   return problemResponse(
     c,
-    new AppError('internal_error', 500, 'internal error; see the logs for this request id'),
+    new AppError('internal_error', 'internal error; see the logs for this request id'),
   );
 }
 
-// The broker's own OAuth endpoints answer in RFC 6749's error language.
-const isOAuthEndpoint = (path: string) => path === '/oauth/token' || path === '/oauth/revoke';
-
-function oauthErrorResponse(error: unknown, log: AppEnv['Variables']['log'] | undefined): Response {
-  let answer: OAuthError;
-  if (error instanceof OAuthError) {
-    answer = error;
-  } else if (error instanceof AppError && error.status < 500) {
-    const code = error.status === 401 ? 'invalid_client' : 'invalid_request';
-    answer = new OAuthError(
-      code,
-      error.status === 413 || error.status === 415 ? error.status : 400,
-      error.message,
-    );
-  } else {
-    log?.error('token endpoint failed', { error });
-    const upstream = fromUpstream(error);
-    return new Response(
-      JSON.stringify({ error: 'server_error', error_description: upstream?.message ?? 'internal error' }),
-      {
-        status: upstream?.status ?? 500,
-        headers: { 'content-type': 'application/json', 'cache-control': 'no-store' },
-      },
-    );
-  }
-  const body = { error: answer.error, error_description: answer.message };
-  return new Response(JSON.stringify(body), {
-    status: answer.status,
-    headers: {
-      'content-type': 'application/json',
-      'cache-control': 'no-store',
-      pragma: 'no-cache',
-      ...answer.headers,
-    },
-  });
-}
-
-/** A provider's failure as the broker answers it: 502, or 504 for a timeout; the code from `failureCode`. */
-function fromUpstream(error: unknown): AppError | undefined {
+/** A provider's failure as the broker answers it (502, or 504 for a timeout: errors.ts); the code from `failureCode`. */
+export function fromUpstream(error: unknown): AppError | undefined {
   const failure = failureCode(error);
   if (failure === 'internal_error') return undefined;
   // A refused grant met outside a refresh is one more refusal by the provider.
   const code = failure === 'invalid_grant' ? 'provider_error' : failure;
-  return new AppError(code, code === 'provider_timeout' ? 504 : 502, upstreamDetail(code, error), {
-    cause: error,
-  });
+  return new AppError(code, upstreamDetail(code, error), { cause: error });
 }
 
 // The provider's OAuth error code or the network failure's code, never the provider's description.

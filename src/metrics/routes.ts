@@ -22,12 +22,12 @@ export function mountMetricsRoutes(router: Router, metrics: Metrics, guard: Midd
       guard,
       responses: {
         200: { description: 'the metrics', mediaType: 'text/plain; version=0.0.4' },
-        404: { description: 'metrics are turned off (CUSTODIAN_METRICS=false)' },
       },
+      errors: ['not_found'],
     },
     async (c) => {
       const { registry } = metrics;
-      if (registry === null) throw new AppError('not_found', 404, 'metrics are turned off');
+      if (registry === null) throw new AppError('not_found', 'metrics are turned off');
       const text = await registry.metrics();
       return c.body(text, 200, { 'content-type': registry.contentType, 'cache-control': 'no-store' });
     },

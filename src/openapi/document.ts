@@ -1,11 +1,15 @@
 import { z } from 'zod';
 import { problemSchema } from '../http/problem.js';
+import { routeErrors } from '../http/route-errors.js';
 import type { RouteDefinition } from '../http/router.js';
+import { securityOf, securitySchemes } from './security.js';
+import { tags } from './tags.js';
 
 /**
  * Builds the OpenAPI 3.1 document from the routes the app registered. Schemas
- * named with `.meta({ id })` become shared components; the error answers every
- * route can give are added here, from what the route declares it takes.
+ * named with `.meta({ id })` become shared components; the error answers of
+ * each route are derived from its auth kind, its input and the codes it
+ * declares (http/route-errors.ts).
  */
 
 type JsonSchema = Record<string, unknown>;
@@ -26,12 +30,9 @@ export function buildOpenApiDocument(routes: readonly RouteDefinition[], info: D
     const operation: Record<string, unknown> = {
       operationId: route.operationId,
       summary: route.summary,
-      description: route.description,
+      description: route.description ?? route.summary,
       tags: [route.tag],
-      security:
-        route.auth === 'none'
-          ? undefined
-          : [{ [route.auth === 'admin' ? 'adminToken' : 'serviceToken']: [] }],
+      security: securityOf(route.auth),
       parameters: [
         ...parameters(route.params, 'path', convert),
         ...parameters(route.query, 'query', convert),
@@ -51,19 +52,21 @@ export function buildOpenApiDocument(routes: readonly RouteDefinition[], info: D
     paths[route.path]![route.method] = operation;
   }
 
+  const used = new Set(routes.filter((r) => !r.hidden).map((r) => r.tag));
   return {
     openapi: '3.1.1',
     info,
+    // Relative: the API is wherever this document is served from.
+    servers: [{ url: '/', description: 'this broker' }],
+    tags: [
+      ...tags.filter((t) => used.has(t.name)),
+      // A tag added without a description still appears (the spec test asks for one).
+      ...[...used].filter((name) => !tags.some((t) => t.name === name)).map((name) => ({ name })),
+    ],
     paths,
     components: {
       schemas: Object.fromEntries(Object.entries(components).sort(([a], [b]) => a.localeCompare(b))),
-      securitySchemes: {
-        adminToken: {
-          type: 'http',
-          scheme: 'bearer',
-          description: 'the admin credential (CUSTODIAN_ADMIN_TOKEN)',
-        },
-      },
+      securitySchemes,
     },
   };
 }
@@ -91,14 +94,11 @@ const oauthErrorSchema = z
   .meta({ id: 'OAuthError' });
 
 function responses(route: RouteDefinition, convert: Convert) {
-  const problem = (description: string) =>
-    route.form
-      ? { description, content: { 'application/json': { schema: convert(oauthErrorSchema, 'output') } } }
-      : {
-          description,
-          content: { 'application/problem+json': { schema: convert(problemSchema, 'output') } },
-        };
-  const out: Record<string, unknown> = {};
+  const oauth = route.auth === 'client';
+  const errorContent = oauth
+    ? { 'application/json': { schema: convert(oauthErrorSchema, 'output') } }
+    : { 'application/problem+json': { schema: convert(problemSchema, 'output') } };
+  const out: Record<string, { description: string; content?: Record<string, unknown> }> = {};
   for (const [status, response] of Object.entries(route.responses)) {
     const mediaType = response.mediaType ?? 'application/json';
     out[status] = {
@@ -110,16 +110,58 @@ function responses(route: RouteDefinition, convert: Convert) {
           : undefined,
     };
   }
-  const takesInput = route.body || route.query || route.form;
-  if (takesInput) out['400'] ??= problem('malformed or invalid request');
-  if (route.auth !== 'none') out['401'] ??= problem('missing or invalid credential');
-  if (route.params) out['404'] ??= problem('no such resource');
-  if (route.body || route.form) {
-    out['413'] ??= problem('request body too large');
-    out['415'] ??= problem('request body is not JSON');
+  for (const [status, codes] of routeErrors(route)) {
+    const listed = `${oauth ? '`error`' : '`code`'}: ${codes.map((code) => `\`${code}\``).join(', ')}`;
+    const declared = out[status];
+    out[status] = declared
+      ? // The handler answers this status itself too (an HTML page, say): both bodies are possible.
+        {
+          description: `${declared.description}; or ${listed}`,
+          content: { ...declared.content, ...errorContent },
+        }
+      : { description: `${whatFailed(route, status)}; ${listed}`, content: errorContent };
   }
-  out.default = problem('unexpected error');
+  out.default = {
+    description: `unexpected error; ${oauth ? '`error`: `server_error`' : '`code`: `internal_error`'}`,
+    content: errorContent,
+  };
   return out;
+}
+
+function whatFailed(route: RouteDefinition, status: number): string {
+  switch (status) {
+    case 400:
+      return 'the request is malformed or invalid';
+    case 401:
+      return {
+        admin: 'the admin credential is missing or wrong',
+        service: 'the service token is missing, invalid or expired',
+        client: 'client authentication failed',
+        none: 'not authenticated',
+      }[route.auth];
+    case 403:
+      return 'the client’s grants do not allow this';
+    case 404:
+      return 'no such resource';
+    case 409:
+      return 'the resource’s state does not allow this';
+    case 413:
+      return 'the request body is too large';
+    case 415:
+      return route.form
+        ? 'the body must be application/x-www-form-urlencoded'
+        : 'the body must be application/json';
+    case 422:
+      return 'the request is well-formed but not allowed';
+    case 502:
+      return 'the provider failed or refused';
+    case 503:
+      return 'temporarily unavailable; honour Retry-After where sent';
+    case 504:
+      return 'the provider did not answer in time';
+    default:
+      return 'the request failed';
+  }
 }
 
 /** Converts one schema, moving its named parts into `components`. */

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import type { Router } from '../http/router.js';
-import { docsPage, docsScript } from './docs-page.js';
+import { createDocsAssetReader, docsAssets, docsContentSecurityPolicy, docsPage } from './docs-page.js';
 import { buildOpenApiDocument } from './document.js';
 import { toYaml } from './yaml.js';
 
@@ -31,6 +31,7 @@ export function mountOpenApiRoutes(router: Router): void {
       path: '/openapi.yaml',
       operationId: 'getOpenApiYaml',
       summary: 'This OpenAPI 3.1 document, as YAML',
+      description: 'The same text as `openapi.yaml` in the repository.',
       tag: 'meta',
       auth: 'none',
       responses: { 200: { description: 'the document', mediaType: 'application/yaml' } },
@@ -43,6 +44,7 @@ export function mountOpenApiRoutes(router: Router): void {
       path: '/openapi.json',
       operationId: 'getOpenApiJson',
       summary: 'This OpenAPI 3.1 document, as JSON',
+      description: 'The document the reference page at `/docs` reads.',
       tag: 'meta',
       auth: 'none',
       responses: { 200: { description: 'the document', schema: z.record(z.string(), z.unknown()) } },
@@ -55,6 +57,9 @@ export function mountOpenApiRoutes(router: Router): void {
       path: '/docs',
       operationId: 'getDocs',
       summary: 'An interactive reference page for this API',
+      description:
+        'Swagger UI, served by the broker itself. Authorize with the admin credential, or with a client id ' +
+        'and secret for a service token, then try the operations.',
       tag: 'meta',
       auth: 'none',
       responses: { 200: { description: 'an HTML page', mediaType: 'text/html' } },
@@ -63,24 +68,26 @@ export function mountOpenApiRoutes(router: Router): void {
       new Response(docsPage, {
         headers: {
           'content-type': 'text/html; charset=utf-8',
-          // The page runs only its own script and talks only to this origin.
-          'content-security-policy':
-            "default-src 'none'; script-src 'self'; style-src 'self' 'unsafe-inline'; connect-src 'self'; " +
-            "img-src 'self' data:; base-uri 'none'; form-action 'none'; frame-ancestors 'none'",
+          'content-security-policy': docsContentSecurityPolicy,
         },
       }),
   );
+  const readAsset = createDocsAssetReader();
   router.add(
     {
       method: 'get',
-      path: '/docs/app.js',
-      operationId: 'getDocsScript',
-      summary: 'Script of the reference page',
+      path: '/docs/{file}',
+      operationId: 'getDocsAsset',
+      summary: 'Scripts and styles of the reference page',
       tag: 'meta',
       auth: 'none',
       hidden: true,
-      responses: { 200: { description: 'JavaScript', mediaType: 'text/javascript' } },
+      params: z.strictObject({ file: z.enum(Object.keys(docsAssets) as [string, ...string[]]) }),
+      responses: { 200: { description: 'the file', mediaType: 'text/plain' } },
     },
-    () => text(docsScript, 'text/javascript; charset=utf-8'),
+    async (_c, { params }) =>
+      new Response(await readAsset(params.file), {
+        headers: { 'content-type': docsAssets[params.file]!, 'cache-control': 'public, max-age=3600' },
+      }),
   );
 }

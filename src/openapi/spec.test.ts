@@ -41,14 +41,62 @@ describe('openapi.yaml', () => {
     }
   });
 
-  it('marks each protected route with its own kind of credential', () => {
+  it('marks each route with its own kind of credential, and public ones with security: []', () => {
     const document = parse(checkedIn);
     for (const route of t.routes.filter((r) => !r.hidden)) {
       const operation = document.paths[route.path][route.method];
       expect(operation.security, `${route.method} ${route.path}`).toEqual(
-        { admin: [{ adminToken: [] }], service: [{ serviceToken: [] }], none: undefined }[route.auth],
+        {
+          admin: [{ adminToken: [] }],
+          service: [{ serviceToken: [] }],
+          client: [{ clientBasic: [] }, {}],
+          none: [],
+        }[route.auth],
       );
     }
+  });
+
+  it('defines every security scheme it uses; service tokens come from /oauth/token', () => {
+    const document = parse(checkedIn);
+    const schemes = document.components.securitySchemes;
+    expect(Object.keys(schemes).sort()).toEqual(['adminToken', 'clientBasic', 'serviceToken']);
+    expect(schemes.serviceToken.flows.clientCredentials.tokenUrl).toBe('/oauth/token');
+    expect(schemes.clientBasic).toMatchObject({ type: 'http', scheme: 'basic' });
+  });
+
+  it('has servers, described tags, and a description on every operation', () => {
+    const document = parse(checkedIn);
+    expect(document.servers).toEqual([{ url: '/', description: 'this broker' }]);
+    for (const tag of document.tags) expect(tag.description, tag.name).toMatch(/\w/);
+    for (const [path, item] of Object.entries<Record<string, { tags: string[]; description: string }>>(
+      document.paths,
+    )) {
+      for (const [method, operation] of Object.entries(item)) {
+        expect(operation.description, `${method} ${path}`).toMatch(/\w/);
+        expect(document.tags.map((t: { name: string }) => t.name)).toContain(operation.tags[0]);
+      }
+    }
+  });
+
+  it('lets /oauth/token and /oauth/revoke take both client authentication methods', () => {
+    const document = parse(checkedIn);
+    for (const path of ['/oauth/token', '/oauth/revoke']) {
+      const operation = document.paths[path].post;
+      const form = operation.requestBody.content['application/x-www-form-urlencoded'].schema;
+      const schema = form.$ref ? document.components.schemas[form.$ref.split('/').pop()] : form;
+      expect(Object.keys(schema.properties)).toEqual(expect.arrayContaining(['client_id', 'client_secret']));
+      expect(operation.responses['401'].description).toContain('`invalid_client`');
+      expect(operation.responses['401'].content['application/json'].schema.$ref).toBe(
+        '#/components/schemas/OAuthError',
+      );
+      expect(operation.responses['415'].description).toContain('application/x-www-form-urlencoded');
+    }
+  });
+
+  it('declares the 403s services can get', () => {
+    const document = parse(checkedIn);
+    expect(document.paths['/v1/connect-sessions'].post.responses['403'].description).toContain('`forbidden`');
+    expect(document.paths['/v1/connections'].get.responses['403'].description).toContain('`forbidden`');
   });
 
   it('never describes a client secret in any answer', () => {
@@ -64,8 +112,8 @@ describe('/docs', () => {
     const res = await t.app.request('/docs');
     expect(res.status).toBe(200);
     expect(res.headers.get('content-type')).toMatch(/^text\/html/);
-    expect(res.headers.get('content-security-policy')).toContain("script-src 'self'");
-    expect(await res.text()).toContain('/docs/app.js');
-    expect((await t.app.request('/docs/app.js')).headers.get('content-type')).toMatch(/javascript/);
+    expect(res.headers.get('content-security-policy')).toContain("script-src 'self';");
+    expect(await res.text()).toContain('/docs/swagger-ui-bundle.js');
+    expect((await t.app.request('/docs/start.js')).headers.get('content-type')).toMatch(/javascript/);
   });
 });

@@ -32,3 +32,17 @@ describe('toYaml', () => {
     expect(parse(toYaml({ a: undefined, b: 1 }))).toEqual({ b: 1 });
   });
 });
+
+describe('toYaml, for OpenAPI tools', () => {
+  it('writes a shared object out each time instead of as an anchor and alias', () => {
+    const shared = { $ref: '#/components/schemas/Problem' };
+    const text = toYaml({ a: shared, b: shared });
+    expect(text).not.toMatch(/[&*]a\d/);
+    expect(parse(text)).toEqual({ a: shared, b: shared });
+  });
+
+  it('never folds a long description', () => {
+    const description = 'word '.repeat(100).trim();
+    expect(toYaml({ description }).trim().split('\n')).toHaveLength(1);
+  });
+});

@@ -41,13 +41,13 @@ export function discoveryUrl(issuer: string): string {
 
 export async function discoverProvider(deps: DiscoveryDeps, issuer: string): Promise<DiscoveredEndpoints> {
   const fail = (message: string, cause?: unknown) =>
-    new AppError('discovery_failed', 422, `OIDC discovery for the issuer failed: ${message}`, {
+    new AppError('discovery_failed', `OIDC discovery for the issuer failed: ${message}`, {
       issues: [{ pointer: '/issuer', message }],
       cause,
     });
   const verdict = await deps.checkUrl(discoveryUrl(issuer));
   if (!verdict.ok) {
-    throw new AppError('url_not_allowed', 422, `issuer URL not allowed: ${verdict.reason}`, {
+    throw new AppError('url_not_allowed', `issuer URL not allowed: ${verdict.reason}`, {
       issues: [{ pointer: '/issuer', message: verdict.reason }],
     });
   }
@@ -78,14 +78,9 @@ export async function discoverProvider(deps: DiscoveryDeps, issuer: string): Pro
     if (!checked.ok) issues.push({ pointer: `/${field}`, message: `discovered URL: ${checked.reason}` });
   }
   if (issues.length > 0) {
-    throw new AppError(
-      'url_not_allowed',
-      422,
-      `a discovered endpoint URL is not allowed: ${issues[0]!.message}`,
-      {
-        issues,
-      },
-    );
+    throw new AppError('url_not_allowed', `a discovered endpoint URL is not allowed: ${issues[0]!.message}`, {
+      issues,
+    });
   }
   const clientAuth = chooseClientAuth(document.token_endpoint_auth_methods_supported);
   if (clientAuth === null) {

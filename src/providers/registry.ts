@@ -67,7 +67,6 @@ export function createProviderRegistry(deps: ProviderRegistryDeps) {
     if (presetId !== undefined && !preset) {
       throw new AppError(
         'preset_not_found',
-        404,
         `no preset "${presetId}"; GET /v1/admin/provider-presets lists them`,
       );
     }
@@ -123,7 +122,7 @@ export function createProviderRegistry(deps: ProviderRegistryDeps) {
       const why = existing?.client_secret_ciphertext
         ? `changing ${changed.join(', ')} requires sending client_secret again`
         : `client_auth_method "${template.client_auth_method}" needs a client_secret`;
-      throw new AppError('client_secret_required', 422, why, {
+      throw new AppError('client_secret_required', why, {
         issues: [{ pointer: '/client_secret', message: 'required' }],
       });
     }
@@ -158,7 +157,7 @@ export function createProviderRegistry(deps: ProviderRegistryDeps) {
       await check(`/metadata_requests/${i}/url`, request.url);
     }
     if (issues.length > 0) {
-      throw new AppError('url_not_allowed', 422, `endpoint URL not allowed: ${issues[0]!.message}`, {
+      throw new AppError('url_not_allowed', `endpoint URL not allowed: ${issues[0]!.message}`, {
         issues,
       });
     }
@@ -182,7 +181,7 @@ export function createProviderRegistry(deps: ProviderRegistryDeps) {
 
   async function mustGet(id: string): Promise<ProviderRecord> {
     const record = await providers.get(id);
-    if (!record) throw new AppError('provider_not_found', 404, `no provider "${id}"`);
+    if (!record) throw new AppError('provider_not_found', `no provider "${id}"`);
     return record;
   }
 
@@ -200,7 +199,7 @@ export function createProviderRegistry(deps: ProviderRegistryDeps) {
       }
       const record = await build(id, preset, fields, { base: null, previous: null });
       if (!(await providers.insert(record))) {
-        throw new AppError('provider_exists', 409, `provider "${id}" already exists`);
+        throw new AppError('provider_exists', `provider "${id}" already exists`);
       }
       return record;
     },
@@ -219,9 +218,9 @@ export function createProviderRegistry(deps: ProviderRegistryDeps) {
 
     async delete(id: string): Promise<void> {
       if (await deps.inUse(id)) {
-        throw new AppError('provider_in_use', 409, `connections still use "${id}"; delete them first`);
+        throw new AppError('provider_in_use', `connections still use "${id}"; delete them first`);
       }
-      if (!(await providers.delete(id))) throw new AppError('provider_not_found', 404, `no provider "${id}"`);
+      if (!(await providers.delete(id))) throw new AppError('provider_not_found', `no provider "${id}"`);
     },
 
     view: (record: ProviderRecord): ProviderView => toView(record, deps.publicUrl),
@@ -229,7 +228,7 @@ export function createProviderRegistry(deps: ProviderRegistryDeps) {
 
   async function save(record: ProviderRecord): Promise<ProviderRecord> {
     if (!(await providers.update(record))) {
-      throw new AppError('provider_not_found', 404, `no provider "${record.provider_id}"`);
+      throw new AppError('provider_not_found', `no provider "${record.provider_id}"`);
     }
     return record;
   }

@@ -1,6 +1,5 @@
 import { z } from 'zod';
 import { decodeCursor, pageOf, pageQuerySchema, toPage } from '../http/pagination.js';
-import { problemAnswer } from '../http/problem.js';
 import type { Router } from '../http/router.js';
 import {
   presetSchema,
@@ -27,6 +26,7 @@ export function mountProviderRoutes(router: Router, registry: ProviderRegistry):
       path: '/v1/admin/providers',
       operationId: 'listProviders',
       summary: 'List configured providers',
+      description: 'Every provider, enabled or not, in pages ordered by id. Client secrets are never shown.',
       tag,
       auth: 'admin',
       query: pageQuerySchema,
@@ -53,12 +53,14 @@ export function mountProviderRoutes(router: Router, registry: ProviderRegistry):
       tag,
       auth: 'admin',
       body: providerCreateSchema,
-      responses: {
-        201: { description: 'created', schema: providerSchema },
-        404: problemAnswer('no such preset'),
-        409: problemAnswer('a provider with this id exists'),
-        422: problemAnswer('an endpoint URL is not allowed, or the client secret is missing'),
-      },
+      responses: { 201: { description: 'created', schema: providerSchema } },
+      errors: [
+        'preset_not_found',
+        'provider_exists',
+        'url_not_allowed',
+        'client_secret_required',
+        'discovery_failed',
+      ],
     },
     async (c, { body }) => {
       const record = await registry.create(body);
@@ -73,10 +75,12 @@ export function mountProviderRoutes(router: Router, registry: ProviderRegistry):
       path: '/v1/admin/providers/{provider_id}',
       operationId: 'getProvider',
       summary: 'Read one provider (never its secret)',
+      description: 'The stored definition; `client_secret_set` says whether a secret is stored.',
       tag,
       auth: 'admin',
       params: providerPath,
       responses: { 200: { description: 'the provider', schema: providerSchema } },
+      errors: ['provider_not_found'],
     },
     async (c, { params }) => c.json(registry.view(await registry.get(params.provider_id))),
   );
@@ -94,10 +98,14 @@ export function mountProviderRoutes(router: Router, registry: ProviderRegistry):
       auth: 'admin',
       params: providerPath,
       body: providerReplaceSchema,
-      responses: {
-        200: { description: 'replaced', schema: providerSchema },
-        422: problemAnswer('an endpoint URL is not allowed, or the client secret must be sent again'),
-      },
+      responses: { 200: { description: 'replaced', schema: providerSchema } },
+      errors: [
+        'provider_not_found',
+        'preset_not_found',
+        'url_not_allowed',
+        'client_secret_required',
+        'discovery_failed',
+      ],
     },
     async (c, { params, body }) => c.json(registry.view(await registry.replace(params.provider_id, body))),
   );
@@ -115,10 +123,8 @@ export function mountProviderRoutes(router: Router, registry: ProviderRegistry):
       auth: 'admin',
       params: providerPath,
       body: providerPatchSchema,
-      responses: {
-        200: { description: 'updated', schema: providerSchema },
-        422: problemAnswer('an endpoint URL is not allowed, or the client secret must be sent again'),
-      },
+      responses: { 200: { description: 'updated', schema: providerSchema } },
+      errors: ['provider_not_found', 'url_not_allowed', 'client_secret_required'],
     },
     async (c, { params, body }) => c.json(registry.view(await registry.patch(params.provider_id, body))),
   );
@@ -129,10 +135,12 @@ export function mountProviderRoutes(router: Router, registry: ProviderRegistry):
       path: '/v1/admin/providers/{provider_id}',
       operationId: 'deleteProvider',
       summary: 'Delete a provider and its stored secret',
+      description: 'Refused while connections use the provider: delete those first.',
       tag,
       auth: 'admin',
       params: providerPath,
       responses: { 204: { description: 'deleted' } },
+      errors: ['provider_not_found', 'provider_in_use'],
     },
     async (c, { params }) => {
       await registry.delete(params.provider_id);
@@ -146,6 +154,7 @@ export function mountProviderRoutes(router: Router, registry: ProviderRegistry):
       path: '/v1/admin/provider-presets',
       operationId: 'listProviderPresets',
       summary: 'The built-in provider catalog',
+      description: 'Presets a provider can be created from (`preset`), with their endpoints and quirks.',
       tag,
       auth: 'admin',
       query: pageQuerySchema,

@@ -60,7 +60,7 @@ export function createRateLimits(config: RateLimitConfig, now: () => number) {
     if (l === null) return;
     const verdict = l.hit(key, now());
     if (!verdict.allowed) {
-      throw new AppError('rate_limited', 429, `too many ${what}; retry after ${verdict.resetSeconds} s`, {
+      throw new AppError('rate_limited', `too many ${what}; retry after ${verdict.resetSeconds} s`, {
         headers: limitHeaders(l.policy, verdict),
       });
     }

@@ -1,7 +1,7 @@
 import type { SecretHasher } from '../clients/secret-hasher.js';
 import type { ClientRecord, ClientStore } from '../clients/store.js';
 import type { RateLimits } from '../rate-limit/limits.js';
-import { OAuthError } from './oauth-error.js';
+import { OAuthError, OAuthRateLimitError } from './oauth-error.js';
 
 interface ClientAuthDeps {
   clients: ClientStore;
@@ -26,9 +26,7 @@ export async function authenticateClientLimited(
   const refusal = deps.limits?.blocked(claimed, address);
   if (refusal) {
     const after = refusal.headers['retry-after'];
-    throw new OAuthError(
-      'temporarily_unavailable',
-      429,
+    throw new OAuthRateLimitError(
       `too many failed client authentications; retry after ${after} s`,
       refusal.headers,
     );
@@ -69,15 +67,14 @@ export async function authenticateClient(
   const postedId = form.get('client_id');
   const postedSecret = form.get('client_secret');
   if (basic && postedSecret !== null) {
-    throw new OAuthError('invalid_request', 400, 'use one client authentication method, not both');
+    throw new OAuthError('invalid_request', 'use one client authentication method, not both');
   }
   const challenge: Record<string, string> = basic ? { 'www-authenticate': 'Basic realm="custodian"' } : {};
   const credentials =
     basic ?? (postedId !== null && postedSecret !== null ? { id: postedId, secret: postedSecret } : null);
-  if (!credentials)
-    throw new OAuthError('invalid_client', 401, 'client authentication is required', challenge);
+  if (!credentials) throw new OAuthError('invalid_client', 'client authentication is required', challenge);
   if (basic && postedId !== null && postedId !== basic.id) {
-    throw new OAuthError('invalid_request', 400, 'client_id does not match the authenticated client');
+    throw new OAuthError('invalid_request', 'client_id does not match the authenticated client');
   }
 
   const client = credentials.id.length <= 64 ? await deps.clients.get(credentials.id) : null;
@@ -90,7 +87,7 @@ export async function authenticateClient(
   // Hash even for an unknown client, so the answer takes as long either way.
   const matched = await deps.hasher.matches(credentials.secret.slice(0, 512), hashes);
   if (!client || !matched || !client.is_enabled) {
-    throw new OAuthError('invalid_client', 401, 'client authentication failed', challenge);
+    throw new OAuthError('invalid_client', 'client authentication failed', challenge);
   }
   return client;
 }
@@ -98,23 +95,19 @@ export async function authenticateClient(
 function parseBasic(header: string): { id: string; secret: string } | null {
   const match = /^Basic +([A-Za-z0-9+/=]+) *$/i.exec(header);
   if (!match)
-    throw new OAuthError('invalid_client', 401, 'malformed Basic credentials', {
+    throw new OAuthError('invalid_client', 'malformed Basic credentials', {
       'www-authenticate': 'Basic realm="custodian"',
     });
   const decoded = Buffer.from(match[1]!, 'base64').toString('utf8');
   const colon = decoded.indexOf(':');
   if (colon < 0)
-    throw new OAuthError('invalid_client', 401, 'malformed Basic credentials', {
+    throw new OAuthError('invalid_client', 'malformed Basic credentials', {
       'www-authenticate': 'Basic realm="custodian"',
     });
   try {
     const formDecode = (s: string) => decodeURIComponent(s.replaceAll('+', ' '));
     return { id: formDecode(decoded.slice(0, colon)), secret: formDecode(decoded.slice(colon + 1)) };
   } catch {
-    throw new OAuthError(
-      'invalid_request',
-      400,
-      'Basic credentials must be form-urlencoded (RFC 6749 §2.3.1)',
-    );
+    throw new OAuthError('invalid_request', 'Basic credentials must be form-urlencoded (RFC 6749 §2.3.1)');
   }
 }

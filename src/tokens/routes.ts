@@ -5,11 +5,11 @@ import type { SecretHasher } from '../clients/secret-hasher.js';
 import type { ClientStore } from '../clients/store.js';
 import { type HandOutDeps, handOutAccessToken } from '../handout/access-token.js';
 import { serviceCaller } from '../http/caller.js';
-import { AppError } from '../http/errors.js';
+import { AppError, upstreamErrors } from '../http/errors.js';
 import type { Router } from '../http/router.js';
 import type { RateLimits } from '../rate-limit/limits.js';
 import { authenticateClientLimited } from './client-auth.js';
-import { OAuthError } from './oauth-error.js';
+import { OAuthError, OAuthRateLimitError } from './oauth-error.js';
 import type { ServiceTokens } from './service-tokens.js';
 import type { SigningKeys } from './signing-keys.js';
 
@@ -32,11 +32,32 @@ const ACCESS_TOKEN_TYPE = 'urn:ietf:params:oauth:token-type:access_token';
 const tag = 'oauth';
 const noStore = { 'cache-control': 'no-store', pragma: 'no-cache' };
 
-const tokenForm = z.looseObject({
-  grant_type: z.string().max(128),
-  resource: z.string().max(2048).optional(),
-  requested_token_type: z.string().max(256).optional(),
-});
+// client_secret_post: the credentials in the form (client_secret_basic sends them as HTTP Basic instead).
+const clientCredentials = {
+  client_id: z.string().max(512).optional().describe('client_secret_post only: the client id'),
+  client_secret: z.string().max(512).optional().describe('client_secret_post only: the client secret'),
+};
+
+const tokenForm = z
+  .looseObject({
+    grant_type: z.string().max(128).describe(`\`client_credentials\`, or \`${TOKEN_EXCHANGE}\` (RFC 8693)`),
+    resource: z.string().max(2048).optional().describe('token exchange: `{public URL}/v1/connections/{id}`'),
+    requested_token_type: z
+      .string()
+      .max(256)
+      .optional()
+      .describe(`token exchange: \`${ACCESS_TOKEN_TYPE}\` if sent`),
+    ...clientCredentials,
+  })
+  .meta({ id: 'TokenRequest' });
+
+const revokeForm = z
+  .looseObject({
+    token: z.string().max(4096).describe('a service token this client was issued'),
+    token_type_hint: z.string().max(64).optional(),
+    ...clientCredentials,
+  })
+  .meta({ id: 'RevocationRequest' });
 
 const tokenAnswer = z
   .object({
@@ -57,10 +78,6 @@ export function mountTokenRoutes(router: Router, deps: TokenRoutesDeps): void {
   const clientAuth = { ...deps, limits: deps.limits?.clientAuth };
   const authenticate = (c: Context, form: URLSearchParams) =>
     authenticateClientLimited(clientAuth, c.req.header('authorization'), form, deps.sourceAddress(c));
-  const tooMany = oauthErrorAnswer(
-    'temporarily_unavailable: too many failed client authentications (or hand-outs); honour Retry-After',
-  );
-
   router.add(
     {
       method: 'post',
@@ -72,9 +89,18 @@ export function mountTokenRoutes(router: Router, deps: TokenRoutesDeps): void {
         `(typ at+jwt, aud the broker) valid 5 minutes. RFC 8693 token exchange with \`resource\` = ` +
         '`{public URL}/v1/connections/{id}` answers that connection’s provider access token in one step.',
       tag,
-      auth: 'none',
+      auth: 'client',
       form: tokenForm,
-      responses: { 200: { description: 'a token', schema: tokenAnswer }, 429: tooMany },
+      responses: { 200: { description: 'a token', schema: tokenAnswer } },
+      oauthErrors: [
+        'invalid_target',
+        'unauthorized_client',
+        'unsupported_grant_type',
+        'invalid_grant',
+        'temporarily_unavailable',
+      ],
+      // A token exchange may have to refresh at the provider first.
+      errors: upstreamErrors,
     },
     async (c, { form }) => {
       for (const [name, value] of Object.entries(noStore)) c.header(name, value);
@@ -95,13 +121,13 @@ export function mountTokenRoutes(router: Router, deps: TokenRoutesDeps): void {
         const resource = form.get('resource') ?? '';
         const requested = form.get('requested_token_type');
         if (requested !== null && requested !== ACCESS_TOKEN_TYPE) {
-          throw new OAuthError('invalid_request', 400, 'only access tokens can be requested');
+          throw new OAuthError('invalid_request', 'only access tokens can be requested');
         }
         const connectionId = resource.startsWith(connectionPrefix)
           ? resource.slice(connectionPrefix.length)
           : '';
         if (!/^[A-Za-z0-9_-]{1,64}$/.test(connectionId)) {
-          throw new OAuthError('invalid_target', 400, `resource must be ${connectionPrefix}{connection id}`);
+          throw new OAuthError('invalid_target', `resource must be ${connectionPrefix}{connection id}`);
         }
         try {
           const token = await handOutAccessToken(
@@ -125,7 +151,6 @@ export function mountTokenRoutes(router: Router, deps: TokenRoutesDeps): void {
       }
       throw new OAuthError(
         'unsupported_grant_type',
-        400,
         'grant_type must be client_credentials or token exchange',
       );
     },
@@ -140,9 +165,9 @@ export function mountTokenRoutes(router: Router, deps: TokenRoutesDeps): void {
       description:
         'The client authenticates as at /oauth/token. An unknown or foreign token answers 200 too.',
       tag,
-      auth: 'none',
-      form: z.looseObject({ token: z.string().max(4096), token_type_hint: z.string().max(64).optional() }),
-      responses: { 200: { description: 'revoked, or nothing to revoke' }, 429: tooMany },
+      auth: 'client',
+      form: revokeForm,
+      responses: { 200: { description: 'revoked, or nothing to revoke' } },
     },
     async (c, { form }) => {
       for (const [name, value] of Object.entries(noStore)) c.header(name, value);
@@ -166,6 +191,7 @@ export function mountTokenRoutes(router: Router, deps: TokenRoutesDeps): void {
       path: '/.well-known/oauth-authorization-server',
       operationId: 'authorizationServerMetadata',
       summary: 'RFC 8414 metadata of the broker’s own token issuer',
+      description: 'Where to get and revoke service tokens, and how clients authenticate there.',
       tag,
       auth: 'none',
       responses: { 200: { description: 'metadata', schema: z.record(z.string(), z.unknown()) } },
@@ -190,6 +216,7 @@ export function mountTokenRoutes(router: Router, deps: TokenRoutesDeps): void {
       path: '/.well-known/jwks.json',
       operationId: 'jwks',
       summary: 'Public keys of the broker’s service tokens',
+      description: 'ES256 keys, as a JWK set, that verify the service tokens `/oauth/token` issues.',
       tag,
       auth: 'none',
       responses: {
@@ -206,35 +233,21 @@ export function mountTokenRoutes(router: Router, deps: TokenRoutesDeps): void {
   );
 }
 
-/** An error answer of these endpoints, for their `responses` (RFC 6749 §5.2 JSON). */
-const oauthErrorAnswer = (description: string) => ({
-  description,
-  schema: z.object({ error: z.string(), error_description: z.string().optional() }),
-  mediaType: 'application/json',
-});
-
 /** Hand-out failures, in the token endpoint's own error language. */
 function exchangeError(error: unknown): unknown {
   if (!(error instanceof AppError)) return error;
   switch (error.code) {
     case 'connection_not_found':
-      return new OAuthError('invalid_target', 400, 'no such connection');
+      return new OAuthError('invalid_target', 'no such connection');
     case 'forbidden':
-      return new OAuthError('unauthorized_client', 400, 'this client may not get access tokens');
+      return new OAuthError('unauthorized_client', 'this client may not get access tokens');
     case 'connection_needs_reauth':
-      return new OAuthError(
-        'invalid_grant',
-        400,
-        'the connection needs re-authorization',
-        {},
-        { cause: error },
-      );
+      return new OAuthError('invalid_grant', 'the connection needs re-authorization', {}, { cause: error });
     case 'rate_limited':
-      return new OAuthError('temporarily_unavailable', 429, error.message, error.headers);
+      return new OAuthRateLimitError(error.message, error.headers);
     case 'provider_unavailable':
       return new OAuthError(
         'temporarily_unavailable',
-        503,
         'the provider could not renew the token',
         error.headers,
       );

@@ -18,7 +18,7 @@ export function serviceGuard(tokens: ServiceTokens): MiddlewareHandler<AppEnv> {
     // Awaited only when it had to read: most requests are answered from memory.
     const verified = answer instanceof Promise ? await answer : answer;
     if (!verified) {
-      throw new AppError('unauthorized', 401, 'a valid service token is required', {
+      throw new AppError('unauthorized', 'a valid service token is required', {
         headers: { 'www-authenticate': 'Bearer realm="custodian", error="invalid_token"' },
       });
     }

@@ -30,6 +30,7 @@ export function mountWebhookDeliveryRoutes(
       responses: {
         200: { description: 'the endpoint and its new secret, shown once', schema: endpointWithSecretSchema },
       },
+      errors: ['webhook_endpoint_not_found'],
     },
     async (c, { params }) => {
       const { endpoint, secret } = await registry.rotateSecret(params.id);
@@ -48,6 +49,7 @@ export function mountWebhookDeliveryRoutes(
       auth: 'admin',
       params: endpointPath,
       responses: { 202: { description: 'queued', schema: deliverySchema } },
+      errors: ['webhook_endpoint_not_found', 'conflict'],
     },
     async (c, { params }) => c.json(deliveryView(await registry.sendTest(params.id)), 202),
   );
@@ -65,6 +67,7 @@ export function mountWebhookDeliveryRoutes(
       responses: {
         200: { description: 'a page of deliveries', schema: pageOf(deliverySchema, 'WebhookDeliveryPage') },
       },
+      errors: ['webhook_endpoint_not_found'],
     },
     async (c, { params, query }) => {
       const rows = await registry.deliveries(
@@ -88,6 +91,7 @@ export function mountWebhookDeliveryRoutes(
       auth: 'admin',
       params: endpointPath.extend({ delivery_id: z.string().max(64) }),
       responses: { 202: { description: 'queued', schema: deliverySchema } },
+      errors: ['webhook_endpoint_not_found', 'webhook_delivery_not_found', 'conflict'],
     },
     async (c, { params }) => c.json(deliveryView(await registry.retry(params.id, params.delivery_id)), 202),
   );

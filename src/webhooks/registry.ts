@@ -40,7 +40,7 @@ export function createWebhookRegistry(deps: {
   const checkUrl = async (url: string) => {
     const verdict = await deps.checkUrl(url);
     if (!verdict.ok)
-      throw new AppError('url_not_allowed', 422, `webhook URL not allowed: ${verdict.reason}`, {
+      throw new AppError('url_not_allowed', `webhook URL not allowed: ${verdict.reason}`, {
         issues: [{ pointer: '/url', message: verdict.reason }],
       });
   };
@@ -148,7 +148,7 @@ export function createWebhookRegistry(deps: {
 
     async sendTest(id: string) {
       const endpoint = await get(id);
-      if (!endpoint.is_enabled) throw new AppError('conflict', 409, 'the endpoint is disabled');
+      if (!endpoint.is_enabled) throw new AppError('conflict', 'the endpoint is disabled');
       return queue(endpoint, 'webhook.test');
     },
 
@@ -163,7 +163,7 @@ export function createWebhookRegistry(deps: {
 
     async retry(id: string, deliveryId: string) {
       const endpoint = await get(id);
-      if (!endpoint.is_enabled) throw new AppError('conflict', 409, 'the endpoint is disabled');
+      if (!endpoint.is_enabled) throw new AppError('conflict', 'the endpoint is disabled');
       const delivery = await deps.deliveries.retryNow(id, deliveryId, deps.now());
       if (!delivery) throw notFound('webhook_delivery_not_found', 'no such delivery');
       deps.wake();

@@ -54,6 +54,7 @@ export function mountWebhookEndpointRoutes(
       auth: 'admin',
       body: endpointCreateSchema,
       responses: { 201: { description: 'created', schema: endpointWithSecretSchema } },
+      errors: ['url_not_allowed'],
     },
     async (c, { body }) => {
       const { endpoint, secret } = await registry.create(body);
@@ -73,6 +74,7 @@ export function mountWebhookEndpointRoutes(
       auth: 'admin',
       params: endpointPath,
       responses: { 200: { description: 'the endpoint', schema: endpointSchema } },
+      errors: ['webhook_endpoint_not_found'],
     },
     async (c, { params }) => c.json(endpointView(await registry.get(params.id), now())),
   );
@@ -88,6 +90,7 @@ export function mountWebhookEndpointRoutes(
       params: endpointPath,
       body: endpointPatchSchema,
       responses: { 200: { description: 'updated', schema: endpointSchema } },
+      errors: ['webhook_endpoint_not_found', 'url_not_allowed'],
     },
     async (c, { params, body }) => c.json(endpointView(await registry.patch(params.id, body), now())),
   );
@@ -102,6 +105,7 @@ export function mountWebhookEndpointRoutes(
       auth: 'admin',
       params: endpointPath,
       responses: { 204: { description: 'deleted' } },
+      errors: ['webhook_endpoint_not_found'],
     },
     async (c, { params }) => {
       await registry.delete(params.id);

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildAuthorizationUrl } from '../src/connect/authorization-url.js';
+import { readConnectionMetadata } from '../src/connections/metadata.js';
 import { fetchAccount } from '../src/oauth/account.js';
 import { exchangeCode, type ProviderWithSecret, refreshTokens } from '../src/oauth/provider-client.js';
 import { checkConnectionParams, resolveProvider } from '../src/providers/connection-params.js';
@@ -55,6 +56,7 @@ function providerAt(preset: Preset, fake: FakeProvider): ProviderWithSecret {
     token_url: fake.local(template.token_url),
     userinfo_url: local(template.userinfo_url),
     revocation_url: local(template.revocation_url),
+    metadata_requests: template.metadata_requests.map((r) => ({ ...r, url: fake.local(r.url) })),
     provider_id: id,
     preset: id,
     is_enabled: true,
@@ -156,6 +158,35 @@ describe.each(fixtures.map((f) => [f.preset, f] as const))('%s', (_id, fixture: 
       expect(await fetchAccount(upstream, provider, tokens.accessToken, answer)).toEqual(fixture.account);
       expect(fake.violations).toEqual([]);
     }
+  });
+
+  it('keeps the connection metadata the provider documents, and nothing else', async () => {
+    const challenge = preset.pkce
+      ? new URL(
+          await buildAuthorizationUrl(provider, {
+            redirectUri: REDIRECT_URI,
+            scopes: [],
+            state: STATE,
+            codeVerifier: VERIFIER,
+          }),
+        ).searchParams.get('code_challenge')
+      : null;
+    const before = fake.violations.length;
+    fake.issueCode(`${CODE}-metadata`, { redirectUri: REDIRECT_URI, challenge });
+    const { tokens, answer } = await exchangeCode(deps, provider, {
+      code: `${CODE}-metadata`,
+      redirectUri: REDIRECT_URI,
+      codeVerifier: preset.pkce ? VERIFIER : null,
+    });
+    const callbackQuery = new URLSearchParams({ code: CODE, state: STATE, ...fixture.metadata?.callback });
+    const metadata = await readConnectionMetadata(upstream, provider, {
+      callbackQuery,
+      answer,
+      tokens,
+      params: fixture.connection_params ?? null,
+    });
+    expect(metadata).toEqual(fixture.metadata?.expected ?? {});
+    expect(fake.violations.slice(before)).toEqual([]);
   });
 
   it('reports a bad code with the error the provider documents', async () => {

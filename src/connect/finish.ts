@@ -1,4 +1,4 @@
-import { capMetadata, readCallback, readPointers, requestMetadata } from '../connections/metadata.js';
+import { readConnectionMetadata } from '../connections/metadata.js';
 import { tokenLocation } from '../connections/token-location.js';
 import { randomId } from '../crypto/random.js';
 import { AppError } from '../http/errors.js';
@@ -47,19 +47,12 @@ export async function exchangeAndStore(
     // The tokens' issue time as far as the schedule is concerned (the exchange just answered).
     const now = deps.now();
     await checkUpgrade(deps, session, account.user_id);
-    const metadata = capMetadata(
-      {
-        ...readCallback(callbackQuery, provider.callback_metadata),
-        ...readPointers(answer, provider.token_response_metadata),
-        ...(await requestMetadata(
-          deps.fetch,
-          provider.metadata_requests,
-          tokens.accessToken,
-          session.connection_params,
-        )),
-      },
-      [tokens.accessToken, tokens.refreshToken],
-    );
+    const metadata = await readConnectionMetadata(deps.fetch, provider, {
+      callbackQuery,
+      answer,
+      tokens,
+      params: session.connection_params,
+    });
     const connectionId = await deps.connections.saveGrant(
       {
         tenant: session.tenant,

@@ -1,7 +1,7 @@
 import { AppError } from '../http/errors.js';
 import { resolvePointer } from '../oauth/account.js';
 import { type ConnectionParams, resolveUrl } from '../providers/connection-params.js';
-import type { MetadataRequest } from '../providers/model.js';
+import type { MetadataRequest, ProviderTemplate } from '../providers/model.js';
 import type { UpstreamFetch } from '../upstream/http-client.js';
 
 /**
@@ -62,6 +62,31 @@ export function capMetadata(values: Metadata, secrets: ReadonlyArray<string | nu
     kept[name] = value;
   }
   return kept;
+}
+
+/**
+ * A new connection's metadata: the provider's redirect back, its token answer, then its metadata
+ * requests (made with the new access token), capped and without the connection's tokens.
+ */
+export async function readConnectionMetadata(
+  fetch: UpstreamFetch,
+  provider: Pick<ProviderTemplate, 'callback_metadata' | 'token_response_metadata' | 'metadata_requests'>,
+  sources: {
+    callbackQuery: URLSearchParams;
+    answer: unknown;
+    tokens: { accessToken: string; refreshToken: string | null };
+    params: Readonly<ConnectionParams> | null;
+  },
+): Promise<Metadata> {
+  const { callbackQuery, answer, tokens, params } = sources;
+  return capMetadata(
+    {
+      ...readCallback(callbackQuery, provider.callback_metadata),
+      ...readPointers(answer, provider.token_response_metadata),
+      ...(await requestMetadata(fetch, provider.metadata_requests, tokens.accessToken, params)),
+    },
+    [tokens.accessToken, tokens.refreshToken],
+  );
 }
 
 const failed = (message: string, cause?: unknown) =>

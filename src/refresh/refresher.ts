@@ -129,7 +129,7 @@ export function createRefresher(deps: RefresherDeps) {
           answer = a;
         },
       );
-      const metadata = refreshedMetadata(row, provider.token_response_metadata ?? {}, answer, tokens);
+      const metadata = refreshedMetadata(row, provider.token_response_metadata, answer, tokens);
       const issuedAt = deps.now();
       const usedAt = reason === 'on_demand' ? issuedAt : null;
       const refreshTokenExpiresAt = tokens.refreshTokenExpiresAt ?? row.refreshTokenExpiresAt;

@@ -51,6 +51,15 @@ export interface ProviderFixture {
     header?: string;
     answer: Json;
   };
+  /** Connection metadata: what the provider documents beyond tokens and account, and what the broker keeps. */
+  metadata?: {
+    /** The redirect back's parameters beyond code and state (QuickBooks' realmId). */
+    callback?: Record<string, string>;
+    /** Calls made with the new access token (Atlassian's accessible resources, Xero's connections). */
+    requests?: Array<{ url: string; method: 'GET' | 'POST'; answer: Json | Json[] }>;
+    /** The connection's metadata as the broker must keep it. */
+    expected: Record<string, string>;
+  };
   /** What the broker reads, or the error it must give (a documented rule it cannot meet yet). */
   account: { user_id: string; email: string | null; display_name: string | null } | { error: string };
 }
@@ -105,10 +114,16 @@ export async function startFakeProvider(
     const path = url.split('?')[0];
     if (path === fixture.token.url) return token(method, headers, body);
     if (fixture.userinfo && path === fixture.userinfo.url) return userinfo(method, headers, body);
+    const metadataRequest = fixture.metadata?.requests?.find((r) => r.url === path);
+    if (metadataRequest) return metadata(metadataRequest, method, headers);
     return refuse(404, `no endpoint at ${method} ${path}`);
   }
 
-  function refuse(status: number, why: string, body: Json = { error: 'invalid_request' }) {
+  function refuse(
+    status: number,
+    why: string,
+    body: Json = { error: 'invalid_request' },
+  ): { status: number; body: unknown } {
     violations.push(why);
     return { status, body };
   }
@@ -180,6 +195,18 @@ export async function startFakeProvider(
     if (rule.body !== undefined && body !== rule.body)
       return refuse(400, `userinfo body ${JSON.stringify(body)}`);
     if (rule.body === undefined && body !== '') return refuse(400, 'userinfo sent a body');
+    return { status: 200, body: rule.answer };
+  }
+
+  function metadata(
+    rule: NonNullable<NonNullable<ProviderFixture['metadata']>['requests']>[number],
+    method: string,
+    headers: Record<string, string>,
+  ) {
+    if (method !== rule.method)
+      return refuse(405, `metadata request with ${method}, documented ${rule.method}`);
+    if (headers.authorization !== `Bearer ${fixture.token.answer.access_token}`)
+      return refuse(401, 'metadata request without the access token', { error: 'unauthorized' });
     return { status: 200, body: rule.answer };
   }
 

@@ -16,8 +16,15 @@ export const atlassian = definePreset({
   // Both are required by Atlassian's 3LO authorization request.
   authorization_params: { audience: 'api.atlassian.com', prompt: 'consent' },
   userinfo: { user_id: ['/account_id'], email: ['/email'], display_name: ['/name', '/nickname'] },
-  // Rotating: dies after 90 days unused, and 365 days after the grant whatever its use. The cloud id a
-  // service needs comes from GET https://api.atlassian.com/oauth/token/accessible-resources (metadata_requests).
+  // Every product API call names the site's cloud id: the first site the grant reaches (a grant
+  // reaching several sites gives the first one the list names).
+  metadata_requests: [
+    {
+      url: 'https://api.atlassian.com/oauth/token/accessible-resources',
+      metadata: { cloud_id: '/0/id', site_url: '/0/url' },
+    },
+  ],
+  // Rotating: dies after 90 days unused, and 365 days after the grant whatever its use.
   refresh_token_idle_seconds: 90 * DAY,
   refresh_token_max_seconds: 365 * DAY,
 });

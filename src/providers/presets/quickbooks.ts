@@ -12,8 +12,10 @@ export const quickbooks = definePreset({
   userinfo_url: 'https://accounts.platform.intuit.com/v1/openid_connect/userinfo',
   // Intuit's revoke endpoint takes a JSON body, not RFC 7009's form.
   revocation_url: null,
-  // Intuit documents no PKCE. The company id comes back as `realmId` on the redirect (callback_metadata).
+  // Intuit documents no PKCE.
   pkce: false,
+  // The company every accounting call names comes back only on the redirect, as `realmId`.
+  callback_metadata: { realm_id: 'realmId' },
   scopes: ['com.intuit.quickbooks.accounting', 'openid', 'profile', 'email'],
   userinfo: { user_id: ['/sub'], email: ['/email'], display_name: ['/givenName'] },
   // Access tokens: 1 hour. Refresh tokens: 100 days rolling (renewed by use, sometimes rotated) and at most

@@ -21,9 +21,10 @@ function salesforceAt(id: string, host: string, which: string) {
       display_name: ['/name', '/preferred_username'],
     },
     // Token answers carry no expires_in: the lifetime is the org's session timeout (15 minutes to 24 hours,
-    // 2 hours by default). Assume one hour. Every API call goes to the answer's `instance_url`
-    // (token_response_metadata).
+    // 2 hours by default). Assume one hour.
     default_token_lifetime_seconds: 3600,
+    // Every API call goes to the org's own host, in every token answer (refreshes too: an org can move).
+    token_response_metadata: { instance_url: '/instance_url' },
     // Valid until revoked, unless the org sets an idle policy the broker cannot see: assume a day.
     refresh_token_idle_seconds: DAY,
   });

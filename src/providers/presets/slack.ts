@@ -18,6 +18,13 @@ export const slack = definePreset({
   scopes: ['users:read'],
   scope_separator: ',',
   userinfo: { user_id: ['/team/id', '/enterprise/id'], display_name: ['/team/name', '/enterprise/name'] },
+  // The workspace (and, for an org-wide install, the enterprise) the bot token acts in; the bot's own user.
+  token_response_metadata: {
+    team_id: '/team/id',
+    team_name: '/team/name',
+    enterprise_id: '/enterprise/id',
+    bot_user_id: '/bot_user_id',
+  },
   // Without token rotation, tokens never expire and carry no expires_in; with it, 12 hours (stated) and
   // single-use refresh tokens, whose idle lifetime is not documented (a day assumed).
   default_token_lifetime_seconds: null,

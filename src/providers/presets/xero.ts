@@ -16,7 +16,14 @@ export const xero = definePreset({
     display_name: ['/name', '/given_name', '/preferred_username'],
   },
   default_token_lifetime_seconds: 1800,
-  // 60 days, rotating (the old one stays usable 30 minutes after rotation). The tenant id a service needs
-  // comes from GET https://api.xero.com/connections (metadata_requests).
+  // Every accounting call carries the organisation in a xero-tenant-id header: the first one the user
+  // connected (a user connecting several organisations gives the first one the list names).
+  metadata_requests: [
+    {
+      url: 'https://api.xero.com/connections',
+      metadata: { tenant_id: '/0/tenantId', tenant_name: '/0/tenantName' },
+    },
+  ],
+  // 60 days, rotating (the old one stays usable 30 minutes after rotation).
   refresh_token_idle_seconds: 60 * DAY,
 });

@@ -3,7 +3,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { tokenLocation } from '../src/connections/token-location.js';
-import { ADMIN_TOKEN, createTestApp } from '../src/test-support/app.js';
+import { ADMIN_TOKEN, allGrants, createTestApp } from '../src/test-support/app.js';
 import { Vault } from '../src/vault/vault.js';
 
 /**
@@ -66,6 +66,28 @@ describe('secrets stay secret', () => {
         await t.admin('PATCH', '/v1/admin/providers/dropbox', { client_secret: 7, token_url: 'nope' }),
       );
       await record(await t.admin('PUT', '/v1/admin/providers/dropbox', { client_secret: CLIENT_SECRET }));
+      // A provider with per-connection URL parameters and metadata; metadata may not point at a token.
+      const realms = await record(
+        await t.admin('POST', '/v1/admin/providers', {
+          provider_id: 'realms',
+          display_name: 'Realms',
+          client_id: 'cid',
+          client_secret: CLIENT_SECRET,
+          authorization_url: 'https://{realm}.sso.example/auth',
+          token_url: 'https://{realm}.sso.example/token',
+          userinfo: { user_id: ['/sub'] },
+          connection_params: { realm: { pattern: '[a-z]{1,20}', description: 'the realm' } },
+          token_response_metadata: { instance_url: '/instance_url' },
+        }),
+      );
+      expect(realms.status).toBe(201);
+      const pointsAtToken = await record(
+        await t.admin('PATCH', '/v1/admin/providers/realms', {
+          token_response_metadata: { leak: '/refresh_token' },
+          client_secret: CLIENT_SECRET,
+        }),
+      );
+      expect(pointsAtToken.status).toBe(400);
       // A connection holding marker tokens, and a service client that reads and uses it.
       const now = Date.now();
       await t.deps.database.db.insert(t.deps.database.tables.connections).values({
@@ -80,6 +102,8 @@ describe('secrets stay secret', () => {
         refreshToken: t.deps.vault.encrypt(REFRESH_TOKEN, tokenLocation('conn_marker', 'refresh_token')),
         tokenType: 'Bearer',
         expiresAt: now + 3600_000,
+        connectionParams: JSON.stringify({ realm: 'acme' }),
+        metadata: JSON.stringify({ instance_url: 'https://acme.instance.example' }),
         createdAt: now,
         updatedAt: now,
       });
@@ -104,11 +128,37 @@ describe('secrets stay secret', () => {
         const path = route.path.replace('{provider_id}', 'dropbox').replace('{id}', 'conn_marker');
         await record(await (route.auth === 'service' ? client.request('GET', path) : t.admin('GET', path)));
       }
+      // Connection parameters and metadata are shown with the connection (no token among them).
+      const shown = await client.request('GET', '/v1/connections/conn_marker');
+      expect(await shown.json()).toMatchObject({
+        connection_params: { realm: 'acme' },
+        metadata: { instance_url: 'https://acme.instance.example' },
+      });
+      // Connect sessions with connection parameters, the refused values being markers: never echoed.
+      const connector = await t.client(allGrants({ return_to_origins: ['https://app.example'] }));
+      const startWith = (connection_params: unknown) =>
+        connector.request('POST', '/v1/connect-sessions', {
+          provider: 'realms',
+          tenant: 'acme',
+          end_user: 'u',
+          return_to: 'https://app.example/done',
+          connection_params,
+        });
+      expect((await record(await startWith({ realm: 'acme' }))).status).toBe(201);
+      for (const hostile of [
+        { realm: CLIENT_SECRET },
+        { realm: `${REFRESH_TOKEN}/x` },
+        { realm: 'acme', other: ACCESS_TOKEN },
+        { realm: 7, other: { nested: CLIENT_SECRET } },
+      ]) {
+        expect((await record(await startWith(hostile))).status).toBe(400);
+      }
       // The hand-out is the one answer allowed to carry the access token.
       const handOut = await client.request('POST', '/v1/connections/conn_marker/access-token', {});
       const handOutText = await handOut.text();
       expect(handOutText).toContain(ACCESS_TOKEN);
       expect(handOutText).not.toContain(REFRESH_TOKEN);
+      expect(JSON.parse(handOutText).metadata).toEqual({ instance_url: 'https://acme.instance.example' });
       await record(
         await client.request('POST', '/v1/connections/conn_marker/access-token', { force_refresh: 'x' }),
       );
@@ -137,10 +187,11 @@ describe('secrets stay secret', () => {
       );
 
       const stored = await database().db.select().from(database().tables.providers);
-      expect(stored).toHaveLength(1);
+      expect(stored.map((p) => p.id).sort()).toEqual(['dropbox', 'realms']);
       // The rotated secret is the one stored, encrypted.
       const where = { table: 'providers', column: 'client_secret', rowId: 'dropbox' };
-      expect(t.deps.vault.decrypt(stored[0]!.clientSecret!, where)).toBe(ROTATED_SECRET);
+      const dropbox = stored.find((p) => p.id === 'dropbox')!;
+      expect(t.deps.vault.decrypt(dropbox.clientSecret!, where)).toBe(ROTATED_SECRET);
 
       const dbFiles = readdirSync(dirname(t.testDatabase.url)).map((f) =>
         readFileSync(join(dirname(t.testDatabase.url), f)).toString('latin1'),
@@ -160,6 +211,7 @@ describe('secrets stay secret', () => {
           REFRESH_TOKEN,
           client.secret,
           victim.secret,
+          connector.secret,
           serviceToken,
           ...webhookSecrets,
         ]) {

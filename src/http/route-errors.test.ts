@@ -31,6 +31,8 @@ describe('routeErrors', () => {
       413: ['payload_too_large'],
       415: ['unsupported_media_type'],
       422: ['url_not_allowed'],
+      // Failed admin authentications are rate limited per address.
+      429: ['rate_limited'],
     });
   });
 
@@ -57,6 +59,8 @@ describe('routeErrors', () => {
       401: ['invalid_client'],
       413: ['invalid_request'],
       415: ['invalid_request'],
+      // Failed client authentications are rate limited per client id and address.
+      429: ['temporarily_unavailable'],
       502: ['server_error'],
       503: ['temporarily_unavailable'],
       504: ['server_error'],

@@ -107,7 +107,7 @@ async function checkParams(
   provider: ProviderRecord,
   given: Record<string, string> | undefined,
 ): Promise<Record<string, string> | null> {
-  const declared = provider.connection_params ?? {};
+  const declared = provider.connection_params;
   const refuse = (issues: FieldIssue[]) =>
     new AppError('invalid_connection_params', `connection_params refused: ${issues[0]!.message}`, {
       issues,

@@ -1,9 +1,8 @@
 import { randomBytes } from 'node:crypto';
-import { hostname } from 'node:os';
 import { eq, sql } from 'drizzle-orm';
-import type { Deps } from '../../src/app.js';
-import { freePort, PUBLIC_URL, startProcess } from './broker.js';
+import { freePort, startProcess } from './broker.js';
 import type { Engine } from './config.js';
+import { inProcessDeps } from './in-process.js';
 import { type BrokerModules, repoRoot } from './modules.js';
 import { scratchDatabase } from './scratch.js';
 import { seedConnections } from './seed.js';
@@ -53,30 +52,8 @@ export async function refreshBench(
   const vault = new mods.vault.Vault([{ id: 'bench1', material }]);
   const adminToken = randomBytes(32).toString('base64url');
   let logLines = 0;
-  const deps: Deps = {
-    database,
-    vault,
-    // The default level, written nowhere: the bench's output stays readable.
-    log: mods.logger.createLogger({ level: 'info', write: () => void logLines++, secrets: [adminToken] }),
-    now: Date.now,
-    random: randomBytes,
-    sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
-    resolveHost: async () => ['127.0.0.1'],
-    fetch: mods.httpClient.createUpstreamFetch({
-      policy: { allowLoopbackHttp: true },
-      timeoutMs: 10_000,
-      maxResponseBytes: 1024 * 1024,
-      userAgent: 'custodian/0.1 (OAuth broker)',
-    }),
-    config: {
-      publicUrl: PUBLIC_URL,
-      adminToken,
-      bodyLimitBytes: 65_536,
-      allowLoopbackHttp: true,
-      upstreamTimeoutMs: 10_000,
-      replicaId: `${hostname()}:${process.pid}:bench`,
-    },
-  };
+  // The default level, written nowhere: the bench's output stays readable.
+  const deps = inProcessDeps(mods, { database, vault, adminToken, write: () => void logLines++ });
   const { app, services } = mods.app.createApp(deps);
   try {
     const base = `http://127.0.0.1:${fakePort}`;

@@ -1,8 +1,7 @@
 import { randomBytes } from 'node:crypto';
-import { hostname } from 'node:os';
-import type { Deps } from '../../src/app.js';
-import { freePort, PUBLIC_URL, startProcess } from './broker.js';
+import { freePort, startProcess } from './broker.js';
 import type { Engine } from './config.js';
+import { inProcessDeps } from './in-process.js';
 import { type BrokerModules, repoRoot } from './modules.js';
 import { scratchDatabase } from './scratch.js';
 
@@ -44,29 +43,12 @@ export async function webhookBench(
   const database = mods.open.openDatabase(url);
   await database.migrate();
   const adminToken = randomBytes(32).toString('base64url');
-  const deps: Deps = {
+  const deps = inProcessDeps(mods, {
     database,
     vault: new mods.vault.Vault([{ id: 'bench1', material: new Uint8Array(randomBytes(32)) }]),
-    log: mods.logger.createLogger({ level: 'info', write: () => {}, secrets: [adminToken] }),
-    now: Date.now,
-    random: randomBytes,
-    sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
-    resolveHost: async () => ['127.0.0.1'],
-    fetch: mods.httpClient.createUpstreamFetch({
-      policy: { allowLoopbackHttp: true },
-      timeoutMs: 10_000,
-      maxResponseBytes: 1024 * 1024,
-      userAgent: 'custodian/0.1 (OAuth broker)',
-    }),
-    config: {
-      publicUrl: PUBLIC_URL,
-      adminToken,
-      bodyLimitBytes: 65_536,
-      allowLoopbackHttp: true,
-      upstreamTimeoutMs: 10_000,
-      replicaId: `${hostname()}:${process.pid}:bench`,
-    },
-  };
+    adminToken,
+    write: () => {},
+  });
   const { app, services } = mods.app.createApp(deps);
   try {
     const created = await app.request('/v1/admin/webhook-endpoints', {

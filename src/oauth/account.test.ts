@@ -7,6 +7,7 @@ import { dropbox } from '../providers/presets/dropbox.js';
 import { github } from '../providers/presets/github.js';
 import { microsoft } from '../providers/presets/microsoft.js';
 import { salesforce } from '../providers/presets/salesforce.js';
+import { shopify } from '../providers/presets/shopify.js';
 import type { ProviderRecord } from '../providers/store.js';
 import { UnexpectedResponseError } from '../upstream/errors.js';
 import { createUpstreamFetch } from '../upstream/http-client.js';
@@ -235,6 +236,23 @@ describe('fetchAccount', () => {
       'user-agent': USER_AGENT,
       'accept-encoding': 'identity',
     });
+  });
+
+  it("sends the bare token in the provider's own header and no Authorization (Shopify)", async () => {
+    const { base, seen } = await answering(200, {
+      data: { shop: { id: 'gid://shopify/Shop/1', name: 'Acme', email: 'owner@example.com' } },
+    });
+    const provider = providerFrom(shopify, `${base}/admin/api/2026-10/graphql.json`);
+
+    const account = await fetchAccount(upstream, provider, ACCESS_TOKEN, {});
+
+    expect(account).toEqual({
+      user_id: 'gid://shopify/Shop/1',
+      email: 'owner@example.com',
+      display_name: 'Acme',
+    });
+    expect(seen[0]!.headers['x-shopify-access-token']).toBe(ACCESS_TOKEN);
+    expect(seen[0]!.headers.authorization).toBeUndefined();
   });
 
   it('tries pointers in order: the first present one wins, a missing or empty one falls through', async () => {

@@ -36,11 +36,11 @@ export async function fetchAccount(
 }
 
 async function requestUserinfo(fetch: UpstreamFetch, provider: ProviderRecord, accessToken: string) {
-  const { method, body } = provider.userinfo;
-  const headers: Record<string, string> = {
-    authorization: `Bearer ${accessToken}`,
-    accept: 'application/json',
-  };
+  const { method, body, token_header } = provider.userinfo;
+  const headers: Record<string, string> = { accept: 'application/json' };
+  // A bearer token, unless the provider names its own header (Shopify's Admin API takes no other).
+  if (token_header === undefined) headers.authorization = `Bearer ${accessToken}`;
+  else headers[token_header.toLowerCase()] = accessToken;
   if (body !== undefined) headers['content-type'] = 'application/json';
   const response = await fetch(
     provider.userinfo_url!,

@@ -77,6 +77,13 @@ export const userinfoSchema = z
       .refine(isJson, 'must be a JSON text')
       .optional()
       .describe('JSON body for a POST userinfo call (Dropbox wants `null`)'),
+    token_header: z
+      .string()
+      .regex(/^x-[a-z0-9-]{1,62}$/i, 'an X- header name such as X-Shopify-Access-Token')
+      .optional()
+      .describe(
+        'the header that carries the bare access token, for a provider that refuses `Authorization: Bearer` (Shopify)',
+      ),
     user_id: pointers.min(1).describe("pointers to the account's stable id, tried in order"),
     email: pointers.default([]),
     display_name: pointers.default([]),

@@ -1355,6 +1355,8 @@ export interface components {
             method?: "GET" | "POST";
             /** @description JSON body for a POST userinfo call (Dropbox wants `null`) */
             body?: string;
+            /** @description the header that carries the bare access token, for a provider that refuses `Authorization: Bearer` (Shopify) */
+            token_header?: string;
             /** @description pointers to the account's stable id, tried in order */
             user_id: string[];
             /** @default [] */

@@ -17,8 +17,6 @@ export const shopify = definePreset({
   },
   authorization_url: 'https://{shop}.myshopify.com/admin/oauth/authorize',
   token_url: 'https://{shop}.myshopify.com/admin/oauth/access_token',
-  // Shopify documents only its own X-Shopify-Access-Token header for the Admin API, which a provider cannot
-  // set yet: the account (the shop) waits on reading it from the connection's parameters.
   // 2026-10: a supported Admin API version when this was written (Shopify retires each after a year).
   userinfo_url: 'https://{shop}.myshopify.com/admin/api/2026-10/graphql.json',
   revocation_url: null,
@@ -32,6 +30,8 @@ export const shopify = definePreset({
   userinfo: {
     method: 'POST',
     body: '{"query":"{ shop { id name email } }"}',
+    // The Admin API takes the token in its own header only.
+    token_header: 'X-Shopify-Access-Token',
     user_id: ['/data/shop/id'],
     email: ['/data/shop/email'],
     display_name: ['/data/shop/name'],

@@ -86,7 +86,7 @@ async function* iterateReader(reader: ReadableStreamDefaultReader<Uint8Array>): 
 
 const encoder = new TextEncoder();
 
-// Chunks up to this size are allocated whole at once; larger reads (a single-request upload) grow.
+// Without `reuse`, chunks up to this size are allocated whole at once; larger reads grow.
 const WHOLE_UP_TO = 16 * 1024 * 1024;
 
 function fromIterator(
@@ -119,10 +119,14 @@ function fromIterator(
         }
         const take = Math.min(size - have, pending.byteLength);
         if (chunk === undefined) {
+          // Reused memory is allocated whole: growing it would leave the smaller buffer as garbage
+          // next to the grown one, and memory the allocator keeps once freed (glibc does, for a
+          // 16 MiB buffer after it has freed one as large), so a 32 MiB chunk cost 48 MiB resident.
+          // The pages of a large allocation are zero until written: a short read costs only its bytes.
           chunk =
             spare !== undefined && spare.byteLength >= size
               ? spare
-              : new Uint8Array(Math.min(size, WHOLE_UP_TO));
+              : new Uint8Array(reuse ? size : Math.min(size, WHOLE_UP_TO));
         } else if (have + take > chunk.byteLength) {
           const grown = new Uint8Array(Math.min(size, Math.max(chunk.byteLength * 2, have + take)));
           grown.set(chunk.subarray(0, have));

@@ -101,6 +101,16 @@ it('reads chunks into the same memory with reuse, copying each piece as it arriv
   expect(sha256(a)).toBe(sha256(source.subarray(0, 4000)));
 });
 
+it('allocates reused memory whole at the size asked, never growing it through smaller buffers', async () => {
+  // Growing a 32 MiB chunk from 16 MiB left the 16 MiB buffer resident beside it (Node 26: +66 MiB).
+  const source = randomBytes(1024 * 1024);
+  const reused = chunkReader(pieces(source, 64 * 1024), { reuse: true });
+  const chunk = (await reused.next(24 * 1024 * 1024))!;
+  expect(chunk.byteLength).toBe(source.byteLength);
+  expect(chunk.buffer.byteLength).toBe(24 * 1024 * 1024);
+  expect(sha256(chunk)).toBe(sha256(source));
+});
+
 it('grows a read larger than a chunk as the bytes come, whole at the end', async () => {
   const source = randomBytes(40 * 1024 * 1024 + 7);
   const reader = chunkReader(pieces(source, 1024 * 1024));

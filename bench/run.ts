@@ -1,5 +1,6 @@
 import { writeFileSync } from 'node:fs';
 import { availableParallelism, loadavg } from 'node:os';
+import { join } from 'node:path';
 import {
   type Broker,
   brokerSecrets,
@@ -14,7 +15,7 @@ import {
 } from './lib/broker.js';
 import { config, type Engine } from './lib/config.js';
 import { type Ids, type LoadResult, PackedIds, runLoad } from './lib/load.js';
-import { type MetricsCost, metricsCost } from './lib/metrics-cost.js';
+import { metricsCost } from './lib/metrics-cost.js';
 import { brokerModules, distDir, repoRoot } from './lib/modules.js';
 import { runPaced } from './lib/paced.js';
 import { statusKb } from './lib/proc.js';
@@ -23,6 +24,7 @@ import { type RefreshResult, refreshBench } from './lib/refresh.js';
 import { type RefreshLoadResult, refreshLoadBench } from './lib/refresh-load.js';
 import { cleanUp, postgresReachable, scratchDatabase, scratchDir, scratchPath } from './lib/scratch.js';
 import { seedConnections } from './lib/seed.js';
+import { type SideBySide, sideBySide } from './lib/side-by-side.js';
 import { type WebhookResult, webhookBench } from './lib/webhooks.js';
 
 /**
@@ -70,7 +72,8 @@ const runs: RunRow[] = [];
 const memory: MemoryRow[] = [];
 const refreshes: RefreshResult[] = [];
 const webhookRuns: WebhookResult[] = [];
-const metricsCosts: MetricsCost[] = [];
+const metricsCosts: SideBySide[] = [];
+const comparisons: SideBySide[] = [];
 const notes: string[] = [];
 const profiles: Array<{ label: string; dir: string }> = [];
 
@@ -181,6 +184,7 @@ async function handOut(mods: Awaited<ReturnType<typeof brokerModules>>, engine: 
     providerId: 'dropbox',
     vaultKeys: secrets.vaultKeys,
     expiresAt: Date.now() + FOUR_HOURS,
+    lastUsedAt: Date.now(),
   });
   const label = `${engine}-${fmt.int(config.smallConnections)}`;
   await withBroker(label, url, secrets, async (broker) => {
@@ -415,29 +419,50 @@ async function scale(
 function metricsChecks() {
   for (const m of metricsCosts) {
     for (const [i, r] of m.rounds.entries()) {
-      runs.push({ label: `${m.engine} r${i + 1} metrics on @${fmt.int(m.rate)}/s`, result: r.on });
-      runs.push({ label: `${m.engine} r${i + 1} metrics off @${fmt.int(m.rate)}/s`, result: r.off });
+      runs.push({ label: `${m.engine} r${i + 1} metrics on @${fmt.int(m.rate)}/s`, result: r.a });
+      runs.push({ label: `${m.engine} r${i + 1} metrics off @${fmt.int(m.rate)}/s`, result: r.b });
     }
     checks.push({
       part: '5 metrics CPU per hand-out (on vs off, side by side)',
       engine: m.engine,
       measured:
         m.rounds
-          .map((r) => `${fmt.ms(r.on.cpuMicrosPerRequest)}/${fmt.ms(r.off.cpuMicrosPerRequest)}`)
+          .map((r) => `${fmt.ms(r.a.cpuMicrosPerRequest)}/${fmt.ms(r.b.cpuMicrosPerRequest)}`)
           .join(', ') +
         ` µs = ${m.rounds.map((r) => `${r.percent >= 0 ? '+' : ''}${r.percent.toFixed(1)}%`).join(', ')} ` +
         `(median ${m.medianPercent.toFixed(1)}%, @${fmt.int(m.rate)} req/s each, ${m.seconds} s rounds)`,
       target: '< 3 %',
-      pass: m.medianPercent < 3 && m.rounds.every((r) => r.on.failed === 0 && r.off.failed === 0),
+      pass: m.medianPercent < 3 && m.rounds.every((r) => r.a.failed === 0 && r.b.failed === 0),
     });
     // Below the offered rate, each second's fixed costs (timers, the process metrics' collectors) are
     // shared by few answers and swamp the per-request difference: say so rather than let it pass as a figure.
-    if (m.rounds.some((r) => Math.min(r.on.rps, r.off.rps) < 0.95 * m.rate)) {
+    if (m.rounds.some((r) => Math.min(r.a.rps, r.b.rps) < 0.95 * m.rate)) {
       notes.push(
         `${m.engine} metrics part: a broker answered below the offered ${fmt.int(m.rate)} req/s (machine saturated); ` +
           'its CPU difference is not the metrics cost: run it again on a quiet machine or at a lower BENCH_METRICS_RATE',
       );
     }
+  }
+}
+
+function compareChecks() {
+  for (const c of comparisons) {
+    for (const [i, r] of c.rounds.entries()) {
+      runs.push({ label: `${c.engine} r${i + 1} this build @${fmt.int(c.rate)}/s`, result: r.a });
+      runs.push({ label: `${c.engine} r${i + 1} other build @${fmt.int(c.rate)}/s`, result: r.b });
+    }
+    checks.push({
+      part: '6 hand-out CPU, this build vs BENCH_COMPARE_DIST (side by side)',
+      engine: c.engine,
+      measured:
+        c.rounds
+          .map((r) => `${fmt.ms(r.a.cpuMicrosPerRequest)}/${fmt.ms(r.b.cpuMicrosPerRequest)}`)
+          .join(', ') +
+        ` µs = ${c.rounds.map((r) => `${r.percent >= 0 ? '+' : ''}${r.percent.toFixed(1)}%`).join(', ')} ` +
+        `(median ${c.medianPercent.toFixed(1)}%, @${fmt.int(c.rate)} req/s each, ${c.seconds} s rounds)`,
+      target: 'report',
+      pass: c.rounds.every((r) => r.a.failed === 0 && r.b.failed === 0),
+    });
   }
 }
 
@@ -657,6 +682,29 @@ async function main() {
       metricsCosts.push(await metricsCost(mods, engine, brokerSecrets(), log));
     }
   }
+  if (config.parts.has('compare')) {
+    const other = config.compareDist;
+    if (!other)
+      throw new Error(
+        'the compare part needs BENCH_COMPARE_DIST: the dist/ folder of the build to compare with',
+      );
+    for (const engine of engines) {
+      log(`${engine}: this build and ${other}, side by side at ${fmt.int(config.metricsRate)} req/s each`);
+      comparisons.push(
+        await sideBySide(
+          mods,
+          engine,
+          brokerSecrets(),
+          {
+            name: 'compare',
+            a: { label: 'this-build' },
+            b: { label: 'other-build', main: join(other, 'main.js') },
+          },
+          log,
+        ),
+      );
+    }
+  }
   if (config.parts.has('refresh')) {
     for (const engine of engines) {
       log(`${engine}: background refresh of ${fmt.int(config.refreshConnections)} connections due at once`);
@@ -685,6 +733,7 @@ async function main() {
   refreshChecks();
   webhookChecks();
   metricsChecks();
+  compareChecks();
   memoryChecks();
   report((performance.now() - started) / 1000, loadAtStart);
 }

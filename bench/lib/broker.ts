@@ -136,6 +136,8 @@ export async function startBroker(options: {
   secrets: BrokerSecrets;
   /** More environment for the broker (CUSTODIAN_HANDOUT_CACHE_MS for the scale part). */
   env?: Record<string, string>;
+  /** Another build's `main.js` (the compare part); this tree's by default. */
+  main?: string;
 }): Promise<Broker> {
   const port = await freePort();
   const flags = [
@@ -146,7 +148,7 @@ export async function startBroker(options: {
   ];
   const running = await startProcess({
     label: `broker-${options.label}`,
-    args: [distMain, 'serve'],
+    args: [options.main ?? distMain, 'serve'],
     nodeFlags: flags,
     port,
     readyPath: '/readyz',

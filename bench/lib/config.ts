@@ -51,7 +51,10 @@ export const config = {
     .split(',')
     .map((e) => e.trim())
     .filter((e): e is 'sqlite' | 'postgres' => e === 'sqlite' || e === 'postgres'),
-  /** Parts to run: handout, metrics, refresh, scale, refresh-load, webhooks (memory is measured during the others). */
+  /**
+   * Parts to run: handout, metrics, refresh, scale, refresh-load, webhooks (memory is measured during the
+   * others); and, not by default, compare (this build against BENCH_COMPARE_DIST, side by side).
+   */
   parts: new Set(
     (process.env.BENCH_PARTS ?? 'handout,metrics,refresh,scale,refresh-load,webhooks')
       .split(',')
@@ -63,6 +66,8 @@ export const config = {
   postgresUrl: process.env.BENCH_POSTGRES_URL ?? 'postgres://postgres@127.0.0.1:5432/test',
   /** Write a V8 CPU profile of every broker process and print its hottest functions. */
   profile: flag('BENCH_PROFILE', false),
+  /** The compare part's other build: a dist/ folder, e.g. the previous commit's, built in its own worktree. */
+  compareDist: process.env.BENCH_COMPARE_DIST,
   /** Another build of the broker to measure (a folder laid out like dist/), e.g. a candidate fix. */
   brokerDist: process.env.BENCH_BROKER_DIST,
   /** Extra node flags for the broker processes (e.g. `--import ./instrument.mjs` for an experiment). */

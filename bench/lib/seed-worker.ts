@@ -45,7 +45,7 @@ function makeRow(i: number): Value[] {
     tokenVersion: 0,
     refreshLeaseOwner: null,
     refreshLeaseUntil: null,
-    // A new, never handed-out grant at a custom provider (the broker's defaults), as saveGrant plans it.
+    // A grant at a custom provider (the broker's defaults), as saveGrant plans it (or the refresher, when in use).
     nextRefreshAt:
       task.nextRefreshAt ??
       mods.schedule.planRenewal(
@@ -56,7 +56,7 @@ function makeRow(i: number): Value[] {
           grantedAt: now,
           refreshTokenExpiresAt: null,
           hasRefreshToken: true,
-          lastUsedAt: null,
+          lastUsedAt: task.lastUsedAt ?? null,
         },
         {
           expiry_buffer_seconds: 300,
@@ -74,7 +74,7 @@ function makeRow(i: number): Value[] {
     grantedAt: now,
     refreshTokenExpiresAt: null,
     lastRefreshedAt: null,
-    lastUsedAt: null,
+    lastUsedAt: task.lastUsedAt ?? null,
     createdAt: now,
     updatedAt: now,
   };

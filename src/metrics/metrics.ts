@@ -1,10 +1,13 @@
 import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from 'prom-client';
+import { HotHistogram, type HotHistogramChild } from './hot-histogram.js';
 
 /**
  * The broker's Prometheus metrics, one Registry per app instance (tests make
- * many apps in one process). Hot paths call the small methods below, which
- * keep every label combination's child once resolved: an observation is a
- * Map lookup and prom-client's own update, nothing parsed or joined.
+ * many apps in one process). What every request or hand-out updates costs a
+ * Map lookup and a few additions: the request histogram is our own
+ * (hot-histogram.ts) and hand-outs are counted in an array that the counter
+ * takes in when scraped. The rest is prom-client's, resolved per call: it
+ * runs once per refresh or provider call.
  */
 
 export type HandOutOutcome =
@@ -43,18 +46,26 @@ export function createMetrics(options: { processMetrics?: boolean } = {}): Metri
       registry.removeSingleMetric(`nodejs_active_${name}_total`);
   }
   const registers = [registry];
-  const requests = new Histogram({
-    name: 'custodian_http_request_duration_seconds',
-    help: 'Time to answer an HTTP request, by method, matched route pattern and status.',
-    labelNames: ['method', 'route', 'status'] as const,
-    buckets: REQUEST_BUCKETS,
-    registers,
-  });
-  const handOuts = new Counter({
+  const requests = new HotHistogram(
+    'custodian_http_request_duration_seconds',
+    'Time to answer an HTTP request, by method, matched route pattern and status.',
+    ['method', 'route', 'status'],
+    REQUEST_BUCKETS,
+    registry,
+  );
+  // Counted here, handed to prom-client when scraped.
+  const handOutCounts = new Map<HandOutOutcome, { pending: number }>();
+  new Counter({
     name: 'custodian_handouts_total',
     help: 'Access-token hand-outs (route and token exchange), by outcome.',
     labelNames: ['outcome'] as const,
     registers,
+    collect() {
+      for (const [outcome, count] of handOutCounts) {
+        this.inc({ outcome }, count.pending);
+        count.pending = 0;
+      }
+    },
   });
   const refreshes = new Counter({
     name: 'custodian_refreshes_total',
@@ -73,9 +84,8 @@ export function createMetrics(options: { processMetrics?: boolean } = {}): Metri
   // method → route → status → child; a few dozen entries for the life of the process.
   const requestChildren = new Map<
     string,
-    Map<string, Map<number, Histogram.Internal<'method' | 'route' | 'status'>>>
+    Map<string, Map<number, HotHistogramChild<'method' | 'route' | 'status'>>>
   >();
-  const handOutChildren = new Map<string, Counter.Internal>();
   const resolve = <K, T>(cache: Map<K, T>, key: K, child: T): T => {
     cache.set(key, child);
     return child;
@@ -83,7 +93,7 @@ export function createMetrics(options: { processMetrics?: boolean } = {}): Metri
   const resolveRequest = (method: string, route: string, status: number) => {
     const byRoute = requestChildren.get(method) ?? resolve(requestChildren, method, new Map());
     const byStatus = byRoute.get(route) ?? resolve(byRoute, route, new Map());
-    return resolve(byStatus, status, requests.labels(method, route, String(status)));
+    return resolve(byStatus, status, requests.child(method, route, String(status)));
   };
   return {
     registry,
@@ -93,9 +103,8 @@ export function createMetrics(options: { processMetrics?: boolean } = {}): Metri
       child.observe(seconds);
     },
     handOut(outcome) {
-      const child =
-        handOutChildren.get(outcome) ?? resolve(handOutChildren, outcome, handOuts.labels(outcome));
-      child.inc();
+      const count = handOutCounts.get(outcome) ?? resolve(handOutCounts, outcome, { pending: 0 });
+      count.pending++;
     },
     // Rare (a refresh, a provider call): resolved per call.
     refresh(provider, reason, outcome) {

@@ -151,6 +151,19 @@ describe('preset catalog', () => {
     expect(findPreset('slack')!.token_errors_with_200).toBe(true);
   });
 
+  it('knows the providers’ own words for a dead refresh token, and only theirs', () => {
+    const listed = Object.fromEntries(
+      presets
+        .filter((p) => p.refresh_grant_dead_errors.length > 0)
+        .map((p) => [p.id, p.refresh_grant_dead_errors]),
+    );
+    expect(listed).toEqual({
+      github: [{ error: 'bad_refresh_token' }],
+      microsoft: [{ error: 'interaction_required' }],
+      slack: [{ error: 'invalid_refresh_token' }],
+    });
+  });
+
   it('reads the Microsoft email from mail, then userPrincipalName', () => {
     const microsoft = findPreset('microsoft')!;
     expect(microsoft.userinfo.email).toEqual(['/mail', '/userPrincipalName']);

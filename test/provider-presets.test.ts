@@ -148,6 +148,12 @@ describe.each(fixtures.map((f) => [f.preset, f] as const))('%s', (_id, fixture: 
     expect(tokens.accessToken).toBe(documented.access_token);
     expect(tokens.refreshToken).toBe(documented.refresh_token ?? null);
     expect(tokens.expiresAt).toBe(expiresAt(documented, preset));
+    // A stated refresh-token lifetime (Shopify, GitHub Apps) is kept; none stated, none assumed here.
+    expect(tokens.refreshTokenExpiresAt).toBe(
+      typeof documented.refresh_token_expires_in === 'number'
+        ? NOW + documented.refresh_token_expires_in * 1000
+        : null,
+    );
 
     if ('error' in fixture.account) {
       const failure = await fetchAccount(upstream, provider, tokens.accessToken, answer).catch(

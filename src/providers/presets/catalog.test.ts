@@ -164,6 +164,11 @@ describe('preset catalog', () => {
     });
   });
 
+  it('uses PKCE where the provider’s metadata lists it (Discord, Calendly) and sends Calendly’s secret as Basic', () => {
+    expect(findPreset('discord')!.pkce).toBe(true);
+    expect(findPreset('calendly')).toMatchObject({ pkce: true, client_auth_method: 'client_secret_basic' });
+  });
+
   it('reads the Microsoft email from mail, then userPrincipalName', () => {
     const microsoft = findPreset('microsoft')!;
     expect(microsoft.userinfo.email).toEqual(['/mail', '/userPrincipalName']);
@@ -190,6 +195,9 @@ describe('preset catalog', () => {
       atlassian: [90 * DAY, 365 * DAY],
       google: [180 * DAY, null],
       dropbox: [null, null],
+      shopify: [90 * DAY, null],
+      pipedrive: [60 * DAY, null],
+      calendly: [null, null],
     });
     for (const p of presets) {
       // What the admin API accepts: 30 s up, or null.

@@ -7,6 +7,7 @@ import { checkConnectionParams, resolveProvider } from '../src/providers/connect
 import { endpointFields } from '../src/providers/definition.js';
 import type { Preset } from '../src/providers/model.js';
 import { findPreset, presets } from '../src/providers/presets/catalog.js';
+import { classifyRefreshFailure } from '../src/refresh/classify-failure.js';
 import { ProviderError, UnexpectedResponseError } from '../src/upstream/errors.js';
 import { createUpstreamFetch } from '../src/upstream/http-client.js';
 import {
@@ -147,6 +148,12 @@ describe.each(fixtures.map((f) => [f.preset, f] as const))('%s', (_id, fixture: 
     expect(tokens.accessToken).toBe(documented.access_token);
     expect(tokens.refreshToken).toBe(documented.refresh_token ?? null);
     expect(tokens.expiresAt).toBe(expiresAt(documented, preset));
+    // A stated refresh-token lifetime (Shopify, GitHub Apps) is kept; none stated, none assumed here.
+    expect(tokens.refreshTokenExpiresAt).toBe(
+      typeof documented.refresh_token_expires_in === 'number'
+        ? NOW + documented.refresh_token_expires_in * 1000
+        : null,
+    );
 
     if ('error' in fixture.account) {
       const failure = await fetchAccount(upstream, provider, tokens.accessToken, answer).catch(
@@ -220,3 +227,57 @@ describe.each(fixtures.map((f) => [f.preset, f] as const))('%s', (_id, fixture: 
     expect(tokens.expiresAt).toBe(expiresAt(documented, preset));
   });
 });
+
+const withDeadRefresh = fixtures.filter((f) => f.dead_refresh !== undefined);
+
+it('records the dead-refresh answer of every preset that has its own words for it', () => {
+  const listing = presets.filter((p) => p.refresh_grant_dead_errors.length > 0).map((p) => p.id);
+  expect(withDeadRefresh.map((f) => f.preset)).toEqual(expect.arrayContaining(listing));
+});
+
+describe.each(withDeadRefresh.map((f) => [f.preset, f] as const))(
+  '%s, its refresh token dead',
+  (_id, fixture: ProviderFixture) => {
+    const preset = resolved(findPreset(fixture.preset)!, fixture.connection_params);
+    const dead = fixture.dead_refresh!;
+    let fake: FakeProvider;
+    let provider: ProviderWithSecret;
+    beforeAll(async () => {
+      fake = await startFakeProvider(fixture, CLIENT);
+      provider = providerAt(preset, fake);
+    });
+    afterAll(async () => {
+      await fake.close();
+    });
+
+    const refreshWith = (token: string, status?: number) => {
+      fake.killRefreshToken(token, status);
+      return refreshTokens(deps, provider, token).then(
+        () => expect.unreachable('a dead refresh token was accepted'),
+        (error: unknown) => error,
+      );
+    };
+
+    it('ends the grant on the documented answer, through the preset’s own list where it is not invalid_grant', async () => {
+      const failure = await refreshWith('dead-refresh-token');
+      expect(failure).toBeInstanceOf(ProviderError);
+      expect((failure as ProviderError).oauthError).toBe(dead.body.error);
+      expect(classifyRefreshFailure(failure, preset.refresh_grant_dead_errors)).toEqual({
+        kind: 'grant_rejected',
+        code: 'invalid_grant',
+      });
+      // Without the list, only invalid_grant would have ended it.
+      expect(classifyRefreshFailure(failure).kind).toBe(
+        dead.body.error === 'invalid_grant' ? 'grant_rejected' : 'transient',
+      );
+    });
+
+    it('keeps the grant when a failing server (503) sends the same words', async () => {
+      const failure = await refreshWith('dead-refresh-token-503', 503);
+      expect(classifyRefreshFailure(failure, preset.refresh_grant_dead_errors)).toMatchObject({
+        kind: 'transient',
+        code: 'provider_bad_response',
+      });
+    });
+  },
+);

@@ -125,6 +125,36 @@ const metadataRequestSchema = z
   })
   .meta({ id: 'MetadataRequest' });
 
+/**
+ * Errors that describe the broker's registration, not the user's grant: they heal when an admin fixes
+ * the provider, so they must never end users' grants (their tokens would be lost for nothing).
+ */
+export const registrationErrors = ['invalid_client', 'unauthorized_client'];
+
+// One provider's word for "this refresh token is dead" (Slack's invalid_refresh_token, GitHub's bad_refresh_token).
+const grantDeadError = z
+  .strictObject({
+    error: z
+      .string()
+      .regex(/^[\x21-\x7e]{1,64}$/, 'an OAuth error code: 1 to 64 printable characters, no spaces')
+      .refine((code) => !registrationErrors.includes(code), {
+        message: `must not be ${registrationErrors.join(' or ')}: those describe the broker's registration, not the user's grant`,
+      })
+      .describe(
+        "the refresh answer's `error`; never `invalid_client` or `unauthorized_client` (the broker's registration)",
+      ),
+    status: z
+      .number()
+      .int()
+      .min(400)
+      .max(499)
+      .optional()
+      .describe(
+        'only with this HTTP status; an error a provider sends with 200 (`token_errors_with_200`) counts as 400',
+      ),
+  })
+  .meta({ id: 'RefreshGrantDeadError' });
+
 const lifetime = (description: string) =>
   z.number().int().min(30).max(315_360_000).nullable().describe(description);
 
@@ -171,6 +201,14 @@ const templateFields = {
   ).default(null),
   // GitHub answers some token errors with status 200 and an `error` field.
   token_errors_with_200: z.boolean().default(false),
+  refresh_grant_dead_errors: z
+    .array(grantDeadError)
+    .max(10)
+    .describe(
+      'refresh answers besides `invalid_grant` that mean the grant is dead and only the user can make a new one ' +
+        '(the connection becomes `needs_reauth` with `last_error` `invalid_grant`); a 5xx never counts',
+    )
+    .default([]),
   connection_params: connectionParamsSchema
     .describe(
       '`{name}` in any URL of the provider or its issuer, filled per connection from the connect ' +
@@ -204,6 +242,8 @@ export type UserinfoSettings = ProviderTemplate['userinfo'];
 export type ConnectionParam = ProviderTemplate['connection_params'][string];
 /** A call made once after connecting, with the new access token, to read connection metadata. */
 export type MetadataRequest = ProviderTemplate['metadata_requests'][number];
+/** A refresh error that, for this provider, means the grant is dead. */
+export type GrantDeadError = ProviderTemplate['refresh_grant_dead_errors'][number];
 /** What a preset must state: the fields without a default, and whatever differs from the defaults. */
 export type TemplateDifferences = z.input<typeof templateSchema>;
 

@@ -318,6 +318,77 @@ describe('reading, listing, replacing, patching, deleting', () => {
   });
 });
 
+describe('refresh_grant_dead_errors', () => {
+  const dead = [{ error: 'invalid_refresh_token' }, { error: 'expired_refresh_token', status: 401 }];
+
+  it('is empty for a custom provider and filled from a preset', async () => {
+    const acme = await json(await t.admin('POST', '/v1/admin/providers', custom));
+    expect(acme.body.refresh_grant_dead_errors).toEqual([]);
+    const slack = await json(
+      await t.admin('POST', '/v1/admin/providers', { preset: 'slack', client_id: 'x', client_secret: 'y' }),
+    );
+    expect(slack.body.refresh_grant_dead_errors).toEqual([{ error: 'invalid_refresh_token' }]);
+  });
+
+  it('is accepted on create and read back the same, then replaced by a PATCH', async () => {
+    const created = await json(
+      await t.admin('POST', '/v1/admin/providers', { ...custom, refresh_grant_dead_errors: dead }),
+    );
+    expect(created.status).toBe(201);
+    const read = await json(await t.admin('GET', '/v1/admin/providers/acme'));
+    expect(read.body.refresh_grant_dead_errors).toEqual(dead);
+    const patched = await json(
+      await t.admin('PATCH', '/v1/admin/providers/acme', { refresh_grant_dead_errors: [] }),
+    );
+    expect(patched.status).toBe(200);
+    expect(
+      (await json(await t.admin('GET', '/v1/admin/providers/acme'))).body.refresh_grant_dead_errors,
+    ).toEqual([]);
+  });
+
+  it.each([
+    ['invalid_client (the broker’s registration)', [{ error: 'invalid_client' }], '/0/error'],
+    [
+      'unauthorized_client (the broker’s registration)',
+      [dead[0], { error: 'unauthorized_client' }],
+      '/1/error',
+    ],
+    ['an empty error', [{ error: '' }], '/0/error'],
+    ['an error with a space', [{ error: 'bad token' }], '/0/error'],
+    ['an error over 64 characters', [{ error: 'x'.repeat(65) }], '/0/error'],
+    ['a 5xx status', [{ error: 'invalid_refresh_token', status: 503 }], '/0/status'],
+    ['a 200 status', [{ error: 'invalid_refresh_token', status: 200 }], '/0/status'],
+    ['a fractional status', [{ error: 'invalid_refresh_token', status: 400.5 }], '/0/status'],
+    ['an unknown key', [{ error: 'invalid_refresh_token', reason: 'x' }], '/0/reason'],
+    ['more than 10 entries', Array.from({ length: 11 }, (_, i) => ({ error: `e${i}` })), ''],
+  ])('refuses %s with a 400 naming the entry, and stores nothing', async (_name, list, pointer) => {
+    const res = await json(
+      await t.admin('POST', '/v1/admin/providers', { ...custom, refresh_grant_dead_errors: list }),
+    );
+    expect(res.status).toBe(400);
+    expect(res.type).toBe('application/problem+json');
+    expect(res.body.code).toBe('invalid_request');
+    expect(res.body.errors).toEqual([
+      { pointer: `/refresh_grant_dead_errors${pointer}`, message: expect.any(String) },
+    ]);
+    expect((await json(await t.admin('GET', '/v1/admin/providers'))).body.data).toEqual([]);
+  });
+
+  it('says why invalid_client is refused, and refuses it on PATCH without changing the stored list', async () => {
+    await t.admin('POST', '/v1/admin/providers', { ...custom, refresh_grant_dead_errors: dead });
+    const res = await json(
+      await t.admin('PATCH', '/v1/admin/providers/acme', {
+        refresh_grant_dead_errors: [{ error: 'invalid_client' }],
+      }),
+    );
+    expect(res.status).toBe(400);
+    expect(res.body.errors[0].message).toMatch(/registration/);
+    expect(
+      (await json(await t.admin('GET', '/v1/admin/providers/acme'))).body.refresh_grant_dead_errors,
+    ).toEqual(dead);
+  });
+});
+
 describe('GET /v1/admin/provider-presets', () => {
   it('lists the catalog, paginated', async () => {
     const all = await json(await t.admin('GET', '/v1/admin/provider-presets?limit=200'));

@@ -1,13 +1,15 @@
 import { describe, expect, it } from 'vitest';
+import type { GrantDeadError } from '../providers/definition.js';
 import { ProviderError, UnexpectedResponseError, UpstreamNetworkError } from '../upstream/errors.js';
 import { classifyRefreshFailure } from './classify-failure.js';
 
+const grantRejected = { kind: 'grant_rejected', code: 'invalid_grant' };
+
 describe('classifying a failed refresh', () => {
-  it('ends the grant on invalid_grant only', () => {
-    expect(classifyRefreshFailure(new ProviderError('invalid_grant', 400, 'AADSTS700082: expired'))).toEqual({
-      kind: 'grant_rejected',
-      code: 'invalid_grant',
-    });
+  it('ends the grant on invalid_grant, whatever the provider lists', () => {
+    const error = new ProviderError('invalid_grant', 400, 'AADSTS700082: expired');
+    expect(classifyRefreshFailure(error)).toEqual(grantRejected);
+    expect(classifyRefreshFailure(error, [{ error: 'bad_refresh_token' }])).toEqual(grantRejected);
   });
 
   it.each([
@@ -49,5 +51,46 @@ describe('classifying a failed refresh', () => {
       new ProviderError('server_error', 500, 'secret-ish provider words'),
     );
     expect(JSON.stringify(failure)).not.toContain('provider words');
+  });
+});
+
+describe('a provider’s own words for a dead grant', () => {
+  const slack: GrantDeadError[] = [{ error: 'invalid_refresh_token' }];
+  const onlyWith401: GrantDeadError[] = [{ error: 'expired_refresh_token', status: 401 }];
+
+  it('ends the grant on a listed error, stored as invalid_grant', () => {
+    // Slack's 200 + ok:false, after normalisation (token_errors_with_200) arrives as a 400.
+    expect(classifyRefreshFailure(new ProviderError('invalid_refresh_token', 400, 'x'), slack)).toEqual(
+      grantRejected,
+    );
+    expect(classifyRefreshFailure(new ProviderError('expired_refresh_token', 401, 'x'), onlyWith401)).toEqual(
+      grantRejected,
+    );
+  });
+
+  it.each([
+    ['an error the provider did not list', new ProviderError('invalid_refresh_token', 400, 'x'), []],
+    [
+      'a listed error under another status',
+      new ProviderError('expired_refresh_token', 400, 'x'),
+      onlyWith401,
+    ],
+    ['a listed error with a 5xx status', new ProviderError('invalid_refresh_token', 503, 'x'), slack],
+    ['invalid_grant with a 5xx status', new ProviderError('invalid_grant', 500, 'x'), []],
+    [
+      'a 5xx whose body named a listed error (an unusable answer)',
+      new UnexpectedResponseError('500', 500),
+      slack,
+    ],
+    [
+      'invalid_client even if a stored row listed it',
+      new ProviderError('invalid_client', 401, 'x'),
+      [{ error: 'invalid_client' }],
+    ],
+  ])('keeps the grant on %s', (_name, error, listed) => {
+    const failure = classifyRefreshFailure(error, listed);
+    expect(failure.kind).toBe('transient');
+    // `invalid_grant` names an ended grant only.
+    expect(failure.code).not.toBe('invalid_grant');
   });
 });

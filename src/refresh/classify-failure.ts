@@ -1,3 +1,4 @@
+import { type GrantDeadError, registrationErrors } from '../providers/definition.js';
 import { ProviderError } from '../upstream/errors.js';
 import { type FailureCode, failureCode } from '../upstream/failure-code.js';
 
@@ -9,20 +10,42 @@ export type RefreshFailure =
   | { kind: 'transient'; code: FailureCode; retryAfterSeconds: number | undefined };
 
 /**
- * Only `invalid_grant` ends a grant (RFC 6749 §5.2: the refresh token is
- * invalid, expired, revoked or reused). Every other failure is transient:
- * timeouts, 5xx, 429, unusable answers, and also OAuth errors such as
- * `invalid_client` or `unauthorized_client`, which say the broker's
- * registration is wrong, not the user's grant, and heal when an admin fixes
- * the provider; losing the user's tokens over them would be worse.
+ * `invalid_grant` ends a grant (RFC 6749 §5.2: the refresh token is invalid,
+ * expired, revoked or reused), and so does any error the provider lists in
+ * `refresh_grant_dead_errors`: its own word for the same thing (Slack's
+ * `invalid_refresh_token`, GitHub's `bad_refresh_token`). Whatever the word,
+ * the grant ends with the one code `invalid_grant`, so services see one code.
+ *
+ * Every other failure is transient: timeouts, 5xx (even one whose body names a
+ * dead-grant error: a failing server's words are not a verdict), 429, unusable
+ * answers, and OAuth errors such as `invalid_client` or `unauthorized_client`,
+ * which say the broker's registration is wrong, not the user's grant, and heal
+ * when an admin fixes the provider; losing the user's tokens over them would
+ * be worse (the admin API refuses them in the list).
  */
-export function classifyRefreshFailure(error: unknown): RefreshFailure {
-  if (error instanceof ProviderError && error.oauthError === 'invalid_grant')
+export function classifyRefreshFailure(
+  error: unknown,
+  grantDeadErrors: readonly GrantDeadError[] = [],
+): RefreshFailure {
+  if (error instanceof ProviderError && grantIsDead(error, grantDeadErrors))
     return { kind: 'grant_rejected', code: 'invalid_grant' };
   const retryAfter = (error as { retryAfterSeconds?: unknown } | null)?.retryAfterSeconds;
+  const code = failureCode(error);
   return {
     kind: 'transient',
-    code: failureCode(error),
+    // `invalid_grant` is stored only for an ended grant; a 5xx naming it (in a WWW-Authenticate challenge) is not one.
+    code: code === 'invalid_grant' ? 'provider_error' : code,
     retryAfterSeconds: typeof retryAfter === 'number' && retryAfter >= 0 ? retryAfter : undefined,
   };
+}
+
+function grantIsDead(error: ProviderError, listed: readonly GrantDeadError[]): boolean {
+  if (error.status >= 500) return false;
+  if (error.oauthError === 'invalid_grant') return true;
+  // Refused by the admin API already; kept out here too, as a user's tokens are at stake.
+  if (registrationErrors.includes(error.oauthError)) return false;
+  return listed.some(
+    (entry) =>
+      entry.error === error.oauthError && (entry.status === undefined || entry.status === error.status),
+  );
 }

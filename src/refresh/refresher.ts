@@ -169,7 +169,7 @@ export function createRefresher(deps: RefresherDeps) {
       const latest = await deps.rows.read(row.id);
       return latest && latest.status === 'active' ? { kind: 'fresh', row: latest } : { kind: 'needs_reauth' };
     } catch (error) {
-      const failure = classifyRefreshFailure(error);
+      const failure = classifyRefreshFailure(error, provider.refresh_grant_dead_errors);
       if (failure.kind === 'grant_rejected') {
         // Another replica may have refreshed just before us: then its tokens are good.
         const latest = await deps.rows.read(row.id);

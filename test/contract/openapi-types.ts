@@ -1028,6 +1028,8 @@ export interface components {
             /** @description a grant dies this long after it was given, whatever its use; null: no such end */
             refresh_token_max_seconds: number | null;
             token_errors_with_200: boolean;
+            /** @description refresh answers besides `invalid_grant` that mean the grant is dead and only the user can make a new one (the connection becomes `needs_reauth` with `last_error` `invalid_grant`); a 5xx never counts */
+            refresh_grant_dead_errors: components["schemas"]["RefreshGrantDeadError"][];
             /** @description `{name}` in any URL of the provider or its issuer, filled per connection from the connect session’s `connection_params` (a shop, subdomain, host or realm) */
             connection_params: {
                 [key: string]: {
@@ -1096,6 +1098,8 @@ export interface components {
             /** @description a grant dies this long after it was given, whatever its use; null: no such end */
             refresh_token_max_seconds?: number | null;
             token_errors_with_200?: boolean;
+            /** @description refresh answers besides `invalid_grant` that mean the grant is dead and only the user can make a new one (the connection becomes `needs_reauth` with `last_error` `invalid_grant`); a 5xx never counts */
+            refresh_grant_dead_errors?: components["schemas"]["RefreshGrantDeadError"][];
             /** @description `{name}` in any URL of the provider or its issuer, filled per connection from the connect session’s `connection_params` (a shop, subdomain, host or realm) */
             connection_params?: {
                 [key: string]: {
@@ -1157,6 +1161,8 @@ export interface components {
             /** @description a grant dies this long after it was given, whatever its use; null: no such end */
             refresh_token_max_seconds?: number | null;
             token_errors_with_200?: boolean;
+            /** @description refresh answers besides `invalid_grant` that mean the grant is dead and only the user can make a new one (the connection becomes `needs_reauth` with `last_error` `invalid_grant`); a 5xx never counts */
+            refresh_grant_dead_errors?: components["schemas"]["RefreshGrantDeadError"][];
             /** @description `{name}` in any URL of the provider or its issuer, filled per connection from the connect session’s `connection_params` (a shop, subdomain, host or realm) */
             connection_params?: {
                 [key: string]: {
@@ -1219,6 +1225,8 @@ export interface components {
             /** @description a grant dies this long after it was given, whatever its use; null: no such end */
             refresh_token_max_seconds: number | null;
             token_errors_with_200: boolean;
+            /** @description refresh answers besides `invalid_grant` that mean the grant is dead and only the user can make a new one (the connection becomes `needs_reauth` with `last_error` `invalid_grant`); a 5xx never counts */
+            refresh_grant_dead_errors: components["schemas"]["RefreshGrantDeadError"][];
             /** @description `{name}` in any URL of the provider or its issuer, filled per connection from the connect session’s `connection_params` (a shop, subdomain, host or realm) */
             connection_params: {
                 [key: string]: {
@@ -1281,6 +1289,8 @@ export interface components {
             /** @description a grant dies this long after it was given, whatever its use; null: no such end */
             refresh_token_max_seconds?: number | null;
             token_errors_with_200?: boolean;
+            /** @description refresh answers besides `invalid_grant` that mean the grant is dead and only the user can make a new one (the connection becomes `needs_reauth` with `last_error` `invalid_grant`); a 5xx never counts */
+            refresh_grant_dead_errors?: components["schemas"]["RefreshGrantDeadError"][];
             /** @description `{name}` in any URL of the provider or its issuer, filled per connection from the connect session’s `connection_params` (a shop, subdomain, host or realm) */
             connection_params?: {
                 [key: string]: {
@@ -1309,6 +1319,12 @@ export interface components {
             data: components["schemas"]["PublicProvider"][];
             /** @description pass as `cursor` for the next page; null on the last page */
             next_cursor: string | null;
+        };
+        RefreshGrantDeadError: {
+            /** @description the refresh answer's `error`; never `invalid_client` or `unauthorized_client` (the broker's registration) */
+            error: string;
+            /** @description only with this HTTP status; an error a provider sends with 200 (`token_errors_with_200`) counts as 400 */
+            status?: number;
         };
         RevocationRequest: {
             /** @description a service token this client was issued */

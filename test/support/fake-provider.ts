@@ -43,6 +43,11 @@ export interface ProviderFixture {
     error: { status: number; body: Json };
   };
   refresh?: { answer: Json };
+  /**
+   * The answer to a refresh token that is dead (expired, used, revoked, or the user must sign in again),
+   * where the provider documents one: it decides whether the broker ends the grant.
+   */
+  dead_refresh?: { status: number; body: Json };
   userinfo?: {
     url: string;
     method: 'GET' | 'POST';
@@ -71,6 +76,11 @@ export interface FakeProvider {
   local(url: string): string;
   /** Accept `code` once, for this redirect URI and (when PKCE) this challenge. */
   issueCode(code: string, grant: { redirectUri: string; challenge: string | null }): void;
+  /**
+   * Answer a refresh with this token with the recorded `dead_refresh` body; with `status`, under that
+   * status instead of the recorded one (a failing server sending the same words).
+   */
+  killRefreshToken(token: string, status?: number): void;
   /** Every rule broken by a request, in order. */
   violations: string[];
   requests: Array<{ method: string; url: string; headers: Record<string, string>; body: string }>;
@@ -86,10 +96,21 @@ export function loadProviderFixtures(): ProviderFixture[] {
     .map((name) => JSON.parse(readFileSync(new URL(name, FIXTURES), 'utf8')) as ProviderFixture);
 }
 
-/** RFC 6749 §2.3.1: the id and secret are form-urlencoded before Basic encoding. */
-export function basicCredentials(clientId: string, clientSecret: string): string {
-  const encode = (s: string) => encodeURIComponent(s).replaceAll('%20', '+');
-  return `Basic ${Buffer.from(`${encode(clientId)}:${encode(clientSecret)}`).toString('base64')}`;
+/**
+ * RFC 6749 §2.3.1: the id and secret are form-urlencoded before Basic encoding; a server decodes them,
+ * so a client may escape more than it must (`-` as `%2D`). Null when the header is not such a pair.
+ */
+export function readBasicCredentials(header: string | undefined): { id: string; secret: string } | null {
+  const match = /^Basic ([A-Za-z0-9+/]+=*)$/.exec(header ?? '');
+  if (!match) return null;
+  const [id, secret, ...rest] = Buffer.from(match[1]!, 'base64').toString('utf8').split(':');
+  if (id === undefined || secret === undefined || rest.length > 0) return null;
+  try {
+    const decode = (s: string) => decodeURIComponent(s.replaceAll('+', ' '));
+    return { id: decode(id), secret: decode(secret) };
+  } catch {
+    return null;
+  }
 }
 
 export async function startFakeProvider(
@@ -98,6 +119,7 @@ export async function startFakeProvider(
 ): Promise<FakeProvider> {
   const codes = new Map<string, { redirectUri: string; challenge: string | null; used: boolean }>();
   const violations: string[] = [];
+  const deadRefreshTokens = new Map<string, number | undefined>();
   const requests: FakeProvider['requests'] = [];
 
   const server = createServer((req, res) => {
@@ -140,6 +162,12 @@ export async function startFakeProvider(
       if (form[name] !== value) return refuse(400, `token request without ${name}=${value}`);
     }
     if (form.grant_type === 'authorization_code') return exchange(form);
+    if (form.grant_type === 'refresh_token' && form.refresh_token !== undefined) {
+      const dead = fixture.dead_refresh;
+      if (dead && deadRefreshTokens.has(form.refresh_token)) {
+        return { status: deadRefreshTokens.get(form.refresh_token) ?? dead.status, body: dead.body };
+      }
+    }
     if (form.grant_type === 'refresh_token' && fixture.refresh) {
       if (form.refresh_token !== fixture.token.answer.refresh_token) {
         violations.push('refresh with an unknown refresh token');
@@ -152,7 +180,8 @@ export async function startFakeProvider(
 
   function checkClientAuth(headers: Record<string, string>, form: Record<string, string>): string | null {
     if (fixture.token.client_auth === 'client_secret_basic') {
-      if (headers.authorization !== basicCredentials(client.id, client.secret)) {
+      const sent = readBasicCredentials(headers.authorization);
+      if (sent?.id !== client.id || sent.secret !== client.secret) {
         return 'client_secret_basic expected: wrong or missing Authorization header';
       }
       if (form.client_secret !== undefined) return 'client secret sent both as Basic and in the body';
@@ -222,6 +251,10 @@ export async function startFakeProvider(
     },
     issueCode(code, grant) {
       codes.set(code, { ...grant, used: false });
+    },
+    killRefreshToken(token, status) {
+      if (!fixture.dead_refresh) throw new Error(`${fixture.preset}: no dead_refresh answer recorded`);
+      deadRefreshTokens.set(token, status);
     },
     violations,
     requests,

@@ -9,8 +9,8 @@ export const calendly = definePreset({
   token_url: 'https://auth.calendly.com/oauth/token',
   userinfo_url: 'https://api.calendly.com/users/me',
   revocation_url: 'https://auth.calendly.com/oauth/revoke',
-  // Not checked against https://calendly.com/.well-known/oauth-authorization-server: the API reference's
-  // examples send the client credentials as HTTP Basic.
+  // The token endpoint's reference: web clients send client_id and client_secret as HTTP Basic (native
+  // clients, without a secret, send client_id in the body). Its revocation endpoint wants them in the form.
   client_auth_method: 'client_secret_basic',
   // Calendly asks every OAuth app to use PKCE with S256. No scopes: the app's configured ones.
   // The user is a resource named by its URI; `uri` is its stable id.

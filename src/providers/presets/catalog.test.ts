@@ -151,6 +151,24 @@ describe('preset catalog', () => {
     expect(findPreset('slack')!.token_errors_with_200).toBe(true);
   });
 
+  it('knows the providers’ own words for a dead refresh token, and only theirs', () => {
+    const listed = Object.fromEntries(
+      presets
+        .filter((p) => p.refresh_grant_dead_errors.length > 0)
+        .map((p) => [p.id, p.refresh_grant_dead_errors]),
+    );
+    expect(listed).toEqual({
+      github: [{ error: 'bad_refresh_token' }],
+      microsoft: [{ error: 'interaction_required' }],
+      slack: [{ error: 'invalid_refresh_token' }],
+    });
+  });
+
+  it('uses PKCE where the provider’s metadata lists it (Discord, Calendly) and sends Calendly’s secret as Basic', () => {
+    expect(findPreset('discord')!.pkce).toBe(true);
+    expect(findPreset('calendly')).toMatchObject({ pkce: true, client_auth_method: 'client_secret_basic' });
+  });
+
   it('reads the Microsoft email from mail, then userPrincipalName', () => {
     const microsoft = findPreset('microsoft')!;
     expect(microsoft.userinfo.email).toEqual(['/mail', '/userPrincipalName']);
@@ -177,6 +195,9 @@ describe('preset catalog', () => {
       atlassian: [90 * DAY, 365 * DAY],
       google: [180 * DAY, null],
       dropbox: [null, null],
+      shopify: [90 * DAY, null],
+      pipedrive: [60 * DAY, null],
+      calendly: [null, null],
     });
     for (const p of presets) {
       // What the admin API accepts: 30 s up, or null.

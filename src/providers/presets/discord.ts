@@ -9,8 +9,8 @@ export const discord = definePreset({
   token_url: 'https://discord.com/api/oauth2/token',
   userinfo_url: 'https://discord.com/api/users/@me',
   revocation_url: 'https://discord.com/api/oauth2/token/revoke',
-  // Discord takes PKCE only from public clients (not checked on Discord's own page; other clients' docs say so).
-  pkce: false,
+  // Discord's authorization server metadata (/.well-known/oauth-authorization-server) lists S256 PKCE and
+  // client_secret_basic, client_secret_post and none at the token endpoint: PKCE with the secret as Basic.
   scopes: ['identify', 'email'],
   // `global_name` is the display name; it is null for users who never set one.
   userinfo: { user_id: ['/id'], email: ['/email'], display_name: ['/global_name', '/username'] },

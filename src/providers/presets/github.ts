@@ -21,4 +21,6 @@ export const github = definePreset({
   refresh_token_idle_seconds: 180 * DAY,
   // Bad codes and refresh tokens come back as 200 with an `error` field.
   token_errors_with_200: true,
+  // A GitHub App's expired, used or revoked refresh token: `bad_refresh_token`.
+  refresh_grant_dead_errors: [{ error: 'bad_refresh_token' }],
 });

@@ -16,4 +16,7 @@ export const microsoft = definePreset({
   userinfo: { user_id: ['/id'], email: ['/mail', '/userPrincipalName'], display_name: ['/displayName'] },
   // Entra: 90 days, renewed on every use (24 hours for single-page apps); AADSTS700082 when one idled out.
   refresh_token_idle_seconds: 90 * DAY,
+  // MFA or a Conditional Access policy now wants the user (AADSTS50076, AADSTS50079): a silent refresh
+  // cannot succeed until they sign in again.
+  refresh_grant_dead_errors: [{ error: 'interaction_required' }],
 });

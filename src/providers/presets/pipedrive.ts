@@ -15,7 +15,7 @@ export const pipedrive = definePreset({
   // Pipedrive documents HTTP Basic for its token endpoint and no PKCE. No scopes: set in the Developer Hub.
   pkce: false,
   userinfo: { user_id: ['/data/id'], email: ['/data/email'], display_name: ['/data/name'] },
-  // Access tokens: about an hour. Refresh tokens die after 60 days unused (from Pipedrive's OAuth page as
-  // remembered; the excerpt available here did not show it).
+  // Access tokens: about an hour. Refresh tokens die after 60 days unused, and every use renews that (the
+  // token endpoint's reference, on its `refresh_token` answer field).
   refresh_token_idle_seconds: 60 * DAY,
 });

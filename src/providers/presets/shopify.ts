@@ -36,6 +36,8 @@ export const shopify = definePreset({
     email: ['/data/shop/email'],
     display_name: ['/data/shop/name'],
   },
-  // Refresh tokens rotate on every refresh; their lifetime is not stated on the pages checked (a day assumed).
-  refresh_token_idle_seconds: DAY,
+  // Refresh tokens: 90 days, replaced on every refresh (each answer states `refresh_token_expires_in`), so
+  // unused for 90 days the grant dies. Only one expiring token lives per app and store: a new grant revokes
+  // the one before.
+  refresh_token_idle_seconds: 90 * DAY,
 });

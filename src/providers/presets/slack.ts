@@ -30,4 +30,6 @@ export const slack = definePreset({
   default_token_lifetime_seconds: null,
   // Errors come as HTTP 200 with {"ok": false, "error": "invalid_code"}.
   token_errors_with_200: true,
+  // oauth.v2.access names a dead (used, revoked or uninstalled) refresh token `invalid_refresh_token`.
+  refresh_grant_dead_errors: [{ error: 'invalid_refresh_token' }],
 });

@@ -104,6 +104,7 @@ describe.each(fixtures.map((f) => [f.preset, f] as const))('%s', (_id, fixture: 
           scopes: preset.scopes,
           state: STATE,
           codeVerifier: preset.pkce ? VERIFIER : null,
+          nonce: null,
         },
       ),
     );
@@ -131,6 +132,7 @@ describe.each(fixtures.map((f) => [f.preset, f] as const))('%s', (_id, fixture: 
             scopes: [],
             state: STATE,
             codeVerifier: VERIFIER,
+            nonce: null,
           }),
         ).searchParams.get('code_challenge')
       : null;
@@ -168,6 +170,7 @@ describe.each(fixtures.map((f) => [f.preset, f] as const))('%s', (_id, fixture: 
             scopes: [],
             state: STATE,
             codeVerifier: VERIFIER,
+            nonce: null,
           }),
         ).searchParams.get('code_challenge')
       : null;

@@ -138,6 +138,13 @@ const templateFields = {
   token_url: url,
   userinfo_url: url.nullable().describe('null: read the account from the token response').default(null),
   revocation_url: url.nullable().describe('RFC 7009 endpoint; null when the provider has none').default(null),
+  jwks_uri: url
+    .nullable()
+    .describe(
+      "the issuer's signing keys (OIDC Discovery `jwks_uri`), only with an `issuer`. With no `userinfo_url`, " +
+        'the connect flow asks for `openid` with a nonce and reads the account from the validated ID token',
+    )
+    .default(null),
   issuer: z
     .string()
     .max(2048)
@@ -243,9 +250,19 @@ export function templateDefaults(): Pick<ProviderTemplate, DefaultedField> {
 }
 
 /** URLs the broker calls or sends browsers to: each passes the URL safety rules when saved. */
-export const endpointFields = ['authorization_url', 'token_url', 'userinfo_url', 'revocation_url'] as const;
+export const endpointFields = [
+  'authorization_url',
+  'token_url',
+  'userinfo_url',
+  'revocation_url',
+  'jwks_uri',
+] as const;
 
-/** Of those, the ones that receive the client secret or a user's token: changing one requires the secret again. */
+/**
+ * Of those, the ones that receive the client secret or a user's token: changing one requires the secret again.
+ * Not `jwks_uri`: it receives neither, and keys from elsewhere can only vouch for an ID token that came
+ * from `token_url`, which is bound.
+ */
 export const secretBoundEndpoints = ['token_url', 'userinfo_url', 'revocation_url'] as const;
 
 /** The template fields of a provider-shaped object (a record, a view, a preset), nothing else. */

@@ -151,8 +151,9 @@ const templateFields = {
     .nullable()
     .describe(
       'RFC 9207 `iss` expected on the authorization response. Given with no endpoint URLs on create, the ' +
-        'endpoints, client authentication and PKCE come from its OIDC discovery document; without a ' +
-        '`userinfo` mapping the account is read from the claims sub, email and name',
+        'endpoints, `jwks_uri`, client authentication and PKCE come from its OIDC discovery document; without a ' +
+        '`userinfo` mapping the account is read from the claims sub, email and name (of userinfo, or of the ' +
+        'ID token when there is no `userinfo_url`)',
     )
     .default(null),
   pkce: z.boolean().describe('S256 PKCE; turn off only for a provider that cannot do it').default(true),

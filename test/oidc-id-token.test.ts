@@ -1,5 +1,6 @@
 import { type JWTPayload, SignJWT } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createMetrics } from '../src/metrics/metrics.js';
 import { ADMIN_TOKEN, allGrants } from '../src/test-support/app.js';
 import { startAuthorizationServer, type TestAuthorizationServer } from './support/authorization-server.js';
 import { TestBrowser } from './support/browser.js';
@@ -16,6 +17,7 @@ import { type ServedBroker, serveBroker } from './support/serve-app.js';
 
 const RETURN_TO = 'https://app.example/connected';
 const APP_REDIRECT = 'https://app.example/oauth/back';
+const METRICS_TOKEN = 'metrics-reader-token-0123456789';
 const atApp = (url: URL) => url.origin === 'https://app.example';
 
 let broker: ServedBroker;
@@ -29,6 +31,8 @@ beforeAll(async () => {
     serviceGrants: allGrants({ return_to_origins: ['https://app.example'], redirect_uris: [APP_REDIRECT] }),
     upstreamTimeoutMs: 2_000,
     now: () => Date.now() + skew,
+    metrics: createMetrics(),
+    metricsToken: METRICS_TOKEN,
   });
   as = await startAuthorizationServer({
     redirectUris: [broker.callbackUrl('id-sso'), APP_REDIRECT],
@@ -303,6 +307,13 @@ describe('key rotation at the issuer', () => {
       expect((await connect()).status).toBe(200);
       expect(rotating.jwksRequests()).toBe(2);
       expect(rotating.violations).toEqual([]);
+      // Both key set reads went through the broker's upstream client, measured as such.
+      const metrics = await (
+        await fetch(`${broker.url}/metrics`, { headers: { authorization: `Bearer ${METRICS_TOKEN}` } })
+      ).text();
+      expect(metrics).toMatch(
+        /^custodian_upstream_request_duration_seconds_count\{provider="rotating",operation="jwks"\} 2$/m,
+      );
     } finally {
       await rotating.close();
     }

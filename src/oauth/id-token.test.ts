@@ -30,6 +30,7 @@ async function signer(kid: string, alg: 'RS256' | 'ES256' = 'RS256'): Promise<Si
 
 let served: JWK[] = [];
 let requests = 0;
+let lastRequest: { method?: string; url?: string; headers?: http.IncomingHttpHeaders } = {};
 let failWith: number | null = null;
 let server: http.Server;
 let jwksUri: string;
@@ -40,8 +41,9 @@ let clock = START;
 beforeAll(async () => {
   current = await signer('key-1');
   es = await signer('key-es', 'ES256');
-  server = http.createServer((_req, res) => {
+  server = http.createServer((req, res) => {
     requests += 1;
+    lastRequest = { method: req.method, url: req.url, headers: req.headers };
     if (failWith !== null) return res.writeHead(failWith).end();
     res.writeHead(200, { 'content-type': 'application/jwk-set+json' }).end(JSON.stringify({ keys: served }));
   });
@@ -131,6 +133,12 @@ describe('validateIdToken', () => {
     expect(await validate(await sign(claims()))).toMatchObject({ sub: 'user-42', email: 'ada@example.com' });
     expect(await validate(await sign(claims(), es))).toMatchObject({ sub: 'user-42' });
     expect(requests).toBe(1);
+    expect(lastRequest).toMatchObject({ method: 'GET', url: '/certs' });
+    expect(lastRequest.headers).toMatchObject({
+      accept: 'application/jwk-set+json, application/json',
+      'user-agent': 'custodian-test',
+    });
+    expect(lastRequest.headers).not.toHaveProperty('authorization');
   });
 
   it('accepts several audiences only with azp naming the client', async () => {

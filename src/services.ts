@@ -12,6 +12,7 @@ import type { HandOutDeps } from './handout/access-token.js';
 import { createHandOutCache } from './handout/cache.js';
 import { createCacheRevalidation } from './handout/revalidation.js';
 import type { Metrics } from './metrics/metrics.js';
+import { createJwksCache } from './oauth/jwks.js';
 import { createProviderCache } from './providers/cache.js';
 import { discoverProvider } from './providers/discovery.js';
 import { createProviderRegistry } from './providers/registry.js';
@@ -103,6 +104,7 @@ export function createServices(deps: Deps, metrics: Metrics, tracing: Tracing) {
     log,
     fetch,
     client,
+    idTokenKeys: createJwksCache({ fetch, now }),
     publicUrl: config.publicUrl,
     checkUrl,
     limits,

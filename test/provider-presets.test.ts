@@ -105,6 +105,7 @@ describe.each(fixtures.map((f) => [f.preset, f] as const))('%s', (_id, fixture: 
           scopes: preset.scopes,
           state: STATE,
           codeVerifier: preset.pkce ? VERIFIER : null,
+          nonce: null,
         },
       ),
     );
@@ -132,6 +133,7 @@ describe.each(fixtures.map((f) => [f.preset, f] as const))('%s', (_id, fixture: 
             scopes: [],
             state: STATE,
             codeVerifier: VERIFIER,
+            nonce: null,
           }),
         ).searchParams.get('code_challenge')
       : null;
@@ -175,6 +177,7 @@ describe.each(fixtures.map((f) => [f.preset, f] as const))('%s', (_id, fixture: 
             scopes: [],
             state: STATE,
             codeVerifier: VERIFIER,
+            nonce: null,
           }),
         ).searchParams.get('code_challenge')
       : null;

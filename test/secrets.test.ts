@@ -5,13 +5,15 @@ import { describe, expect, it } from 'vitest';
 import { tokenLocation } from '../src/connections/token-location.js';
 import { ADMIN_TOKEN, allGrants, createTestApp } from '../src/test-support/app.js';
 import { Vault } from '../src/vault/vault.js';
+import { type IdTokenMaker, startFakeOidcIssuer } from './support/fake-oidc-issuer.js';
 
 /**
  * Seeds marker secrets (a provider's client secret, a connection's tokens,
  * a service client's secret and token, the admin credential, the vault key),
  * drives every route with them, including malformed and hostile requests,
  * and checks they appear nowhere they should not: not in an answer (body or
- * header), a log line, an audit event, or the database files.
+ * header), a log line, an audit event, or the database files. ID tokens,
+ * accepted or refused, and the nonces they carry get the same check.
  */
 
 const CLIENT_SECRET = `MARKER-client-secret-${randomBytes(8).toString('hex')}`;
@@ -221,6 +223,98 @@ describe('secrets stay secret', () => {
       expect(answers.length).toBeGreaterThan(10);
       expect(t.logs.length).toBeGreaterThan(10);
     } finally {
+      await t.close();
+    }
+  });
+
+  it('no ID token, claim or nonce leaks, whether the token is accepted or refused', async () => {
+    const ID_MARKER = `MARKER-id-token-claim-${randomBytes(8).toString('hex')}`;
+    const APP_REDIRECT = 'https://app.example/oauth/back';
+    const t = await createTestApp({
+      allowLoopbackHttp: true,
+      serviceGrants: allGrants({ redirect_uris: [APP_REDIRECT] }),
+    });
+    const fake = await startFakeOidcIssuer({ redirectUris: [APP_REDIRECT] });
+    const answers: string[] = [];
+    const nonces: string[] = [];
+    const record = async (res: Response) => {
+      answers.push(`${res.status} ${JSON.stringify([...res.headers])} ${await res.clone().text()}`);
+      return res;
+    };
+    const segment = (value: unknown) => Buffer.from(JSON.stringify(value)).toString('base64url');
+    try {
+      const created = await record(
+        await t.admin('POST', '/v1/admin/providers', {
+          provider_id: 'fake',
+          display_name: 'Fake OIDC',
+          client_id: fake.clientId,
+          client_secret: fake.clientSecret,
+          issuer: fake.issuer,
+          scopes: ['openid'],
+        }),
+      );
+      expect(created.status).toBe(201);
+      const connectWith = async (maker: IdTokenMaker) => {
+        fake.setIdToken(maker);
+        const started = await record(
+          await t.service('POST', '/v1/connect-sessions', {
+            provider: 'fake',
+            tenant: 'acme',
+            end_user: 'u',
+            redirect_uri: APP_REDIRECT,
+          }),
+        );
+        const session = await started.json();
+        nonces.push(new URL(session.authorization_url).searchParams.get('nonce')!);
+        const back = new URL(
+          (await fetch(session.authorization_url, { redirect: 'manual' })).headers.get('location')!,
+        ).searchParams;
+        const completed = await record(
+          await t.service('POST', `/v1/connect-sessions/${session.id}/complete`, {
+            code: back.get('code'),
+            state: back.get('state'),
+            iss: back.get('iss'),
+          }),
+        );
+        await record(await t.service('GET', `/v1/connect-sessions/${session.id}`));
+        return completed.status;
+      };
+      const marked = (valid: Record<string, unknown>) => ({ ...valid, custom: ID_MARKER });
+      expect(await connectWith((valid, tools) => tools.sign(marked(valid)))).toBe(200);
+      const refused: IdTokenMaker[] = [
+        (valid, tools) => tools.sign({ ...marked(valid), iss: `https://${ID_MARKER}.example` }),
+        (valid, tools) => tools.sign({ ...marked(valid), aud: ID_MARKER }),
+        (valid, tools) => tools.sign({ ...marked(valid), nonce: ID_MARKER }),
+        (valid, tools) => tools.sign({ ...marked(valid), exp: 1 }),
+        async (valid, tools) => tools.sign(marked(valid), { ...(await tools.foreignKey()), kid: ID_MARKER }),
+        async (valid) => `${segment({ alg: 'none', kid: ID_MARKER })}.${segment(marked(valid))}.`,
+        async () => `${ID_MARKER}.${ID_MARKER}.${ID_MARKER}`,
+      ];
+      for (const maker of refused) expect(await connectWith(maker)).toBe(502);
+      await record(await t.service('GET', '/v1/connections?tenant=acme'));
+      await t.services.audit.flush();
+
+      const database = t.testDatabase.database;
+      const connections = await database.db.select().from(database.tables.connections);
+      expect(connections).toHaveLength(1);
+      const dbFiles = readdirSync(dirname(t.testDatabase.url)).map((f) =>
+        readFileSync(join(dirname(t.testDatabase.url), f)).toString('latin1'),
+      );
+      const places: Array<[string, string, string[]]> = [
+        // The authorization URL handed to the service carries its nonce, by design.
+        ['answers', answers.join('\n'), [ID_MARKER, ...fake.issued]],
+        ['logs', t.logs.join('\n'), [ID_MARKER, ...fake.issued, ...nonces]],
+        ['database files', dbFiles.join('\n'), [ID_MARKER, ...fake.issued, ...nonces]],
+      ];
+      expect(fake.issued).toHaveLength(8);
+      for (const [where, text, markers] of places) {
+        for (const marker of markers) {
+          expect(text.includes(marker), `${marker.slice(0, 20)}… found in ${where}`).toBe(false);
+        }
+      }
+      expect(t.logs.some((line) => line.includes('id_token_invalid'))).toBe(true);
+    } finally {
+      await fake.close();
       await t.close();
     }
   });

@@ -69,7 +69,7 @@ export const connectSessionSchema = z
     error: z
       .string()
       .nullable()
-      .describe('why it failed: access_denied, session_expired, provider_error, ...'),
+      .describe('why it failed: access_denied, session_expired, provider_error, id_token_invalid, ...'),
     created_at: z.iso.datetime(),
     expires_at: z.iso.datetime(),
   })

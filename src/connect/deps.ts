@@ -1,6 +1,7 @@
 import type { ConnectionStore } from '../connections/store.js';
 import type { Random } from '../crypto/random.js';
 import type { Logger } from '../log/logger.js';
+import type { JwksCache } from '../oauth/jwks.js';
 import type { ProviderClientDeps } from '../oauth/provider-client.js';
 import type { ProviderStore } from '../providers/store.js';
 import type { UrlVerdict } from '../providers/url-safety.js';
@@ -19,6 +20,8 @@ export interface ConnectDeps {
   log: Logger;
   fetch: UpstreamFetch;
   client: ProviderClientDeps;
+  /** Issuers' signing keys, for providers whose account is read from the ID token (shared by every flow). */
+  idTokenKeys: Pick<JwksCache, 'keyFor'>;
   publicUrl: string;
   /** The endpoint URL policy, DNS included: URLs filled with a session's connection_params are checked with it. */
   checkUrl: (url: string) => Promise<UrlVerdict>;

@@ -1,4 +1,5 @@
 import { hashSecret, randomToken, sameHash } from '../crypto/random.js';
+import { readsIdToken } from '../oauth/account.js';
 import { resolveProvider } from '../providers/connection-params.js';
 import { buildAuthorizationUrl } from './authorization-url.js';
 import { type ConnectDeps, verifierLocation } from './deps.js';
@@ -17,7 +18,8 @@ export const bindingCookieName = (sessionId: string) => `custodian_connect_${ses
 /**
  * `GET /connect/{connect_token}`: binds this browser to the session with a
  * cookie (the first browser to open the link owns it), starts a fresh
- * authorization request (new state) and sends the browser to the provider.
+ * authorization request (new state, and new nonce when the account is read
+ * from the ID token) and sends the browser to the provider.
  */
 export async function enterConnectSession(
   deps: ConnectDeps,
@@ -46,8 +48,11 @@ export async function enterConnectSession(
     newBinding = hashSecret(cookieValue);
   }
 
+  const resolved = resolveProvider(provider, session.connection_params);
   const state = randomToken(deps.random);
-  if (!(await deps.sessions.beginAuthorization(session.id, hashSecret(state), newBinding, now))) {
+  const nonce = readsIdToken(resolved) ? randomToken(deps.random) : null;
+  const request = { stateHash: hashSecret(state), nonceHash: nonce === null ? null : hashSecret(nonce) };
+  if (!(await deps.sessions.beginAuthorization(session.id, request, newBinding, now))) {
     // Another browser bound it, or it ended, between the read and the write.
     return { ok: false, reason: 'other_browser' };
   }
@@ -55,11 +60,12 @@ export async function enterConnectSession(
     session.code_verifier_ciphertext === null
       ? null
       : deps.vault.decrypt(session.code_verifier_ciphertext, verifierLocation(session.id));
-  const location = await buildAuthorizationUrl(resolveProvider(provider, session.connection_params), {
+  const location = await buildAuthorizationUrl(resolved, {
     redirectUri: session.redirect_uri,
     scopes: session.scopes,
     state,
     codeVerifier,
+    nonce,
   });
   return {
     ok: true,

@@ -2,7 +2,8 @@ import { readConnectionMetadata } from '../connections/metadata.js';
 import { tokenLocation } from '../connections/token-location.js';
 import { randomId } from '../crypto/random.js';
 import { AppError } from '../http/errors.js';
-import { fetchAccount } from '../oauth/account.js';
+import { type Account, accountFrom, fetchAccount, readsIdToken } from '../oauth/account.js';
+import { validateIdToken } from '../oauth/id-token.js';
 import { exchangeCode } from '../oauth/provider-client.js';
 import { withClientSecret } from '../providers/client-secret.js';
 import type { ProviderRecord } from '../providers/store.js';
@@ -38,12 +39,14 @@ export async function exchangeAndStore(
       session.code_verifier_ciphertext === null
         ? null
         : deps.vault.decrypt(session.code_verifier_ciphertext, verifierLocation(session.id));
-    const { tokens, answer } = await exchangeCode(deps.client, withClientSecret(deps.vault, provider), {
-      code,
-      redirectUri: session.redirect_uri,
-      codeVerifier,
-    });
-    const account = await fetchAccount(deps.fetch, provider, tokens.accessToken, answer);
+    const { tokens, answer, idToken } = await exchangeCode(
+      deps.client,
+      withClientSecret(deps.vault, provider),
+      { code, redirectUri: session.redirect_uri, codeVerifier },
+    );
+    const account = readsIdToken(provider)
+      ? await accountFromIdToken(deps, session, provider, idToken)
+      : await fetchAccount(deps.fetch, provider, tokens.accessToken, answer);
     // The tokens' issue time as far as the schedule is concerned (the exchange just answered).
     const now = deps.now();
     await checkUpgrade(deps, session, account.user_id);
@@ -105,6 +108,35 @@ export async function exchangeAndStore(
     deps.now(),
   );
   return outcome;
+}
+
+/** The account from the claims of the checked ID token, through the provider's userinfo pointers. */
+async function accountFromIdToken(
+  deps: ConnectDeps,
+  session: ConnectSession,
+  provider: ProviderRecord,
+  idToken: string | null,
+): Promise<Account> {
+  const claims = await validateIdToken(
+    deps.idTokenKeys.keyFor,
+    idToken,
+    {
+      issuer: provider.issuer!,
+      clientId: provider.client_id,
+      jwksUri: provider.jwks_uri!,
+      providerId: provider.provider_id,
+      nonceHash: session.nonce_hash,
+    },
+    deps.now(),
+  );
+  const account = accountFrom(claims, provider.userinfo);
+  if (account === null) {
+    throw new AppError(
+      'id_token_invalid',
+      'the provider’s ID token has no account id at the configured pointers',
+    );
+  }
+  return account;
 }
 
 /**

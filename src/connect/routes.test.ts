@@ -71,6 +71,37 @@ describe('POST /v1/connect-sessions', () => {
     expect(url.searchParams.get('code_challenge_method')).toBe('S256');
     expect(url.searchParams.get('code_challenge')).toMatch(/^[A-Za-z0-9_-]{43}$/);
     expect(url.searchParams.get('state')!.length).toBeGreaterThanOrEqual(22);
+    // Its account comes from userinfo: no nonce is sent or kept.
+    expect(url.searchParams.has('nonce')).toBe(false);
+    expect((await sessionRow(body.id)).nonceHash).toBeNull();
+  });
+
+  it('sends openid and a nonce, kept hashed, for a provider read from its ID token', async () => {
+    const created = await t.admin('POST', '/v1/admin/providers', {
+      provider_id: 'sso',
+      display_name: 'SSO',
+      client_id: 'sso-client',
+      client_secret: 'sso-secret',
+      issuer: 'https://sso.example',
+      authorization_url: 'https://sso.example/authorize',
+      token_url: 'https://sso.example/token',
+      jwks_uri: 'https://sso.example/jwks',
+      scopes: ['email'],
+    });
+    expect(created.status).toBe(201);
+    const body = await (await start({ provider: 'sso', redirect_uri: GOOD_REDIRECT })).json();
+    const url = new URL(body.authorization_url);
+    expect(url.searchParams.get('scope')).toBe('openid email');
+    const nonce = url.searchParams.get('nonce')!;
+    expect(nonce).toMatch(/^[A-Za-z0-9_-]{43}$/);
+    const row = await sessionRow(body.id);
+    expect(row.nonceHash).toMatch(/^[0-9a-f]{64}$/);
+    expect(JSON.stringify(row)).not.toContain(nonce);
+    // Its scopes already name openid: not sent twice.
+    const again = await (
+      await start({ provider: 'sso', redirect_uri: GOOD_REDIRECT, scopes: ['profile', 'openid'] })
+    ).json();
+    expect(new URL(again.authorization_url).searchParams.get('scope')).toBe('profile openid');
   });
 
   // return_to may be any URL on an allowed origin; redirect_uri must match exactly (below).

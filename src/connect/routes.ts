@@ -108,6 +108,9 @@ export function mountConnectRoutes(router: Router, deps: ConnectDeps): void {
         // The connect failed after the provider answered: a metadata request, or an upgrade that came
         // back with another account or whose connection was deleted meanwhile.
         'metadata_request_failed',
+        // A provider whose account is read from its ID token: none came back, or it failed a check.
+        'id_token_missing',
+        'id_token_invalid',
         'account_mismatch',
         'connection_not_found',
         ...upstreamErrors,

@@ -22,6 +22,8 @@ export interface ConnectSession {
   connect_token_hash: string;
   browser_binding_hash: string | null;
   code_verifier_ciphertext: string | null;
+  /** Hash of the nonce of the latest authorization request; null when it sent none (no ID token is read). */
+  nonce_hash: string | null;
   status: SessionStatus;
   error: string | null;
   connection_id: string | null;
@@ -54,6 +56,7 @@ export function createSessionStore(database: Database, outbox: Outbox = noOutbox
     connect_token_hash: r.connectTokenHash,
     browser_binding_hash: r.browserBindingHash,
     code_verifier_ciphertext: r.codeVerifier,
+    nonce_hash: r.nonceHash,
     status: r.status as SessionStatus,
     error: r.error,
     connection_id: r.connectionId,
@@ -82,6 +85,7 @@ export function createSessionStore(database: Database, outbox: Outbox = noOutbox
         connectTokenHash: s.connect_token_hash,
         browserBindingHash: s.browser_binding_hash,
         codeVerifier: s.code_verifier_ciphertext,
+        nonceHash: s.nonce_hash,
         status: s.status,
         error: s.error,
         connectionId: s.connection_id,
@@ -99,15 +103,22 @@ export function createSessionStore(database: Database, outbox: Outbox = noOutbox
       first(await db.select().from(t).where(eq(t.connectTokenHash, hash)).limit(1)),
 
     /**
-     * Starts an authorization request for a browser: records the new state and
-     * binds the browser, if no other browser holds the session. `bindingHash`
-     * null keeps the current binding (the same browser coming back).
+     * Starts an authorization request for a browser: records the new state (and
+     * nonce, null when none is sent) and binds the browser, if no other browser
+     * holds the session. `bindingHash` null keeps the current binding (the same
+     * browser coming back).
      */
-    async beginAuthorization(id: string, stateHash: string, bindingHash: string | null, now: number) {
+    async beginAuthorization(
+      id: string,
+      request: { stateHash: string; nonceHash: string | null },
+      bindingHash: string | null,
+      now: number,
+    ) {
       const rows = await db
         .update(t)
         .set({
-          stateHash,
+          stateHash: request.stateHash,
+          nonceHash: request.nonceHash,
           updatedAt: now,
           ...(bindingHash === null ? {} : { browserBindingHash: bindingHash }),
         })

@@ -1,7 +1,9 @@
 import { hashSecret, randomId, randomToken } from '../crypto/random.js';
 import type { Caller } from '../http/caller.js';
 import { AppError, type FieldIssue } from '../http/errors.js';
+import { readsIdToken } from '../oauth/account.js';
 import { checkConnectionParams, resolveProvider } from '../providers/connection-params.js';
+import { endpointFields } from '../providers/definition.js';
 import type { ProviderRecord } from '../providers/store.js';
 import { buildAuthorizationUrl, callbackUrl } from './authorization-url.js';
 import { type ConnectDeps, SESSION_LIFETIME_MS, verifierLocation } from './deps.js';
@@ -57,6 +59,8 @@ export async function startConnectSession(deps: ConnectDeps, caller: Caller, inp
   const ownRedirect = input.redirect_uri !== undefined;
   // A service-completed session gets its state now, since its URL is handed out now.
   const state = ownRedirect ? randomToken(deps.random) : null;
+  const resolved = resolveProvider(provider, connectionParams);
+  const nonce = state !== null && readsIdToken(resolved) ? randomToken(deps.random) : null;
   const session: ConnectSession = {
     id,
     provider_id: provider.provider_id,
@@ -72,6 +76,7 @@ export async function startConnectSession(deps: ConnectDeps, caller: Caller, inp
     browser_binding_hash: null,
     code_verifier_ciphertext:
       codeVerifier === null ? null : deps.vault.encrypt(codeVerifier, verifierLocation(id)),
+    nonce_hash: nonce === null ? null : hashSecret(nonce),
     status: 'pending',
     error: null,
     connection_id: null,
@@ -88,11 +93,12 @@ export async function startConnectSession(deps: ConnectDeps, caller: Caller, inp
   const authorizationUrl =
     state === null
       ? undefined
-      : await buildAuthorizationUrl(resolveProvider(provider, connectionParams), {
+      : await buildAuthorizationUrl(resolved, {
           redirectUri: session.redirect_uri,
           scopes: session.scopes,
           state,
           codeVerifier,
+          nonce,
         });
   return { session, connectUrl: `${deps.publicUrl}/connect/${connectToken}`, authorizationUrl };
 }
@@ -117,7 +123,7 @@ async function checkParams(
   if (Object.keys(declared).length === 0) return null;
   const values = given ?? {};
   const resolved = resolveProvider(provider, values);
-  for (const field of ['authorization_url', 'token_url', 'userinfo_url', 'revocation_url'] as const) {
+  for (const field of endpointFields) {
     const url = resolved[field];
     if (url === null || url === provider[field]) continue;
     const verdict = await deps.checkUrl(url);

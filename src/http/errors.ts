@@ -46,6 +46,8 @@ export const problemStatus = {
   provider_bad_response: 502,
   revocation_failed: 502,
   metadata_request_failed: 502,
+  id_token_missing: 502,
+  id_token_invalid: 502,
   provider_unavailable: 503,
   service_unavailable: 503,
   provider_timeout: 504,

@@ -11,7 +11,7 @@ import { shopify } from '../providers/presets/shopify.js';
 import type { ProviderRecord } from '../providers/store.js';
 import { UnexpectedResponseError } from '../upstream/errors.js';
 import { createUpstreamFetch } from '../upstream/http-client.js';
-import { fetchAccount, resolvePointer } from './account.js';
+import { accountFrom, fetchAccount, readsIdToken, resolvePointer } from './account.js';
 
 // --- resolvePointer -------------------------------------------------------------------------------
 
@@ -386,5 +386,38 @@ describe('fetchAccount', () => {
       userinfo: { method: 'GET', user_id: ['/athlete/id'], email: [], display_name: [] },
     });
     await failure(fetchAccount(upstream, provider, ACCESS_TOKEN, { access_token: ACCESS_TOKEN }));
+  });
+});
+
+describe('accounts from ID token claims', () => {
+  const urls = { issuer: 'https://sso.example', jwks_uri: 'https://sso.example/jwks', userinfo_url: null };
+
+  it('reads the ID token only for an issuer with keys and no userinfo endpoint', () => {
+    expect(readsIdToken(urls)).toBe(true);
+    expect(readsIdToken({ ...urls, userinfo_url: 'https://sso.example/me' })).toBe(false);
+    expect(readsIdToken({ ...urls, jwks_uri: null })).toBe(false);
+    expect(readsIdToken({ ...urls, issuer: null })).toBe(false);
+  });
+
+  it('applies the provider’s pointers to the claims, and finds no account without an id', () => {
+    const claims = { sub: 'u-1', email: 'a@example.com', name: 'Ada', oid: 'object-7', upn: 'ada@corp' };
+    const standard = {
+      method: 'GET' as const,
+      user_id: ['/sub'],
+      email: ['/email'],
+      display_name: ['/name'],
+    };
+    expect(accountFrom(claims, standard)).toEqual({
+      user_id: 'u-1',
+      email: 'a@example.com',
+      display_name: 'Ada',
+    });
+    const mapped = { method: 'GET' as const, user_id: ['/oid'], email: ['/upn'], display_name: [] };
+    expect(accountFrom(claims, mapped)).toEqual({
+      user_id: 'object-7',
+      email: 'ada@corp',
+      display_name: null,
+    });
+    expect(accountFrom(claims, { ...mapped, user_id: ['/missing'] })).toBeNull();
   });
 });

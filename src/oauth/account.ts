@@ -12,9 +12,21 @@ export interface Account {
 const MAX_FIELD = 512;
 
 /**
+ * Whether the account is read from the ID token: an OpenID Connect provider
+ * (an issuer and its keys) that offers no userinfo endpoint. Its connect flow
+ * then asks for `openid` with a nonce, and the token is checked (id-token.ts).
+ */
+export function readsIdToken(
+  provider: Pick<ProviderRecord, 'issuer' | 'jwks_uri' | 'userinfo_url'>,
+): boolean {
+  return provider.issuer !== null && provider.jwks_uri !== null && provider.userinfo_url === null;
+}
+
+/**
  * Reads the account through the provider's userinfo settings: GET or POST
  * (with a JSON body, as Dropbox wants), then JSON Pointers into the answer.
- * A provider without a userinfo URL is read from its token answer instead.
+ * A provider without a userinfo URL is read from its token answer instead
+ * (or from its checked ID token's claims: `accountFrom`, see finish.ts).
  */
 export async function fetchAccount(
   fetch: UpstreamFetch,
@@ -23,11 +35,20 @@ export async function fetchAccount(
   tokenAnswer: Record<string, unknown>,
 ): Promise<Account> {
   const source = provider.userinfo_url ? await requestUserinfo(fetch, provider, accessToken) : tokenAnswer;
-  const settings = provider.userinfo;
-  const userId = firstValue(source, settings.user_id);
-  if (userId === null) {
+  const account = accountFrom(source, provider.userinfo);
+  if (account === null) {
     throw new UnexpectedResponseError('the account has no id at the configured pointers', undefined);
   }
+  return account;
+}
+
+/**
+ * The account at the userinfo settings' pointers into `source` (a userinfo answer, a token answer or an
+ * ID token's claims); null when no pointer finds its id.
+ */
+export function accountFrom(source: unknown, settings: ProviderRecord['userinfo']): Account | null {
+  const userId = firstValue(source, settings.user_id);
+  if (userId === null) return null;
   return {
     user_id: userId,
     email: firstValue(source, settings.email),

@@ -407,11 +407,14 @@ describe('exchangeCode: token answers', () => {
     expect(tokens.tokenType).toBe('Bearer');
   });
 
-  it('ignores an id_token, even a garbage one, and drops it from the answer', async () => {
+  it('leaves an id_token, even a garbage one, unchecked: drops it from the answer and returns it apart', async () => {
     const { base } = await answering(200, { ...tokenAnswer, id_token: 'not.a.jwt' });
-    const { tokens, answer } = await exchangeCode(deps(), providerFrom(google, base), grant());
+    const { tokens, answer, idToken } = await exchangeCode(deps(), providerFrom(google, base), grant());
     expect(tokens.accessToken).toBe(ACCESS_TOKEN);
     expect(answer).not.toHaveProperty('id_token');
+    expect(idToken).toBe('not.a.jwt');
+    const { base: without } = await answering(200, tokenAnswer);
+    expect((await exchangeCode(deps(), providerFrom(google, without), grant())).idToken).toBeNull();
   });
 
   it('accepts expires_in sent as a string', async () => {

@@ -47,6 +47,7 @@ function requestOptions(
   deps: ProviderClientDeps,
   provider: ProviderRecord,
   operation: UpstreamCall['operation'],
+  onIdToken?: (idToken: string) => void,
 ) {
   const call: UpstreamCall = { provider: provider.provider_id, operation };
   return {
@@ -56,7 +57,7 @@ function requestOptions(
       headers.set('accept', 'application/json');
       // oauth4webapi sets its own user-agent, which would win over the broker's (the upstream fetch keeps a given one).
       headers.delete('user-agent');
-      return normaliseTokenResponse(provider, await deps.fetch(url, { ...init, headers }, call));
+      return normaliseTokenResponse(provider, await deps.fetch(url, { ...init, headers }, call), onIdToken);
     },
     additionalParameters: provider.token_params,
   };
@@ -66,9 +67,10 @@ export async function exchangeCode(
   deps: ProviderClientDeps,
   provider: ProviderWithSecret,
   grant: { code: string; redirectUri: string; codeVerifier: string | null },
-): Promise<{ tokens: TokenSet; answer: Record<string, unknown> }> {
+): Promise<{ tokens: TokenSet; answer: Record<string, unknown>; idToken: string | null }> {
   const as = metadata(provider);
   const client = { client_id: provider.client_id };
+  let idToken: string | null = null;
   return translateErrors(async () => {
     // State and iss were checked by the caller; this only brands the parameters.
     const parameters = oauth.validateAuthResponse(
@@ -84,11 +86,18 @@ export async function exchangeCode(
       parameters,
       grant.redirectUri,
       grant.codeVerifier ?? oauth.nopkce,
-      requestOptions(deps, provider, 'token'),
+      requestOptions(deps, provider, 'token', (token) => {
+        idToken = token;
+      }),
     );
     const answer = await oauth.processAuthorizationCodeResponse(as, client, response);
-    // The whole answer too: some providers name the account in it (userinfo_url null).
-    return { tokens: toTokenSet(answer, provider, deps.now()), answer: answer as Record<string, unknown> };
+    // The whole answer too: some providers name the account in it (userinfo_url null). The ID token
+    // apart, unchecked: the caller checks it when the account is read from it (id-token.ts).
+    return {
+      tokens: toTokenSet(answer, provider, deps.now()),
+      answer: answer as Record<string, unknown>,
+      idToken,
+    };
   });
 }
 

@@ -66,12 +66,19 @@ describe('normaliseTokenResponse', () => {
     expect(await numeric.json()).toEqual({ access_token: 5 });
   });
 
-  it('drops an id_token, garbage or not', async () => {
+  it('drops an id_token, garbage or not, handing it to whoever asked for it', async () => {
+    const heard: string[] = [];
     const out = await normaliseTokenResponse(
       withoutFlag,
       jsonResponse({ access_token: 'at', token_type: 'Bearer', id_token: 'not.a.jwt' }),
+      (token) => heard.push(token),
     );
     expect(await out.json()).toEqual({ access_token: 'at', token_type: 'Bearer' });
+    expect(heard).toEqual(['not.a.jwt']);
+    await normaliseTokenResponse(withoutFlag, jsonResponse({ access_token: 'at', id_token: 7 }), (token) =>
+      heard.push(token),
+    );
+    expect(heard).toEqual(['not.a.jwt']);
   });
 
   it('turns a 200 error into a 400 when the provider says it does that (GitHub)', async () => {

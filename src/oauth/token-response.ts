@@ -5,14 +5,16 @@ import type { ProviderTemplate } from '../providers/model.js';
  * quirk handled here is one a real provider has: an error sent with status
  * 200 (GitHub, when the provider says so), no `token_type`, a `token_type`
  * that names what the token is for rather than how it is presented (Slack's
- * `bot` and `user`, used as Bearer tokens), and an ID token
- * the broker neither uses nor keeps (accounts are read through userinfo, so
- * it is dropped rather than validated against an issuer a multi-tenant
- * provider cannot name in advance).
+ * `bot` and `user`, used as Bearer tokens), and an ID token, which is always
+ * taken out of the answer: oauth4webapi would check it against rules of its
+ * own, and a multi-tenant provider's issuer cannot be named in advance. A
+ * provider whose account is read from the ID token gets it through
+ * `onIdToken` and checks it itself (id-token.ts); nothing else keeps it.
  */
 export async function normaliseTokenResponse(
   provider: Pick<ProviderTemplate, 'token_errors_with_200'>,
   response: Response,
+  onIdToken?: (idToken: string) => void,
 ): Promise<Response> {
   if (!isJson(response)) return response;
   let body: unknown;
@@ -34,6 +36,7 @@ export async function normaliseTokenResponse(
   ) {
     json.token_type = 'Bearer';
   }
+  if (typeof json.id_token === 'string') onIdToken?.(json.id_token);
   delete json.id_token;
   const headers = new Headers(response.headers);
   headers.delete('content-length');

@@ -72,6 +72,7 @@ describe('resolving URLs', () => {
       token_url: 'https://{d}/oauth/token',
       userinfo_url: null,
       revocation_url: 'https://{d}/oauth/revoke',
+      jwks_uri: 'https://{d}/.well-known/jwks.json',
       issuer: 'https://{d}/',
       extra: 1,
     };
@@ -80,6 +81,7 @@ describe('resolving URLs', () => {
       token_url: 'https://acme.eu.auth0.com/oauth/token',
       userinfo_url: null,
       revocation_url: 'https://acme.eu.auth0.com/oauth/revoke',
+      jwks_uri: 'https://acme.eu.auth0.com/.well-known/jwks.json',
       issuer: 'https://acme.eu.auth0.com/',
       extra: 1,
     });

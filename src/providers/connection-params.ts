@@ -74,7 +74,14 @@ export function resolveUrl(url: string, values: Readonly<ConnectionParams>): str
   );
 }
 
-const urlFields = ['authorization_url', 'token_url', 'userinfo_url', 'revocation_url', 'issuer'] as const;
+const urlFields = [
+  'authorization_url',
+  'token_url',
+  'userinfo_url',
+  'revocation_url',
+  'jwks_uri',
+  'issuer',
+] as const;
 
 type WithUrls = Record<(typeof urlFields)[number], string | null> & {
   authorization_url: string;

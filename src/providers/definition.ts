@@ -168,14 +168,22 @@ const templateFields = {
   token_url: url,
   userinfo_url: url.nullable().describe('null: read the account from the token response').default(null),
   revocation_url: url.nullable().describe('RFC 7009 endpoint; null when the provider has none').default(null),
+  jwks_uri: url
+    .nullable()
+    .describe(
+      "the issuer's signing keys (OIDC Discovery `jwks_uri`), only with an `issuer`. With no `userinfo_url`, " +
+        'the connect flow asks for `openid` with a nonce and reads the account from the validated ID token',
+    )
+    .default(null),
   issuer: z
     .string()
     .max(2048)
     .nullable()
     .describe(
       'RFC 9207 `iss` expected on the authorization response. Given with no endpoint URLs on create, the ' +
-        'endpoints, client authentication and PKCE come from its OIDC discovery document; without a ' +
-        '`userinfo` mapping the account is read from the claims sub, email and name',
+        'endpoints, `jwks_uri`, client authentication and PKCE come from its OIDC discovery document; without a ' +
+        '`userinfo` mapping the account is read from the claims sub, email and name (of userinfo, or of the ' +
+        'ID token when there is no `userinfo_url`)',
     )
     .default(null),
   pkce: z.boolean().describe('S256 PKCE; turn off only for a provider that cannot do it').default(true),
@@ -283,9 +291,19 @@ export function templateDefaults(): Pick<ProviderTemplate, DefaultedField> {
 }
 
 /** URLs the broker calls or sends browsers to: each passes the URL safety rules when saved. */
-export const endpointFields = ['authorization_url', 'token_url', 'userinfo_url', 'revocation_url'] as const;
+export const endpointFields = [
+  'authorization_url',
+  'token_url',
+  'userinfo_url',
+  'revocation_url',
+  'jwks_uri',
+] as const;
 
-/** Of those, the ones that receive the client secret or a user's token: changing one requires the secret again. */
+/**
+ * Of those, the ones that receive the client secret or a user's token: changing one requires the secret again.
+ * Not `jwks_uri`: it receives neither, and keys from elsewhere can only vouch for an ID token that came
+ * from `token_url`, which is bound.
+ */
 export const secretBoundEndpoints = ['token_url', 'userinfo_url', 'revocation_url'] as const;
 
 /** The template fields of a provider-shaped object (a record, a view, a preset), nothing else. */

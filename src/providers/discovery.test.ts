@@ -28,6 +28,7 @@ const document = {
   token_endpoint: `${ISSUER}/protocol/openid-connect/token`,
   userinfo_endpoint: `${ISSUER}/protocol/openid-connect/userinfo`,
   revocation_endpoint: `${ISSUER}/protocol/openid-connect/revoke`,
+  jwks_uri: `${ISSUER}/protocol/openid-connect/certs`,
   token_endpoint_auth_methods_supported: ['private_key_jwt', 'client_secret_post', 'client_secret_basic'],
   code_challenge_methods_supported: ['plain', 'S256'],
 };
@@ -49,6 +50,7 @@ describe('OIDC discovery', () => {
       token_url: document.token_endpoint,
       userinfo_url: document.userinfo_endpoint,
       revocation_url: document.revocation_endpoint,
+      jwks_uri: document.jwks_uri,
       client_auth_method: 'client_secret_basic',
       pkce: true,
     });
@@ -71,6 +73,24 @@ describe('OIDC discovery', () => {
     expect(error.issues.map((i) => i.pointer)).toEqual(['/revocation_url']);
     const plain = { ...document, token_endpoint: 'http://sso.example.com/token' };
     expect((await failure(discoverProvider(deps(plain).deps, ISSUER))).issues[0]!.pointer).toBe('/token_url');
+  });
+
+  it('needs userinfo_endpoint or jwks_uri: one of them is where the account is read from', async () => {
+    const { userinfo_endpoint: _u, ...keysOnly } = document;
+    expect(await discoverProvider(deps(keysOnly).deps, ISSUER)).toMatchObject({
+      userinfo_url: null,
+      jwks_uri: document.jwks_uri,
+    });
+    const { jwks_uri: _j, ...neither } = keysOnly;
+    const error = await failure(discoverProvider(deps(neither).deps, ISSUER));
+    expect(error.code).toBe('discovery_failed');
+    expect(error.issues).toEqual([
+      { pointer: '/issuer', message: 'the discovery document has neither userinfo_endpoint nor jwks_uri' },
+    ]);
+    const hostileKeys = { ...keysOnly, jwks_uri: 'https://10.0.0.7/certs' };
+    const refused = await failure(discoverProvider(deps(hostileKeys).deps, ISSUER));
+    expect(refused.code).toBe('url_not_allowed');
+    expect(refused.issues.map((i) => i.pointer)).toEqual(['/jwks_uri']);
   });
 
   it('refuses an unusable document or answer', async () => {

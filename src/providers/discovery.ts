@@ -10,7 +10,8 @@ import type { UrlVerdict } from './url-safety.js';
  * the provider's word about itself, so it is held to the same rules as an
  * admin's: its `issuer` must be the configured one exactly (§4.3, against a
  * document served for another issuer) and every URL in it must pass the URL
- * safety rules.
+ * safety rules. Its `jwks_uri` is kept even when userinfo is offered: it is
+ * what an ID token is checked with once an admin drops the userinfo URL.
  */
 
 export interface DiscoveryDeps {
@@ -24,6 +25,7 @@ const documentSchema = z.looseObject({
   token_endpoint: z.string(),
   userinfo_endpoint: z.string().optional(),
   revocation_endpoint: z.string().optional(),
+  jwks_uri: z.string().optional(),
   token_endpoint_auth_methods_supported: z.array(z.string()).optional(),
   code_challenge_methods_supported: z.array(z.string()).optional(),
   authorization_response_iss_parameter_supported: z.boolean().optional(),
@@ -31,7 +33,13 @@ const documentSchema = z.looseObject({
 
 export type DiscoveredEndpoints = Pick<
   ProviderTemplate,
-  'authorization_url' | 'token_url' | 'userinfo_url' | 'revocation_url' | 'client_auth_method' | 'pkce'
+  | 'authorization_url'
+  | 'token_url'
+  | 'userinfo_url'
+  | 'revocation_url'
+  | 'jwks_uri'
+  | 'client_auth_method'
+  | 'pkce'
 >;
 
 /** The well-known address: a trailing `/` of the issuer is dropped before appending (§4). */
@@ -64,12 +72,17 @@ export async function discoverProvider(deps: DiscoveryDeps, issuer: string): Pro
   if (!parsed.success) throw fail('the discovery document lacks authorization_endpoint or token_endpoint');
   const document = parsed.data;
   if (document.issuer !== issuer) throw fail('the discovery document names another issuer');
+  // The account comes from userinfo, or else from an ID token checked against the issuer's keys.
+  if (document.userinfo_endpoint === undefined && document.jwks_uri === undefined) {
+    throw fail('the discovery document has neither userinfo_endpoint nor jwks_uri');
+  }
 
   const urls = {
     authorization_url: document.authorization_endpoint,
     token_url: document.token_endpoint,
     userinfo_url: document.userinfo_endpoint ?? null,
     revocation_url: document.revocation_endpoint ?? null,
+    jwks_uri: document.jwks_uri ?? null,
   };
   const issues: FieldIssue[] = [];
   for (const [field, url] of Object.entries(urls)) {

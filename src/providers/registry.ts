@@ -87,6 +87,7 @@ export function createProviderRegistry(deps: ProviderRegistryDeps) {
     const template = merged as ProviderTemplate & { client_id: string; is_enabled?: boolean };
     await checkUrls(template);
     checkIssuer(template.issuer);
+    checkJwksUri(template);
 
     const secret = resolveSecret(providerId, template, fields.client_secret, previous);
     const time = now();
@@ -240,6 +241,15 @@ function checkIssuer(issuer: string | null): void {
   if (issuer === null) return;
   if (!URL.canParse(issuer)) {
     throw invalidRequest('issuer must be a URL', [{ pointer: '/issuer', message: 'must be a URL' }]);
+  }
+}
+
+// Keys vouch for an ID token only together with the issuer they belong to (its `iss` is checked).
+function checkJwksUri(template: ProviderTemplate): void {
+  if (template.jwks_uri !== null && template.issuer === null) {
+    throw invalidRequest('jwks_uri is only used with an issuer', [
+      { pointer: '/jwks_uri', message: 'needs an issuer' },
+    ]);
   }
 }
 

@@ -278,6 +278,38 @@ describe('reading, listing, replacing, patching, deleting', () => {
     expect(accepted.status).toBe(200);
   });
 
+  it('takes a jwks_uri only with an issuer, holds it to the URL rules, and needs no secret to change it', async () => {
+    const keys = 'https://auth.acme.example/.well-known/jwks.json';
+    const alone = await json(await t.admin('PATCH', '/v1/admin/providers/acme', { jwks_uri: keys }));
+    expect(alone.status).toBe(400);
+    expect(alone.body.errors).toEqual([{ pointer: '/jwks_uri', message: 'needs an issuer' }]);
+    const hostile = await json(
+      await t.admin('PATCH', '/v1/admin/providers/acme', {
+        issuer: 'https://auth.acme.example',
+        jwks_uri: 'https://evil.example/jwks',
+      }),
+    );
+    expect(hostile.status).toBe(422);
+    expect(hostile.body.code).toBe('url_not_allowed');
+    expect(hostile.body.errors.map((e: { pointer: string }) => e.pointer)).toEqual(['/jwks_uri']);
+    expect((await json(await t.admin('GET', '/v1/admin/providers/acme'))).body).toMatchObject({
+      issuer: null,
+      jwks_uri: null,
+    });
+    // Its keys vouch only for tokens from token_url, which stays bound to the secret.
+    const accepted = await json(
+      await t.admin('PATCH', '/v1/admin/providers/acme', {
+        issuer: 'https://auth.acme.example',
+        jwks_uri: keys,
+      }),
+    );
+    expect(accepted.status).toBe(200);
+    expect(accepted.body).toMatchObject({ jwks_uri: keys, client_secret_set: true });
+    // Dropping the issuer would leave keys with nothing to check `iss` against.
+    const orphaned = await json(await t.admin('PATCH', '/v1/admin/providers/acme', { issuer: null }));
+    expect(orphaned.status).toBe(400);
+  });
+
   it('replaces the whole definition with PUT', async () => {
     const { provider_id: _id, ...definition } = custom;
     const res = await json(

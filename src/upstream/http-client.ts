@@ -23,7 +23,7 @@ export interface UpstreamFetchOptions {
 /** What a request to a provider is for: the labels of its metrics and span (see instrumented.ts). */
 export interface UpstreamCall {
   provider: string;
-  operation: 'token' | 'refresh' | 'revoke' | 'userinfo';
+  operation: 'token' | 'refresh' | 'revoke' | 'userinfo' | 'jwks';
 }
 export type UpstreamFetch = (
   input: string | URL,

@@ -903,7 +903,7 @@ export interface components {
             /** @enum {string} */
             status: "pending" | "completed" | "failed";
             connection_id: string | null;
-            /** @description why it failed: access_denied, session_expired, provider_error, ... */
+            /** @description why it failed: access_denied, session_expired, provider_error, id_token_invalid, ... */
             error: string | null;
             /** Format: date-time */
             created_at: string;
@@ -1000,7 +1000,9 @@ export interface components {
             userinfo_url: string | null;
             /** @description RFC 7009 endpoint; null when the provider has none */
             revocation_url: string | null;
-            /** @description RFC 9207 `iss` expected on the authorization response. Given with no endpoint URLs on create, the endpoints, client authentication and PKCE come from its OIDC discovery document; without a `userinfo` mapping the account is read from the claims sub, email and name */
+            /** @description the issuer's signing keys (OIDC Discovery `jwks_uri`), only with an `issuer`. With no `userinfo_url`, the connect flow asks for `openid` with a nonce and reads the account from the validated ID token */
+            jwks_uri: string | null;
+            /** @description RFC 9207 `iss` expected on the authorization response. Given with no endpoint URLs on create, the endpoints, `jwks_uri`, client authentication and PKCE come from its OIDC discovery document; without a `userinfo` mapping the account is read from the claims sub, email and name (of userinfo, or of the ID token when there is no `userinfo_url`) */
             issuer: string | null;
             /** @description S256 PKCE; turn off only for a provider that cannot do it */
             pkce: boolean;
@@ -1077,7 +1079,9 @@ export interface components {
             userinfo_url?: string | null;
             /** @description RFC 7009 endpoint; null when the provider has none */
             revocation_url?: string | null;
-            /** @description RFC 9207 `iss` expected on the authorization response. Given with no endpoint URLs on create, the endpoints, client authentication and PKCE come from its OIDC discovery document; without a `userinfo` mapping the account is read from the claims sub, email and name */
+            /** @description the issuer's signing keys (OIDC Discovery `jwks_uri`), only with an `issuer`. With no `userinfo_url`, the connect flow asks for `openid` with a nonce and reads the account from the validated ID token */
+            jwks_uri?: string | null;
+            /** @description RFC 9207 `iss` expected on the authorization response. Given with no endpoint URLs on create, the endpoints, `jwks_uri`, client authentication and PKCE come from its OIDC discovery document; without a `userinfo` mapping the account is read from the claims sub, email and name (of userinfo, or of the ID token when there is no `userinfo_url`) */
             issuer?: string | null;
             /** @description S256 PKCE; turn off only for a provider that cannot do it */
             pkce?: boolean;
@@ -1140,7 +1144,9 @@ export interface components {
             userinfo_url?: string | null;
             /** @description RFC 7009 endpoint; null when the provider has none */
             revocation_url?: string | null;
-            /** @description RFC 9207 `iss` expected on the authorization response. Given with no endpoint URLs on create, the endpoints, client authentication and PKCE come from its OIDC discovery document; without a `userinfo` mapping the account is read from the claims sub, email and name */
+            /** @description the issuer's signing keys (OIDC Discovery `jwks_uri`), only with an `issuer`. With no `userinfo_url`, the connect flow asks for `openid` with a nonce and reads the account from the validated ID token */
+            jwks_uri?: string | null;
+            /** @description RFC 9207 `iss` expected on the authorization response. Given with no endpoint URLs on create, the endpoints, `jwks_uri`, client authentication and PKCE come from its OIDC discovery document; without a `userinfo` mapping the account is read from the claims sub, email and name (of userinfo, or of the ID token when there is no `userinfo_url`) */
             issuer?: string | null;
             /** @description S256 PKCE; turn off only for a provider that cannot do it */
             pkce?: boolean;
@@ -1197,7 +1203,9 @@ export interface components {
             userinfo_url: string | null;
             /** @description RFC 7009 endpoint; null when the provider has none */
             revocation_url: string | null;
-            /** @description RFC 9207 `iss` expected on the authorization response. Given with no endpoint URLs on create, the endpoints, client authentication and PKCE come from its OIDC discovery document; without a `userinfo` mapping the account is read from the claims sub, email and name */
+            /** @description the issuer's signing keys (OIDC Discovery `jwks_uri`), only with an `issuer`. With no `userinfo_url`, the connect flow asks for `openid` with a nonce and reads the account from the validated ID token */
+            jwks_uri: string | null;
+            /** @description RFC 9207 `iss` expected on the authorization response. Given with no endpoint URLs on create, the endpoints, `jwks_uri`, client authentication and PKCE come from its OIDC discovery document; without a `userinfo` mapping the account is read from the claims sub, email and name (of userinfo, or of the ID token when there is no `userinfo_url`) */
             issuer: string | null;
             /** @description S256 PKCE; turn off only for a provider that cannot do it */
             pkce: boolean;
@@ -1268,7 +1276,9 @@ export interface components {
             userinfo_url?: string | null;
             /** @description RFC 7009 endpoint; null when the provider has none */
             revocation_url?: string | null;
-            /** @description RFC 9207 `iss` expected on the authorization response. Given with no endpoint URLs on create, the endpoints, client authentication and PKCE come from its OIDC discovery document; without a `userinfo` mapping the account is read from the claims sub, email and name */
+            /** @description the issuer's signing keys (OIDC Discovery `jwks_uri`), only with an `issuer`. With no `userinfo_url`, the connect flow asks for `openid` with a nonce and reads the account from the validated ID token */
+            jwks_uri?: string | null;
+            /** @description RFC 9207 `iss` expected on the authorization response. Given with no endpoint URLs on create, the endpoints, `jwks_uri`, client authentication and PKCE come from its OIDC discovery document; without a `userinfo` mapping the account is read from the claims sub, email and name (of userinfo, or of the ID token when there is no `userinfo_url`) */
             issuer?: string | null;
             /** @description S256 PKCE; turn off only for a provider that cannot do it */
             pkce?: boolean;
@@ -3813,7 +3823,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description the provider failed or refused; `code`: `metadata_request_failed`, `provider_bad_response`, `provider_error`, `provider_unreachable` */
+            /** @description the provider failed or refused; `code`: `id_token_invalid`, `id_token_missing`, `metadata_request_failed`, `provider_bad_response`, `provider_error`, `provider_unreachable` */
             502: {
                 headers: {
                     [name: string]: unknown;

@@ -57,6 +57,11 @@ export interface AuthorizationServerOptions {
    * `/realms/{realm}`): every route, discovery included, lives below it and nothing outside it answers.
    */
   pathPrefix?: string;
+  /**
+   * Default true. Off: no userinfo endpoint (absent from discovery too), and the ID token then carries the
+   * granted claims (email, name) itself, as providers without userinfo do.
+   */
+  userinfo?: boolean;
   /** Extra fields added to every successful token answer (as Salesforce adds instance_url), by grant type. */
   tokenAnswerExtras?: (grantType: string, answer: Record<string, unknown>) => Record<string, unknown>;
 }
@@ -202,7 +207,7 @@ export async function startAuthorizationServer(
     features: {
       devInteractions: { enabled: false },
       revocation: { enabled: true, allowedPolicy: async () => true },
-      userinfo: { enabled: true },
+      userinfo: { enabled: options.userinfo ?? true },
     },
     pkce: { required: () => true },
     // Without prompt=consent oidc-provider drops offline_access; always issue one, and never tie it to

@@ -24,6 +24,7 @@ function session(overrides: Partial<ConnectSession> = {}): ConnectSession {
     connect_token_hash: `ct_hash_${counter}`,
     browser_binding_hash: null,
     code_verifier_ciphertext: `v1.k.nonce.verifier-${counter}`,
+    nonce_hash: null,
     status: 'pending',
     error: null,
     connection_id: null,
@@ -41,7 +42,12 @@ describe.each(engines)('connect session store contract on %s', (engine) => {
   const store = () => createSessionStore(database());
 
   it('get answers exactly what insert stored, nulls, empty lists and unicode included', async () => {
-    const full = session({ state_hash: 'st_full', browser_binding_hash: 'bb_full', end_user: 'Zoë 🚀' });
+    const full = session({
+      state_hash: 'st_full',
+      browser_binding_hash: 'bb_full',
+      nonce_hash: 'nh_full',
+      end_user: 'Zoë 🚀',
+    });
     const sparse = session({
       scopes: [],
       return_to: null,
@@ -73,17 +79,32 @@ describe.each(engines)('connect session store contract on %s', (engine) => {
   it('beginAuthorization binds the first browser, refuses another, and lets the same one start again', async () => {
     const s = session();
     await store().insert(s);
-    expect(await store().beginAuthorization(s.id, 'st_a1', 'bb_first', NOW + 1)).toBe(true);
-    expect(await store().beginAuthorization(s.id, 'st_a2', 'bb_second', NOW + 2)).toBe(false);
+    expect(
+      await store().beginAuthorization(s.id, { stateHash: 'st_a1', nonceHash: null }, 'bb_first', NOW + 1),
+    ).toBe(true);
+    expect(
+      await store().beginAuthorization(s.id, { stateHash: 'st_a2', nonceHash: null }, 'bb_second', NOW + 2),
+    ).toBe(false);
     expect(await store().get(s.id)).toMatchObject({ state_hash: 'st_a1', browser_binding_hash: 'bb_first' });
     // null: the bound browser coming back keeps its binding and gets a new state.
-    expect(await store().beginAuthorization(s.id, 'st_a3', null, NOW + 3)).toBe(true);
+    expect(
+      await store().beginAuthorization(s.id, { stateHash: 'st_a3', nonceHash: null }, null, NOW + 3),
+    ).toBe(true);
     expect(await store().get(s.id)).toMatchObject({
       state_hash: 'st_a3',
       browser_binding_hash: 'bb_first',
       updated_at: NOW + 3,
     });
     expect(await store().byStateHash('st_a1')).toBeNull();
+    // Each request records its own nonce, or none.
+    expect(
+      await store().beginAuthorization(s.id, { stateHash: 'st_a4', nonceHash: 'nh_a4' }, null, NOW + 4),
+    ).toBe(true);
+    expect(await store().get(s.id)).toMatchObject({ state_hash: 'st_a4', nonce_hash: 'nh_a4' });
+    expect(
+      await store().beginAuthorization(s.id, { stateHash: 'st_a5', nonceHash: null }, null, NOW + 5),
+    ).toBe(true);
+    expect(await store().get(s.id)).toMatchObject({ state_hash: 'st_a5', nonce_hash: null });
   });
 
   it('beginAuthorization refuses an expired, a claimed and a missing session', async () => {
@@ -91,10 +112,21 @@ describe.each(engines)('connect session store contract on %s', (engine) => {
     const claimed = session();
     await store().insert(expired);
     await store().insert(claimed);
-    expect(await store().beginAuthorization(expired.id, 'st_e', 'bb', expired.expires_at)).toBe(false);
+    expect(
+      await store().beginAuthorization(
+        expired.id,
+        { stateHash: 'st_e', nonceHash: null },
+        'bb',
+        expired.expires_at,
+      ),
+    ).toBe(false);
     expect(await store().claim(claimed.id, NOW)).toBe(true);
-    expect(await store().beginAuthorization(claimed.id, 'st_c', null, NOW)).toBe(false);
-    expect(await store().beginAuthorization('cs_missing', 'st_m', null, NOW)).toBe(false);
+    expect(
+      await store().beginAuthorization(claimed.id, { stateHash: 'st_c', nonceHash: null }, null, NOW),
+    ).toBe(false);
+    expect(
+      await store().beginAuthorization('cs_missing', { stateHash: 'st_m', nonceHash: null }, null, NOW),
+    ).toBe(false);
     expect(await store().get(expired.id)).toStrictEqual(expired);
   });
 

@@ -39,6 +39,8 @@ export const connectSessions = pgTable(
     connectTokenHash: text('connect_token_hash').notNull(),
     browserBindingHash: text('browser_binding_hash'),
     codeVerifier: text('code_verifier'),
+    /** Hash of the nonce of the latest authorization request, for a provider read from its ID token. */
+    nonceHash: text('nonce_hash'),
     status: text('status').notNull(),
     error: text('error'),
     connectionId: text('connection_id'),

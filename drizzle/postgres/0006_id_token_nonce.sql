@@ -1,0 +1,1 @@
+ALTER TABLE "connect_sessions" ADD COLUMN "nonce_hash" text;

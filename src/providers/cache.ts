@@ -7,6 +7,11 @@ import type { ProviderRecord, ProviderStore } from './store.js';
 export function createProviderCache(store: ProviderStore, now: () => number, ttlMs = 2_000) {
   const entries = new Map<string, { record: ProviderRecord | null; at: number }>();
   return {
+    /** The provider if it is in memory and current, `undefined` if it must be read: the hand-out's path without a promise. */
+    peek(id: string): ProviderRecord | null | undefined {
+      const cached = entries.get(id);
+      return cached && now() - cached.at < ttlMs ? cached.record : undefined;
+    },
     async get(id: string): Promise<ProviderRecord | null> {
       const cached = entries.get(id);
       if (cached && now() - cached.at < ttlMs) return cached.record;

@@ -13,6 +13,15 @@ describe('createLimiter', () => {
     expect(l.hit('a', 61_000)).toEqual({ allowed: true, remaining: 2, resetSeconds: 60 });
   });
 
+  it('takes hits like `hit`, answering null while allowed and the refusal after', () => {
+    const l = createLimiter(policy);
+    expect([1, 2, 3].map(() => l.take('a', 1000))).toEqual([null, null, null]);
+    expect(l.take('a', 1000)).toEqual({ allowed: false, remaining: 0, resetSeconds: 60 });
+    // The same window as hit's: counted together.
+    expect(l.hit('a', 1000).allowed).toBe(false);
+    expect(l.take('a', 61_000)).toBeNull();
+  });
+
   it('keeps keys apart', () => {
     const l = createLimiter(policy);
     for (let i = 0; i < 5; i++) l.hit('a', 0);

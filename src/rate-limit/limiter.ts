@@ -29,6 +29,8 @@ export interface Limiter {
   readonly policy: Policy;
   /** Counts one hit against `key`. */
   hit(key: string, now: number): Verdict;
+  /** Counts one hit against `key`: `null` when it is allowed (nothing built on that common path), else the refusal. */
+  take(key: string, now: number): Verdict | null;
   /** Whether `key` is over its limit, without counting. */
   peek(key: string, now: number): Verdict;
 }
@@ -57,17 +59,23 @@ export function createLimiter(policy: Policy, maxKeys = MAX_KEYS): Limiter {
     }
   };
 
+  const count = (key: string, now: number): Window => {
+    let w = windows.get(key);
+    if (w === undefined || w.endsAt <= now) {
+      if (w === undefined && windows.size >= maxKeys) makeRoom(now);
+      w = { count: 0, endsAt: now + windowMs };
+      windows.set(key, w);
+    }
+    w.count++;
+    return w;
+  };
+
   return {
     policy,
-    hit(key, now) {
-      let w = windows.get(key);
-      if (w === undefined || w.endsAt <= now) {
-        if (w === undefined && windows.size >= maxKeys) makeRoom(now);
-        w = { count: 0, endsAt: now + windowMs };
-        windows.set(key, w);
-      }
-      w.count++;
-      return verdict(w, now);
+    hit: (key, now) => verdict(count(key, now), now),
+    take(key, now) {
+      const w = count(key, now);
+      return w.count <= policy.limit ? null : verdict(w, now);
     },
     peek(key, now) {
       const w = windows.get(key);

@@ -58,8 +58,8 @@ export function createRateLimits(config: RateLimitConfig, now: () => number) {
   };
   const counted = (l: Limiter | null, key: string, what: string) => {
     if (l === null) return;
-    const verdict = l.hit(key, now());
-    if (!verdict.allowed) {
+    const verdict = l.take(key, now());
+    if (verdict !== null) {
       throw new AppError('rate_limited', `too many ${what}; retry after ${verdict.resetSeconds} s`, {
         headers: limitHeaders(l.policy, verdict),
       });

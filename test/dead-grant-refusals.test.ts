@@ -11,8 +11,10 @@ import {
 /**
  * A dead refresh token as real providers say it, through the real refresher:
  * Slack's HTTP 200 `{"ok": false, "error": "invalid_refresh_token"}` (its own
- * word, listed by the preset's `refresh_grant_dead_errors`) and Zoom's plain
- * 400 `invalid_grant`, each served by a fake from its recording
+ * word, listed by the preset's `refresh_grant_dead_errors`), HubSpot's 400
+ * `{"status": "BAD_REFRESH_TOKEN", "message": ...}` (no OAuth `error`: the
+ * preset names the member `status`) and Zoom's plain 400 `invalid_grant`,
+ * each served by a fake from its recording
  * (test/fixtures/providers/*.json, `dead_refresh`). The connection ends up
  * `needs_reauth` with the one code services know, `invalid_grant`, in
  * `last_error` and in the webhook; the same words under a 5xx end nothing.
@@ -74,9 +76,10 @@ async function needsReauthEvents(id: string): Promise<unknown[]> {
 }
 
 describe.each([
-  ['slack', 'invalid_refresh_token', 200],
-  ['zoom', 'invalid_grant', 400],
-])('%s', (presetId, documentedError, documentedStatus) => {
+  ['slack', 'error', 'invalid_refresh_token', 200],
+  ['hubspot', 'status', 'BAD_REFRESH_TOKEN', 400],
+  ['zoom', 'error', 'invalid_grant', 400],
+])('%s', (presetId, member, documentedError, documentedStatus) => {
   const fixture = fixtures.get(presetId)!;
   let fake: FakeProvider;
 
@@ -87,7 +90,7 @@ describe.each([
   it('has the recording this test relies on', () => {
     expect(fixture.dead_refresh).toMatchObject({
       status: documentedStatus,
-      body: { error: documentedError },
+      body: { [member]: documentedError },
     });
   });
 
@@ -105,8 +108,11 @@ describe.each([
     const events = await needsReauthEvents(id);
     expect(events).toHaveLength(1);
     expect(events[0]).toMatchObject({ type: 'connection.needs_reauth', data: { error: 'invalid_grant' } });
-    // Slack's own word stays with the broker: services see one code.
-    expect(JSON.stringify([await connection(id), events])).not.toContain('invalid_refresh_token');
+    // The provider's own word and text stay with the broker: services see one code, logs see neither.
+    const seen = JSON.stringify([await connection(id), events]);
+    if (documentedError !== 'invalid_grant') expect(seen).not.toContain(documentedError);
+    const text = fixture.dead_refresh!.body.message;
+    if (typeof text === 'string') expect([seen, ...t.logs].join('\n')).not.toContain(text);
   });
 
   it('keeps the grant when a failing server sends the same words under a 5xx', async () => {

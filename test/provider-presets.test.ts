@@ -264,7 +264,13 @@ describe.each(withDeadRefresh.map((f) => [f.preset, f] as const))(
     it('ends the grant on the documented answer, through the preset’s own list where it is not invalid_grant', async () => {
       const failure = await refreshWith('dead-refresh-token');
       expect(failure).toBeInstanceOf(ProviderError);
-      expect((failure as ProviderError).oauthError).toBe(dead.body.error);
+      // The member the preset reads the code from: OAuth's `error`, or the provider's own (HubSpot's `status`).
+      const listed = preset.refresh_grant_dead_errors.find(
+        (entry) => dead.body[entry.field ?? 'error'] === entry.error,
+      );
+      const member = listed?.field ?? 'error';
+      expect((failure as ProviderError).oauthError).toBe(dead.body.error ?? null);
+      expect((failure as ProviderError).codeIn(member)).toBe(dead.body[member]);
       expect(classifyRefreshFailure(failure, preset.refresh_grant_dead_errors)).toEqual({
         kind: 'grant_rejected',
         code: 'invalid_grant',

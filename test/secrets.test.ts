@@ -90,6 +90,13 @@ describe('secrets stay secret', () => {
         }),
       );
       expect(pointsAtToken.status).toBe(400);
+      // Nor may a dead-grant code be read from a member that may hold a token; the refusal echoes nothing.
+      const readsToken = await record(
+        await t.admin('PATCH', '/v1/admin/providers/realms', {
+          refresh_grant_dead_errors: [{ error: REFRESH_TOKEN, field: 'refresh_token' }],
+        }),
+      );
+      expect(readsToken.status).toBe(400);
       // A connection holding marker tokens, and a service client that reads and uses it.
       const now = Date.now();
       await t.deps.database.db.insert(t.deps.database.tables.connections).values({

@@ -99,7 +99,8 @@ export function fromUpstream(error: unknown): AppError | undefined {
 
 // The provider's OAuth error code or the network failure's code, never the provider's description.
 function upstreamDetail(code: FailureCode, error: unknown): string {
-  if (error instanceof ProviderError) return `the provider refused: ${error.oauthError}`;
+  if (error instanceof ProviderError)
+    return `the provider refused: ${error.oauthError ?? `HTTP ${error.status}, no OAuth error`}`;
   if (code === 'provider_timeout') return 'the provider did not answer in time';
   if (error instanceof UpstreamNetworkError && code === 'provider_bad_response')
     return `the provider answered something unusable (${error.code})`;

@@ -7,6 +7,7 @@ import type { Preset } from '../providers/model.js';
 import { box } from '../providers/presets/box.js';
 import { github } from '../providers/presets/github.js';
 import { google } from '../providers/presets/google.js';
+import { hubspot } from '../providers/presets/hubspot.js';
 import { salesforce } from '../providers/presets/salesforce.js';
 import { xero } from '../providers/presets/xero.js';
 import { ProviderError, UnexpectedResponseError, UpstreamNetworkError } from '../upstream/errors.js';
@@ -672,6 +673,71 @@ describe('refreshTokens', () => {
       ProviderError,
     );
     expect(error).toMatchObject({ oauthError: 'invalid_grant', status: 400 });
+  });
+});
+
+describe('refreshTokens: a refusal named outside `error` (HubSpot)', () => {
+  // HubSpot's dead refresh token: 400, no OAuth `error`, the code in `status` beside free text.
+  const deadAnswer = {
+    status: 'BAD_REFRESH_TOKEN',
+    message: `missing or invalid refresh token ${OLD_REFRESH_TOKEN}`,
+    correlationId: 'aeb5f871-7f07-4993-9211-075dc63e7cbf',
+  };
+
+  it('is a ProviderError with no OAuth error, carrying only the listed code, none of the text', async () => {
+    const { base } = await answering(400, deadAnswer);
+    const error = await rejection(
+      refreshTokens(deps(), providerFrom(hubspot, base), OLD_REFRESH_TOKEN),
+      ProviderError,
+    );
+    expect(error).toMatchObject({
+      oauthError: null,
+      status: 400,
+      memberCodes: { status: 'BAD_REFRESH_TOKEN' },
+    });
+    expect(error.codeIn('status')).toBe('BAD_REFRESH_TOKEN');
+    const text = exposedText(error);
+    expect(text).not.toContain('missing or invalid');
+    expect(text).not.toContain(deadAnswer.correlationId);
+  });
+
+  it.each([
+    ['a code the preset does not list', 400, { ...deadAnswer, status: 'BAD_CLIENT_ID' }],
+    // A provider echoing a token where a code goes: still nothing but listed codes is kept.
+    ['a token where the code goes', 400, { ...deadAnswer, status: OLD_REFRESH_TOKEN }],
+    ['the listed code under a 5xx (its body is not read)', 503, deadAnswer],
+  ])('stays an unexpected answer on %s', async (_name, status, body) => {
+    const { base } = await answering(status, body);
+    const error = await rejection(
+      refreshTokens(deps(), providerFrom(hubspot, base), OLD_REFRESH_TOKEN),
+      UnexpectedResponseError,
+    );
+    expect(error.status).toBe(status);
+  });
+
+  it('is read only for a provider that lists the member, and only on refresh', async () => {
+    const { base } = await answering(400, deadAnswer);
+    await rejection(
+      refreshTokens(
+        deps(),
+        providerFrom(hubspot, base, { refresh_grant_dead_errors: [] }),
+        OLD_REFRESH_TOKEN,
+      ),
+      UnexpectedResponseError,
+    );
+    await rejection(exchangeCode(deps(), providerFrom(hubspot, base), grant()), UnexpectedResponseError);
+  });
+
+  it('keeps the listed code beside an OAuth `error` too', async () => {
+    const { base } = await answering(400, { ...deadAnswer, error: 'invalid_request' });
+    const error = await rejection(
+      refreshTokens(deps(), providerFrom(hubspot, base), OLD_REFRESH_TOKEN),
+      ProviderError,
+    );
+    expect(error).toMatchObject({
+      oauthError: 'invalid_request',
+      memberCodes: { status: 'BAD_REFRESH_TOKEN' },
+    });
   });
 });
 

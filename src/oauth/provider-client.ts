@@ -2,6 +2,12 @@ import * as oauth from 'oauth4webapi';
 import type { ProviderRecord } from '../providers/store.js';
 import { ProviderError, UnexpectedResponseError, UpstreamNetworkError } from '../upstream/errors.js';
 import type { UpstreamCall, UpstreamFetch } from '../upstream/http-client.js';
+import {
+  memberCodesOf,
+  readErrorBody,
+  type WantedMemberCodes,
+  wantedMemberCodes,
+} from './error-member-codes.js';
 import { normaliseTokenResponse } from './token-response.js';
 import { type TokenSet, toTokenSet } from './token-set.js';
 
@@ -110,6 +116,8 @@ export async function refreshTokens(
 ): Promise<TokenSet> {
   const as = metadata(provider);
   const client = { client_id: provider.client_id };
+  // HubSpot-like providers name a dead refresh token outside `error`: those members are read for the classifier.
+  const wanted = wantedMemberCodes(provider.refresh_grant_dead_errors);
   return translateErrors(async () => {
     const response = await oauth.refreshTokenGrantRequest(
       as,
@@ -121,7 +129,7 @@ export async function refreshTokens(
     const answer = await oauth.processRefreshTokenResponse(as, client, response);
     onAnswer?.(answer as Record<string, unknown>);
     return toTokenSet(answer, provider, deps.now());
-  });
+  }, wanted);
 }
 
 /** RFC 7009. Resolves when the provider confirmed; throws an upstream error otherwise. */
@@ -144,8 +152,11 @@ export async function revokeToken(
 
 const oauthErrorCode = /^[\x21-\x7e]{1,64}$/;
 
-/** Maps oauth4webapi's errors onto the upstream ones, keeping no response body (it may hold tokens). */
-async function translateErrors<T>(fn: () => Promise<T>): Promise<T> {
+/**
+ * Maps oauth4webapi's errors onto the upstream ones, keeping no response body (it may hold tokens): only
+ * the OAuth `error` and the `wanted` codes found in other members (ProviderError's memberCodes).
+ */
+async function translateErrors<T>(fn: () => Promise<T>, wanted: WantedMemberCodes = {}): Promise<T> {
   try {
     return await fn();
   } catch (error) {
@@ -154,6 +165,7 @@ async function translateErrors<T>(fn: () => Promise<T>): Promise<T> {
       const code = oauthErrorCode.test(error.error) ? error.error : 'invalid_response';
       throw new ProviderError(code, error.status, `the provider answered ${code} (HTTP ${error.status})`, {
         retryAfterSeconds: retryAfter(error.response),
+        memberCodes: memberCodesOf(error.cause, wanted),
       });
     }
     if (error instanceof oauth.WWWAuthenticateChallengeError) {
@@ -161,12 +173,39 @@ async function translateErrors<T>(fn: () => Promise<T>): Promise<T> {
       const code = challenge && oauthErrorCode.test(challenge) ? challenge : 'invalid_client';
       throw new ProviderError(code, error.status, `the provider refused the request (HTTP ${error.status})`);
     }
+    const refusal = await refusalWithoutOAuthError(error, wanted);
+    if (refusal) throw refusal;
     const status = error instanceof oauth.OperationProcessingError ? statusOf(error) : undefined;
     const reason = error instanceof Error ? error.message : 'unknown failure';
     throw new UnexpectedResponseError(`unexpected answer from the provider: ${reason}`, status, {
       retryAfterSeconds: status === undefined ? undefined : retryAfterOf(error),
     });
   }
+}
+
+/**
+ * A 4xx with no OAuth `error` (oauth4webapi calls it unexpected) that carries a `wanted` code in another
+ * member: the provider refused, in its own format. Like oauth4webapi with `error`, a 5xx body is never read.
+ */
+async function refusalWithoutOAuthError(
+  error: unknown,
+  wanted: WantedMemberCodes,
+): Promise<ProviderError | undefined> {
+  if (Object.keys(wanted).length === 0 || !(error instanceof oauth.OperationProcessingError))
+    return undefined;
+  const response = error.cause;
+  if (!(response instanceof Response) || response.status < 400 || response.status > 499) return undefined;
+  const memberCodes = memberCodesOf(await readErrorBody(response), wanted);
+  if (Object.keys(memberCodes).length === 0) return undefined;
+  return new ProviderError(
+    null,
+    response.status,
+    `the provider refused the request (HTTP ${response.status})`,
+    {
+      retryAfterSeconds: retryAfter(response),
+      memberCodes,
+    },
+  );
 }
 
 function statusOf(error: oauth.OperationProcessingError): number | undefined {

@@ -131,17 +131,33 @@ const metadataRequestSchema = z
  */
 export const registrationErrors = ['invalid_client', 'unauthorized_client'];
 
-// One provider's word for "this refresh token is dead" (Slack's invalid_refresh_token, GitHub's bad_refresh_token).
+/** A member of a token error answer that may carry a dead-grant code: a plain name, read at the top level only. */
+export const codeMemberName = /^[A-Za-z][A-Za-z0-9_]{0,31}$/;
+// Never read, even to compare: a member that may hold a credential (`refresh_token`, `client_secret`).
+const secretMemberName = /token|secret|password|verifier|credential/i;
+
+// One provider's word for "this refresh token is dead" (Slack's invalid_refresh_token, GitHub's bad_refresh_token,
+// HubSpot's BAD_REFRESH_TOKEN in the member `status` of an answer with no OAuth `error`).
 const grantDeadError = z
   .strictObject({
     error: z
       .string()
-      .regex(/^[\x21-\x7e]{1,64}$/, 'an OAuth error code: 1 to 64 printable characters, no spaces')
-      .refine((code) => !registrationErrors.includes(code), {
-        message: `must not be ${registrationErrors.join(' or ')}: those describe the broker's registration, not the user's grant`,
-      })
+      .regex(/^[\x21-\x7e]{1,64}$/, 'an error code: 1 to 64 printable characters, no spaces')
       .describe(
-        "the refresh answer's `error`; never `invalid_client` or `unauthorized_client` (the broker's registration)",
+        "the code that names a dead refresh token, in the answer's member `field`; with `field` `error`, " +
+          'never `invalid_client` or `unauthorized_client` (the broker’s registration)',
+      ),
+    field: z
+      .string()
+      .regex(codeMemberName, 'a top-level JSON member name: a letter, then up to 31 letters, digits or _')
+      .refine(
+        (name) => !secretMemberName.test(name),
+        'must not name a member that may carry a token or secret',
+      )
+      .optional()
+      .describe(
+        'the top-level member of the JSON error answer that carries the code (HubSpot: `status`); ' +
+          '`error`, the OAuth member, when absent',
       ),
     status: z
       .number()
@@ -152,6 +168,10 @@ const grantDeadError = z
       .describe(
         'only with this HTTP status; an error a provider sends with 200 (`token_errors_with_200`) counts as 400',
       ),
+  })
+  .refine((entry) => (entry.field ?? 'error') !== 'error' || !registrationErrors.includes(entry.error), {
+    path: ['error'],
+    message: `must not be ${registrationErrors.join(' or ')}: those describe the broker's registration, not the user's grant`,
   })
   .meta({ id: 'RefreshGrantDeadError' });
 

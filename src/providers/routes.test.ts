@@ -392,6 +392,13 @@ describe('refresh_grant_dead_errors', () => {
     ['a 200 status', [{ error: 'invalid_refresh_token', status: 200 }], '/0/status'],
     ['a fractional status', [{ error: 'invalid_refresh_token', status: 400.5 }], '/0/status'],
     ['an unknown key', [{ error: 'invalid_refresh_token', reason: 'x' }], '/0/reason'],
+    ['invalid_client named in `error` explicitly', [{ error: 'invalid_client', field: 'error' }], '/0/error'],
+    ['a field that is a path, not a member', [{ error: 'BAD', field: 'errors/0/code' }], '/0/field'],
+    ['an empty field', [{ error: 'BAD', field: '' }], '/0/field'],
+    ['a field over 32 characters', [{ error: 'BAD', field: `f${'x'.repeat(32)}` }], '/0/field'],
+    ['a field starting with _ (__proto__)', [{ error: 'BAD', field: '__proto__' }], '/0/field'],
+    ['a field that may carry a token', [{ error: 'BAD', field: 'refresh_token' }], '/0/field'],
+    ['a field that may carry a secret', [{ error: 'BAD', field: 'clientSecret' }], '/0/field'],
     ['more than 10 entries', Array.from({ length: 11 }, (_, i) => ({ error: `e${i}` })), ''],
   ])('refuses %s with a 400 naming the entry, and stores nothing', async (_name, list, pointer) => {
     const res = await json(
@@ -404,6 +411,26 @@ describe('refresh_grant_dead_errors', () => {
       { pointer: `/refresh_grant_dead_errors${pointer}`, message: expect.any(String) },
     ]);
     expect((await json(await t.admin('GET', '/v1/admin/providers'))).body.data).toEqual([]);
+  });
+
+  it('takes the member that carries the code (HubSpot: `status`), and fills it from the HubSpot preset', async () => {
+    const inStatus = [{ error: 'BAD_REFRESH_TOKEN', field: 'status', status: 400 }];
+    const created = await json(
+      await t.admin('POST', '/v1/admin/providers', { ...custom, refresh_grant_dead_errors: inStatus }),
+    );
+    expect(created.status).toBe(201);
+    expect(created.body.refresh_grant_dead_errors).toEqual(inStatus);
+    const hubspot = await json(
+      await t.admin('POST', '/v1/admin/providers', { preset: 'hubspot', client_id: 'x', client_secret: 'y' }),
+    );
+    expect(hubspot.body.refresh_grant_dead_errors).toEqual(inStatus);
+    // Outside `error` a code is the provider's own word, even one that reads like OAuth's.
+    const patched = await json(
+      await t.admin('PATCH', '/v1/admin/providers/acme', {
+        refresh_grant_dead_errors: [{ error: 'invalid_client', field: 'category' }],
+      }),
+    );
+    expect(patched.status).toBe(200);
   });
 
   it('says why invalid_client is refused, and refuses it on PATCH without changing the stored list', async () => {

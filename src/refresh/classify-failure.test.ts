@@ -94,3 +94,30 @@ describe('a provider’s own words for a dead grant', () => {
     expect(failure.code).not.toBe('invalid_grant');
   });
 });
+
+describe('a dead-grant code in another member of the answer (HubSpot)', () => {
+  const hubspot: GrantDeadError[] = [{ error: 'BAD_REFRESH_TOKEN', field: 'status', status: 400 }];
+  // HubSpot's 400 has no OAuth `error`: the refresh client keeps only the listed code it found in `status`.
+  const answered = (status: number, oauthError: string | null = null) =>
+    new ProviderError(oauthError, status, 'x', { memberCodes: { status: 'BAD_REFRESH_TOKEN' } });
+
+  it('ends the grant on the listed code in the listed member, stored as invalid_grant', () => {
+    expect(classifyRefreshFailure(answered(400), hubspot)).toEqual(grantRejected);
+  });
+
+  it.each([
+    ['the same answer under a 5xx', answered(503), hubspot],
+    ['the same answer under another 4xx than the listed one', answered(401), hubspot],
+    [
+      'the code in `error` when the list names `status`',
+      new ProviderError('BAD_REFRESH_TOKEN', 400, 'x'),
+      hubspot,
+    ],
+    ['the code in `status` when the list names `error`', answered(400), [{ error: 'BAD_REFRESH_TOKEN' }]],
+    ['an OAuth error blaming the registration beside it', answered(400, 'invalid_client'), hubspot],
+  ])('keeps the grant on %s', (_name, error, listed: GrantDeadError[]) => {
+    const failure = classifyRefreshFailure(error, listed);
+    expect(failure.kind).toBe('transient');
+    expect(failure.code).toBe('provider_error');
+  });
+});

@@ -13,7 +13,8 @@ export type RefreshFailure =
  * `invalid_grant` ends a grant (RFC 6749 §5.2: the refresh token is invalid,
  * expired, revoked or reused), and so does any error the provider lists in
  * `refresh_grant_dead_errors`: its own word for the same thing (Slack's
- * `invalid_refresh_token`, GitHub's `bad_refresh_token`). Whatever the word,
+ * `invalid_refresh_token`, GitHub's `bad_refresh_token`), or in another member
+ * of the answer (HubSpot's `status` `BAD_REFRESH_TOKEN`). Whatever the word,
  * the grant ends with the one code `invalid_grant`, so services see one code.
  *
  * Every other failure is transient: timeouts, 5xx (even one whose body names a
@@ -42,10 +43,12 @@ export function classifyRefreshFailure(
 function grantIsDead(error: ProviderError, listed: readonly GrantDeadError[]): boolean {
   if (error.status >= 500) return false;
   if (error.oauthError === 'invalid_grant') return true;
-  // Refused by the admin API already; kept out here too, as a user's tokens are at stake.
-  if (registrationErrors.includes(error.oauthError)) return false;
+  // Refused by the admin API already; kept out here too, as a user's tokens are at stake. An answer whose
+  // OAuth error blames the registration ends nothing, whatever its other members say.
+  if (error.oauthError !== null && registrationErrors.includes(error.oauthError)) return false;
   return listed.some(
     (entry) =>
-      entry.error === error.oauthError && (entry.status === undefined || entry.status === error.status),
+      entry.error === error.codeIn(entry.field ?? 'error') &&
+      (entry.status === undefined || entry.status === error.status),
   );
 }

@@ -1331,8 +1331,10 @@ export interface components {
             next_cursor: string | null;
         };
         RefreshGrantDeadError: {
-            /** @description the refresh answer's `error`; never `invalid_client` or `unauthorized_client` (the broker's registration) */
+            /** @description the code that names a dead refresh token, in the answer's member `field`; with `field` `error`, never `invalid_client` or `unauthorized_client` (the broker’s registration) */
             error: string;
+            /** @description the top-level member of the JSON error answer that carries the code (HubSpot: `status`); `error`, the OAuth member, when absent */
+            field?: string;
             /** @description only with this HTTP status; an error a provider sends with 200 (`token_errors_with_200`) counts as 400 */
             status?: number;
         };

@@ -159,6 +159,7 @@ describe('preset catalog', () => {
     );
     expect(listed).toEqual({
       github: [{ error: 'bad_refresh_token' }],
+      hubspot: [{ error: 'BAD_REFRESH_TOKEN', field: 'status', status: 400 }],
       microsoft: [{ error: 'interaction_required' }],
       slack: [{ error: 'invalid_refresh_token' }],
     });

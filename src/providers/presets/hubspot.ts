@@ -23,4 +23,8 @@ export const hubspot = definePreset({
   // Access tokens: 30 minutes. Refresh tokens are long-lived (until the app is uninstalled).
   default_token_lifetime_seconds: 1800,
   refresh_token_idle_seconds: null,
+  // A dead refresh token (app uninstalled, access revoked) is answered with HTTP 400 and no OAuth `error`:
+  // `{"status": "BAD_REFRESH_TOKEN", "message": "missing or invalid refresh token", ...}` (reported by
+  // integrators, not on HubSpot's reference pages).
+  refresh_grant_dead_errors: [{ error: 'BAD_REFRESH_TOKEN', field: 'status', status: 400 }],
 });

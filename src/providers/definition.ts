@@ -131,8 +131,8 @@ const metadataRequestSchema = z
  */
 export const registrationErrors = ['invalid_client', 'unauthorized_client'];
 
-/** A member of a token error answer that may carry a dead-grant code: a plain name, read at the top level only. */
-export const codeMemberName = /^[A-Za-z][A-Za-z0-9_]{0,31}$/;
+// A member of a token error answer that may carry a dead-grant code: a plain name, read at the top level only.
+const codeMemberName = /^[A-Za-z][A-Za-z0-9_]{0,31}$/;
 // Never read, even to compare: a member that may hold a credential (`refresh_token`, `client_secret`).
 const secretMemberName = /token|secret|password|verifier|credential/i;
 

@@ -23,7 +23,7 @@ import { summariseProfiles } from './lib/profile.js';
 import { type RefreshResult, refreshBench } from './lib/refresh.js';
 import { type RefreshLoadResult, refreshLoadBench } from './lib/refresh-load.js';
 import { cleanUp, postgresReachable, scratchDatabase, scratchDir, scratchPath } from './lib/scratch.js';
-import { seedConnections } from './lib/seed.js';
+import { seedConnections, seedHandOutRows } from './lib/seed.js';
 import { type SideBySide, sideBySide } from './lib/side-by-side.js';
 import { type WebhookResult, webhookBench } from './lib/webhooks.js';
 
@@ -176,16 +176,7 @@ async function handOut(mods: Awaited<ReturnType<typeof brokerModules>>, engine: 
   log(`${engine}: seeding ${fmt.int(config.smallConnections)} connections`);
   const url = await scratchDatabase(engine, `handout-${engine}`);
   const secrets = brokerSecrets();
-  const ids = await seedConnections(mods, {
-    engine,
-    url,
-    from: 0,
-    count: config.smallConnections,
-    providerId: 'dropbox',
-    vaultKeys: secrets.vaultKeys,
-    expiresAt: Date.now() + FOUR_HOURS,
-    lastUsedAt: Date.now(),
-  });
+  const ids = await seedHandOutRows(mods, engine, url, secrets.vaultKeys);
   const label = `${engine}-${fmt.int(config.smallConnections)}`;
   await withBroker(label, url, secrets, async (broker) => {
     await createProvider(broker);

@@ -5,7 +5,7 @@ import { Worker } from 'node:worker_threads';
 import BetterSqlite3 from 'better-sqlite3';
 import pg from 'pg';
 import type { VaultKey } from '../../src/vault/keys.js';
-import type { Engine } from './config.js';
+import { config, type Engine } from './config.js';
 import type { BrokerModules } from './modules.js';
 
 /**
@@ -120,4 +120,27 @@ export async function seedConnections(
     await client.query('vacuum analyze connections').finally(() => client.end());
   }
   return parts.flat();
+}
+
+/**
+ * The hand-out runs' rows: `smallConnections` Dropbox connections with four hours left on their
+ * tokens, marked in use (see `lastUsedAt`), so no measured round meets a refresh or a renewal plan.
+ */
+export function seedHandOutRows(
+  mods: BrokerModules,
+  engine: Engine,
+  url: string,
+  vaultKeys: VaultKey[],
+): Promise<string[]> {
+  const now = Date.now();
+  return seedConnections(mods, {
+    engine,
+    url,
+    from: 0,
+    count: config.smallConnections,
+    providerId: 'dropbox',
+    vaultKeys,
+    expiresAt: now + 4 * 3600 * 1000,
+    lastUsedAt: now,
+  });
 }

@@ -4,7 +4,7 @@ import type { LoadResult } from './load.js';
 import type { BrokerModules } from './modules.js';
 import { runPaced } from './paced.js';
 import { scratchDatabase } from './scratch.js';
-import { seedConnections } from './seed.js';
+import { seedHandOutRows } from './seed.js';
 
 /**
  * Two brokers on one database, loaded at once with hand-outs at the same
@@ -32,8 +32,6 @@ export interface SideBySide {
   medianPercent: number;
 }
 
-const FOUR_HOURS = 4 * 3600 * 1000;
-
 export async function sideBySide(
   mods: BrokerModules,
   engine: Engine,
@@ -43,16 +41,7 @@ export async function sideBySide(
 ): Promise<SideBySide> {
   const url = await scratchDatabase(engine, `${sides.name}-${engine}`);
   // Seeded with this tree's schema: an older build finds its migrations applied and reads the columns it knows.
-  const ids = await seedConnections(mods, {
-    engine,
-    url,
-    from: 0,
-    count: config.smallConnections,
-    providerId: 'dropbox',
-    vaultKeys: secrets.vaultKeys,
-    expiresAt: Date.now() + FOUR_HOURS,
-    lastUsedAt: Date.now(),
-  });
+  const ids = await seedHandOutRows(mods, engine, url, secrets.vaultKeys);
   const start = (side: Side) =>
     startBroker({
       label: `${engine}-${side.label}`,

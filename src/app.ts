@@ -76,7 +76,7 @@ export function createApp(deps: Deps) {
   const metrics = deps.metrics ?? createMetrics();
   const tracing = deps.tracing ?? noTracing;
   const app = new Hono<AppEnv>();
-  app.use(requestContext(deps.log, deps.now, metrics, tracing));
+  app.use(requestContext(deps.log, metrics, tracing));
 
   const services = createServices(deps, metrics, tracing);
   const trusted = new Set(config.trustedProxies ?? []);

@@ -24,7 +24,7 @@ beforeAll(async () => {
   t = await createTestApp();
   // app.ts does not mount these routes yet: a small app of their own, with the real guard and error handling.
   app = new Hono<AppEnv>();
-  app.use(requestContext(t.deps.log, Date.now));
+  app.use(requestContext(t.deps.log));
   const passThrough: MiddlewareHandler<AppEnv> = async (_c, next) => next();
   const noServices: MiddlewareHandler<AppEnv> = async () => {
     throw new AppError('unauthorized', 'no service routes here');

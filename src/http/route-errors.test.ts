@@ -70,7 +70,7 @@ describe('routeErrors', () => {
 
 describe('the router, checking error answers (tests turn this on)', () => {
   const app = new Hono<AppEnv>();
-  app.use(requestContext(silentLogger, Date.now));
+  app.use(requestContext(silentLogger));
   const pass = async (_c: unknown, next: () => Promise<void>) => next();
   const router = new Router(app, {
     guards: { admin: pass, service: pass, none: pass },

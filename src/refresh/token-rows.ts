@@ -73,6 +73,24 @@ export function createTokenRows(
       )
       .prepare('custodian_connection_stamps');
 
+  // The background refresher moves every idle due connection with it: prepared once, a row costs the
+  // database's work, not a statement built and compiled each time.
+  let rescheduleById: ReturnType<typeof prepareReschedule> | undefined;
+  const prepareReschedule = () =>
+    db
+      .update(t)
+      .set({ nextRefreshAt: sql`${sql.placeholder('at')}`, updatedAt: sql`${sql.placeholder('now')}` })
+      .where(
+        and(
+          eq(t.id, sql.placeholder('id')),
+          eq(t.tokenVersion, sql.placeholder('version')),
+          eq(t.status, 'active'),
+          eq(t.refreshFailures, 0),
+          or(isNull(t.refreshLeaseUntil), lt(t.refreshLeaseUntil, sql.placeholder('now'))),
+        ),
+      )
+      .prepare('custodian_connection_reschedule');
+
   return {
     async read(id: string) {
       byId ??= prepareById();
@@ -209,18 +227,8 @@ export function createTokenRows(
      * yet). Only a row without failures: theirs is a backoff, and that is the refresher's to set.
      */
     async reschedule(id: string, seenVersion: number, at: number | null, now: number) {
-      await db
-        .update(t)
-        .set({ nextRefreshAt: at, updatedAt: now })
-        .where(
-          and(
-            eq(t.id, id),
-            eq(t.tokenVersion, seenVersion),
-            eq(t.status, 'active'),
-            eq(t.refreshFailures, 0),
-            or(isNull(t.refreshLeaseUntil), lt(t.refreshLeaseUntil, now)),
-          ),
-        );
+      rescheduleById ??= prepareReschedule();
+      await rescheduleById.execute({ id, version: seenVersion, at, now });
     },
 
     /**

@@ -150,6 +150,7 @@ async function serveUntilSignal(config: RuntimeConfig, deps: Deps): Promise<numb
   });
   if (config.env.CUSTODIAN_BACKGROUND_REFRESH) services.background.start();
   services.handOutRevalidation.start();
+  services.sessionExpiry.start();
   services.webhookSender.start();
   const pruning = setInterval(() => {
     const cutoff = Date.now() - config.env.CUSTODIAN_AUDIT_RETENTION_DAYS * DAY_MS;
@@ -174,6 +175,8 @@ async function serveUntilSignal(config: RuntimeConfig, deps: Deps): Promise<numb
   // Refreshes in progress finish and commit; queued audit events are written.
   await services.background.stop();
   await services.handOutRevalidation.stop();
+  // Before the sender: a sweep's last events are then in the outbox for the next replica to send.
+  await services.sessionExpiry.stop();
   await services.webhookSender.stop();
   await services.audit.close();
   await database.close();

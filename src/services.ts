@@ -5,6 +5,7 @@ import { createClientRegistry } from './clients/registry.js';
 import { createSecretHasher } from './clients/secret-hasher.js';
 import { createClientStore } from './clients/store.js';
 import type { ConnectDeps } from './connect/deps.js';
+import { createSessionExpiry } from './connect/session-expiry.js';
 import { createSessionStore } from './connect/session-store.js';
 import { createConnectionStore } from './connections/store.js';
 import { createTransact } from './db/transaction.js';
@@ -36,7 +37,8 @@ import { createWebhookSender } from './webhooks/sender.js';
 /**
  * Builds every store and service from the app's dependencies, once. Routes
  * receive the pieces they use; `main.ts` starts and stops the background
- * parts (refresher, hand-out cache checks, webhook sender, audit writer).
+ * parts (refresher, hand-out cache checks, connect session expiry, webhook
+ * sender, audit writer).
  */
 export function createServices(deps: Deps, metrics: Metrics, tracing: Tracing) {
   const { database, vault, random, now, log, config } = deps;
@@ -152,6 +154,7 @@ export function createServices(deps: Deps, metrics: Metrics, tracing: Tracing) {
     keys,
     handOut,
     handOutRevalidation,
+    sessionExpiry: createSessionExpiry({ sessions: connect.sessions, now, random, log }),
     providers: createProviderRegistry({
       providers: providerStore,
       inUse: (id) => connections.existForProvider(id),

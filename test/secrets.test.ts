@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { readdirSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { EXCHANGE_GRACE_MS } from '../src/connect/session-expiry.js';
 import { tokenLocation } from '../src/connections/token-location.js';
 import { ADMIN_TOKEN, allGrants, createTestApp } from '../src/test-support/app.js';
 import { Vault } from '../src/vault/vault.js';
@@ -188,8 +189,16 @@ describe('secrets stay secret', () => {
       await record(await t.admin('POST', `/v1/admin/webhook-endpoints/${endpointId}/test`));
       // Through the store: the route would first call Dropbox's real revocation endpoint.
       expect(await t.services.connections.delete('conn_marker')).toBe(true);
+      // The connect session started above is abandoned: the expiry sweep queues its failure too.
+      expect(await t.services.connect.sessions.expire(Date.now() + 11 * 60_000, EXCHANGE_GRACE_MS, 200)).toBe(
+        1,
+      );
       const queued = await database().db.select().from(database().tables.webhookDeliveries);
-      expect(queued.map((d) => d.eventType).sort()).toEqual(['connection.deleted', 'webhook.test']);
+      expect(queued.map((d) => d.eventType).sort()).toEqual([
+        'connect_session.failed',
+        'connection.deleted',
+        'webhook.test',
+      ]);
       await t.services.audit.flush();
       await record(
         await t.app.request('/v1/admin/providers', { headers: { authorization: `Bearer ${CLIENT_SECRET}` } }),
@@ -209,6 +218,7 @@ describe('secrets stay secret', () => {
         ['answers', answers.join('\n')],
         ['logs', t.logs.join('\n')],
         ['database files', dbFiles.join('\n')],
+        ['webhook payloads', queued.map((d) => d.payload).join('\n')],
       ];
       for (const [where, text] of places) {
         for (const marker of [

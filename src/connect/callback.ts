@@ -3,7 +3,7 @@ import { resolveProvider } from '../providers/connection-params.js';
 import type { ConnectDeps } from './deps.js';
 import { bindingCookieName } from './enter.js';
 import { exchangeAndStore } from './finish.js';
-import type { ConnectSession } from './session-store.js';
+import { type ConnectSession, endedByExpiry, SESSION_EXPIRED } from './session-store.js';
 
 export type CallbackResult =
   /** No session matches this callback: show a plain page, touch nothing. */
@@ -38,14 +38,16 @@ export async function handleCallback(
   ) {
     return { kind: 'unmatched' };
   }
-  if (session.status !== 'pending') return { kind: 'unmatched' };
+  // One the expiry sweep already failed gets the same expired answer as a pending one past its time.
+  if (session.status !== 'pending' && !endedByExpiry(session)) return { kind: 'unmatched' };
 
   const now = deps.now();
   const fail = async (error: string): Promise<CallbackResult> => {
     await deps.sessions.finish(session.id, { status: 'failed', error }, now);
     return { kind: 'finished', session, connectionId: null, error };
   };
-  if (session.expires_at <= now) return fail('session_expired');
+  // finish changes only a pending session: one the sweep ended is not reported twice.
+  if (session.expires_at <= now) return fail(SESSION_EXPIRED);
   // From here on this request owns the session: a replay finds it taken.
   if (!(await deps.sessions.claim(session.id, now))) return { kind: 'unmatched' };
 

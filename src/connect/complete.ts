@@ -4,7 +4,7 @@ import { AppError } from '../http/errors.js';
 import { resolveProvider } from '../providers/connection-params.js';
 import type { ConnectDeps } from './deps.js';
 import { exchangeAndStore } from './finish.js';
-import type { ConnectSession } from './session-store.js';
+import { type ConnectSession, endedByExpiry, SESSION_EXPIRED } from './session-store.js';
 
 /**
  * `POST /v1/connect-sessions/{id}/complete`, for a service whose own page
@@ -24,7 +24,8 @@ export async function completeFromService(
   if (session.completion !== 'service') {
     throw new AppError('conflict', 'this session finishes in the browser, at the broker callback');
   }
-  if (session.status !== 'pending')
+  // One the expiry sweep already failed still answers connect_session_expired, below.
+  if (session.status !== 'pending' && !endedByExpiry(session))
     throw new AppError('connect_session_used', 'this session has already ended');
   // A wrong state is refused without ending the session: it is someone else's request.
   if (session.state_hash === null || !sameHash(hashSecret(input.state), session.state_hash)) {
@@ -32,7 +33,8 @@ export async function completeFromService(
   }
   const now = deps.now();
   if (session.expires_at <= now) {
-    await deps.sessions.finish(session.id, { status: 'failed', error: 'session_expired' }, now);
+    // finish changes only a pending session: one the sweep ended is not reported twice.
+    await deps.sessions.finish(session.id, { status: 'failed', error: SESSION_EXPIRED }, now);
     throw new AppError('connect_session_expired', 'this session expired');
   }
   if (!(await deps.sessions.claim(session.id, now))) {

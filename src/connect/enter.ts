@@ -3,6 +3,7 @@ import { readsIdToken } from '../oauth/account.js';
 import { resolveProvider } from '../providers/connection-params.js';
 import { buildAuthorizationUrl } from './authorization-url.js';
 import { type ConnectDeps, verifierLocation } from './deps.js';
+import { endedByExpiry } from './session-store.js';
 
 export type EntryResult =
   | {
@@ -29,6 +30,7 @@ export async function enterConnectSession(
   const session = await deps.sessions.byConnectTokenHash(hashSecret(connectToken));
   if (!session) return { ok: false, reason: 'unknown' };
   const now = deps.now();
+  if (endedByExpiry(session)) return { ok: false, reason: 'expired' };
   if (session.status !== 'pending') return { ok: false, reason: 'used' };
   if (session.expires_at <= now) return { ok: false, reason: 'expired' };
   const provider = await deps.providers.get(session.provider_id);

@@ -1,8 +1,16 @@
-import { and, eq, gt, inArray, isNull, lt } from 'drizzle-orm';
+import { and, eq, gt, inArray, isNull, lt, lte, or } from 'drizzle-orm';
 import type { Database } from '../db/open.js';
+import type { ConnectionEvent } from '../webhooks/events.js';
 import { noOutbox, type Outbox } from '../webhooks/outbox.js';
 
 export type SessionStatus = 'pending' | 'exchanging' | 'completed' | 'failed';
+
+/** The error of a session whose time ran out, whoever noticed first: the expiry sweep, the callback or complete. */
+export const SESSION_EXPIRED = 'session_expired';
+
+/** A session that ended because its time ran out: later uses get the "expired" answer, not "used". */
+export const endedByExpiry = (s: Pick<ConnectSession, 'status' | 'error'>) =>
+  s.status === 'failed' && s.error === SESSION_EXPIRED;
 
 /** One attempt to connect an account. Secrets in it are hashes, or vault ciphertext (the verifier). */
 export interface ConnectSession {
@@ -170,27 +178,60 @@ export function createSessionStore(database: Database, outbox: Outbox = noOutbox
         return;
       }
       await outbox.transact(async (tx) => {
-        for (const row of await end(tx))
-          await outbox.record(tx, {
-            type: 'connect_session.failed',
-            subject: {
-              connection_id: null,
-              tenant: row.tenant,
-              end_user: row.endUser,
-              provider_id: row.providerId,
-              account: null,
-              status: 'failed',
-            },
-            error: outcome.error,
-          });
+        for (const row of await end(tx)) await outbox.record(tx, failedEvent(row, outcome.error));
       });
     },
 
-    /** Deletes sessions that ended or expired before `before`. */
+    /**
+     * Fails, with `session_expired`, up to `limit` sessions whose time ran out:
+     * pending ones once `expires_at` has passed, exchanging ones only once it
+     * passed `exchangeGraceMs` ago (their exchange may still be running until
+     * then). Each gets its `connect_session.failed` in the same transaction.
+     * The status is checked again by the update itself, so replicas sweeping
+     * at once, or a callback racing the sweep, end a session exactly once.
+     * Answers how many it failed.
+     */
+    async expire(now: number, exchangeGraceMs: number, limit: number): Promise<number> {
+      const due = and(
+        lte(t.expiresAt, now),
+        or(eq(t.status, 'pending'), and(eq(t.status, 'exchanging'), lte(t.expiresAt, now - exchangeGraceMs))),
+      );
+      return outbox.transact(async (tx) => {
+        const ended = await tx
+          .update(t)
+          .set({ status: 'failed', error: SESSION_EXPIRED, codeVerifier: null, updatedAt: now })
+          .where(and(inArray(t.id, tx.select({ id: t.id }).from(t).where(due).limit(limit)), due))
+          .returning({ tenant: t.tenant, endUser: t.endUser, providerId: t.providerId });
+        for (const row of ended) await outbox.record(tx, failedEvent(row, SESSION_EXPIRED));
+        return ended.length;
+      });
+    },
+
+    /**
+     * Deletes ended sessions that expired before `before`. One still pending or
+     * exchanging is kept until the expiry sweep has failed it and so told the
+     * webhooks (a broker that was down for longer than the retention, say).
+     */
     async prune(before: number): Promise<void> {
-      await db.delete(t).where(lt(t.expiresAt, before));
+      await db.delete(t).where(and(lt(t.expiresAt, before), inArray(t.status, ['completed', 'failed'])));
     },
   };
 }
 
 export type SessionStore = ReturnType<typeof createSessionStore>;
+
+/** Every failure reports the same subject: who tried to connect what; no connection, no account, no token. */
+function failedEvent(row: { tenant: string; endUser: string; providerId: string }, error: string) {
+  return {
+    type: 'connect_session.failed',
+    subject: {
+      connection_id: null,
+      tenant: row.tenant,
+      end_user: row.endUser,
+      provider_id: row.providerId,
+      account: null,
+      status: 'failed',
+    },
+    error,
+  } satisfies ConnectionEvent;
+}

@@ -194,6 +194,7 @@ export async function createTestApp(options: TestAppOptions = {}): Promise<TestA
     },
     close: async () => {
       await services.background.stop();
+      await services.sessionExpiry.stop();
       await services.webhookSender.stop();
       await services.audit.close();
       if (!options.testDatabase) await testDatabase.destroy();

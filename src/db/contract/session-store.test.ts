@@ -172,15 +172,22 @@ describe.each(engines)('connect session store contract on %s', (engine) => {
     });
   });
 
-  it('prune deletes the sessions that expired before the cut-off, and only those', async () => {
+  it('prune deletes the ended sessions that expired before the cut-off, and only those', async () => {
     const cut = NOW + 50_000_000;
-    const old = session({ expires_at: cut - 1 });
-    const edge = session({ expires_at: cut });
+    const old = session({ expires_at: cut - 1, status: 'completed', connection_id: 'conn_old' });
+    const oldFailed = session({ expires_at: cut - 1, status: 'failed', error: 'access_denied' });
+    const edge = session({ expires_at: cut, status: 'failed', error: 'access_denied' });
     const live = session({ expires_at: cut + 1 });
-    for (const s of [old, edge, live]) await store().insert(s);
+    // Not yet told to the webhooks: kept until the expiry sweep has failed them.
+    const unswept = session({ expires_at: cut - 1 });
+    const exchanging = session({ expires_at: cut - 1, status: 'exchanging' });
+    for (const s of [old, oldFailed, edge, live, unswept, exchanging]) await store().insert(s);
     await store().prune(cut);
     expect(await store().get(old.id)).toBeNull();
+    expect(await store().get(oldFailed.id)).toBeNull();
     expect(await store().get(edge.id)).toStrictEqual(edge);
     expect(await store().get(live.id)).toStrictEqual(live);
+    expect(await store().get(unswept.id)).toStrictEqual(unswept);
+    expect(await store().get(exchanging.id)).toStrictEqual(exchanging);
   });
 });

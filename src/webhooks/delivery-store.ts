@@ -1,18 +1,4 @@
-import {
-  and,
-  asc,
-  desc,
-  eq,
-  inArray,
-  isNull,
-  lt,
-  lte,
-  min,
-  ne,
-  or,
-  type Placeholder,
-  sql,
-} from 'drizzle-orm';
+import { and, asc, desc, eq, inArray, isNull, lt, lte, min, ne, or } from 'drizzle-orm';
 import type { Database } from '../db/open.js';
 
 export type DeliveryStatus = 'pending' | 'succeeded' | 'failed';
@@ -57,21 +43,8 @@ export function createDeliveryStore({ db, tables }: Database) {
     created_at: r.createdAt,
     updated_at: r.updatedAt,
   });
-  const due = (now: number | Placeholder) =>
+  const due = (now: number) =>
     and(eq(t.status, 'pending'), lte(t.nextAttemptAt, now), or(isNull(t.leaseUntil), lt(t.leaseUntil, now)));
-  // Every replica asks this every second, mostly of an empty table: prepared once (on first use, after
-  // the migrations), it costs the database's work and no statement building.
-  let endpointsDue: ReturnType<typeof prepareEndpointsDue> | undefined;
-  const prepareEndpointsDue = () =>
-    db
-      .select({ endpointId: t.endpointId, oldest: min(t.nextAttemptAt) })
-      .from(t)
-      .innerJoin(e, and(eq(e.id, t.endpointId), eq(e.isEnabled, true)))
-      .where(due(sql.placeholder('now')))
-      .groupBy(t.endpointId)
-      .orderBy(asc(min(t.nextAttemptAt)))
-      .limit(sql.placeholder('limit'))
-      .prepare('custodian_webhook_endpoints_due');
 
   return {
     async insert(r: Omit<DeliveryRecord, 'attempts' | 'status' | 'updated_at'>) {
@@ -91,8 +64,14 @@ export function createDeliveryStore({ db, tables }: Database) {
 
     /** Enabled endpoints with deliveries due, the longest-waiting first. */
     async endpointsDue(now: number, limit: number) {
-      endpointsDue ??= prepareEndpointsDue();
-      const rows = (await endpointsDue.execute({ now, limit })) as Array<{ endpointId: string }>;
+      const rows = await db
+        .select({ endpointId: t.endpointId, oldest: min(t.nextAttemptAt) })
+        .from(t)
+        .innerJoin(e, and(eq(e.id, t.endpointId), eq(e.isEnabled, true)))
+        .where(due(now))
+        .groupBy(t.endpointId)
+        .orderBy(asc(min(t.nextAttemptAt)))
+        .limit(limit);
       return rows.map((r) => r.endpointId);
     },
 

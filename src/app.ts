@@ -30,6 +30,7 @@ import { noTracing, type Tracing } from './tracing/tracing.js';
 import type { UpstreamFetch } from './upstream/http-client.js';
 import type { Vault } from './vault/vault.js';
 import { mountWebhookDeliveryRoutes } from './webhooks/delivery-routes.js';
+import { registerWebhookGauges } from './webhooks/gauges.js';
 import { mountWebhookEndpointRoutes } from './webhooks/routes.js';
 
 /** Everything the app needs from outside; tests hand in their own. */
@@ -120,6 +121,7 @@ export function createApp(deps: Deps) {
   mountHandOutRoutes(router, services.handOut);
   mountOpenApiRoutes(router);
   registerConnectionGauges(metrics, { database: deps.database, now: deps.now });
+  registerWebhookGauges(metrics, { deliveries: services.webhookDeliveries, now: deps.now });
   mountMetricsRoutes(
     router,
     metrics,

@@ -134,6 +134,7 @@ export function createServices(deps: Deps, metrics: Metrics, tracing: Tracing) {
     fetch: deps.fetch,
     audit,
     log,
+    metrics,
     now,
     random,
     owner: config.replicaId,

@@ -1,12 +1,12 @@
 import { and, count, eq, lte } from 'drizzle-orm';
 import type { Database } from '../db/open.js';
 import type { Metrics } from './metrics.js';
+import { cachedForScrapes } from './scrape-cache.js';
 
 /**
  * `custodian_connections` (by status) and `custodian_refresh_due`, read from
  * the database when scraped, not kept up to date by every write: other
- * replicas write too. Two aggregate queries, reused for `cacheMs` so that
- * several scrapers (or a scraper per replica) do not repeat them.
+ * replicas write too. Two aggregate queries, reused for `cacheMs`.
  */
 export function registerConnectionGauges(
   metrics: Metrics,
@@ -14,29 +14,19 @@ export function registerConnectionGauges(
 ): void {
   const { db, tables } = deps.database;
   const t = tables.connections;
-  const cacheMs = deps.cacheMs ?? 10_000;
-  let cached: { at: number; byStatus: Array<{ status: string; n: number }>; due: number } | undefined;
-  let reading: Promise<NonNullable<typeof cached>> | undefined;
-
-  const read = async () => {
-    const now = deps.now();
-    if (cached && now - cached.at < cacheMs) return cached;
-    reading ??= (async () => {
-      try {
-        const byStatus = await db.select({ status: t.status, n: count() }).from(t).groupBy(t.status);
-        // Due and not yet renewed: the background refresher's own condition, on the next_refresh_at index.
-        const [due] = await db
-          .select({ n: count() })
-          .from(t)
-          .where(and(eq(t.status, 'active'), lte(t.nextRefreshAt, now)));
-        cached = { at: now, byStatus, due: Number(due?.n ?? 0) };
-        return cached;
-      } finally {
-        reading = undefined;
-      }
-    })();
-    return reading;
-  };
+  const read = cachedForScrapes(
+    async () => {
+      const byStatus = await db.select({ status: t.status, n: count() }).from(t).groupBy(t.status);
+      // Due and not yet renewed: the background refresher's own condition, on the next_refresh_at index.
+      const [due] = await db
+        .select({ n: count() })
+        .from(t)
+        .where(and(eq(t.status, 'active'), lte(t.nextRefreshAt, deps.now())));
+      return { byStatus, due: Number(due?.n ?? 0) };
+    },
+    deps.now,
+    deps.cacheMs,
+  );
 
   metrics.gauge(
     'custodian_connections',

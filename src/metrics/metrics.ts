@@ -19,6 +19,8 @@ export type HandOutOutcome =
   | 'rate_limited'
   | 'error';
 export type RefreshOutcome = 'success' | 'failure' | 'needs_reauth';
+/** A webhook attempt: `succeeded` and `failed` end its delivery, `retrying` schedules another. */
+export type WebhookAttemptOutcome = 'succeeded' | 'retrying' | 'failed';
 
 export interface Metrics {
   readonly registry: Registry | null;
@@ -27,6 +29,7 @@ export interface Metrics {
   handOut(outcome: HandOutOutcome): void;
   refresh(provider: string, reason: string, outcome: RefreshOutcome): void;
   upstream(provider: string, operation: string, seconds: number): void;
+  webhookAttempt(eventType: string, outcome: WebhookAttemptOutcome, seconds: number): void;
   /** Gauges computed at scrape time (see connection-gauges.ts). */
   gauge(name: string, help: string, labelNames: string[], collect: (set: GaugeSetter) => Promise<void>): void;
 }
@@ -87,6 +90,20 @@ export function createMetrics(options: { processMetrics?: boolean } = {}): Metri
     registers,
   });
 
+  const webhookAttempts = new Counter({
+    name: 'custodian_webhook_attempts_total',
+    help: 'Webhook delivery attempts, by event type and outcome (succeeded and failed end a delivery, retrying schedules another).',
+    labelNames: ['event_type', 'outcome'] as const,
+    registers,
+  });
+  const webhookDurations = new Histogram({
+    name: 'custodian_webhook_attempt_duration_seconds',
+    help: 'Time of a webhook delivery attempt, from sending to the answer or the error, by outcome.',
+    labelNames: ['outcome'] as const,
+    buckets: UPSTREAM_BUCKETS,
+    registers,
+  });
+
   // method → route → status → child; a few dozen entries for the life of the process.
   const requestChildren = new Map<
     string,
@@ -119,6 +136,10 @@ export function createMetrics(options: { processMetrics?: boolean } = {}): Metri
     upstream(provider, operation, seconds) {
       upstream.labels(provider, operation).observe(seconds);
     },
+    webhookAttempt(eventType, outcome, seconds) {
+      webhookAttempts.labels(eventType, outcome).inc();
+      webhookDurations.labels(outcome).observe(seconds);
+    },
     gauge(name, help, labelNames, collect) {
       new Gauge({
         name,
@@ -141,5 +162,6 @@ export const noMetrics: Metrics = {
   handOut() {},
   refresh() {},
   upstream() {},
+  webhookAttempt() {},
   gauge() {},
 };

@@ -7,6 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ADMIN_TOKEN, createTestApp, type TestApp } from '../test-support/app.js';
 import { seedConnection } from '../test-support/connections.js';
 import { startTokenServer } from '../test-support/token-server.js';
+import { startWebhookReceiver } from '../test-support/webhook-receiver.js';
 import { createMetrics } from './metrics.js';
 
 /** GET /metrics: who may read it, what it holds after real traffic, and that promtool accepts it. */
@@ -133,6 +134,55 @@ describe('GET /metrics', () => {
     clock += 10_001;
     const after = await (await scrape(`Bearer ${ADMIN_TOKEN}`)).text();
     expect(after).toMatch(/^custodian_connections\{status="active"\} 4$/m);
+  });
+
+  it('counts webhook attempts by event type and outcome, and the backlog from the database', async () => {
+    let release = () => {};
+    const held = new Promise<void>((resolve) => (release = resolve));
+    // The first attempt fails; the retry is held open until the test has read the gauges during it.
+    const receiver = await startWebhookReceiver(async (_request, index) => {
+      if (index === 0) return 503;
+      await held;
+      return 200;
+    });
+    try {
+      const created = await t.admin('POST', '/v1/admin/webhook-endpoints', { url: receiver.url });
+      const { id } = (await created.json()) as { id: string };
+      expect((await t.admin('POST', `/v1/admin/webhook-endpoints/${id}/test`)).status).toBe(202);
+      const read = async () => {
+        clock += 10_001; // past the gauges' cache, and past the retry's 5-7.5 s delay
+        return (await scrape(`Bearer ${ADMIN_TOKEN}`)).text();
+      };
+      const queued = await read();
+      expect(queued).toMatch(/^custodian_webhook_deliveries_pending 1$/m);
+      expect(queued).toMatch(/^custodian_webhook_deliveries_due 1$/m);
+
+      t.services.webhookSender.start();
+      const attempts = (outcome: string) =>
+        new RegExp(
+          `^custodian_webhook_attempts_total\\{event_type="webhook.test",outcome="${outcome}"\\} 1$`,
+          'm',
+        );
+      await expect.poll(read, { timeout: 5000 }).toMatch(attempts('retrying'));
+      t.services.webhookSender.wake();
+      await receiver.waitFor(2);
+      const sending = await read();
+      expect(sending).toMatch(/^custodian_webhook_deliveries_pending 1$/m);
+      expect(sending).toMatch(/^custodian_webhook_deliveries_due 0$/m); // being sent: leased, not due
+      expect(sending).toMatch(/^custodian_webhook_attempt_duration_seconds_count\{outcome="retrying"\} 1$/m);
+      expect(sending).not.toContain('outcome="succeeded"');
+
+      release();
+      await expect.poll(read, { timeout: 5000 }).toMatch(attempts('succeeded'));
+      const delivered = await read();
+      expect(delivered).toMatch(/^custodian_webhook_deliveries_pending 0$/m);
+      expect(delivered).toMatch(/^custodian_webhook_deliveries_due 0$/m);
+      expect(delivered).not.toContain('outcome="failed"');
+    } finally {
+      release();
+      await t.services.webhookSender.stop();
+      await receiver.close();
+    }
   });
 
   it('passes promtool check metrics', async () => {

@@ -1,4 +1,4 @@
-import { and, asc, desc, eq, inArray, isNull, lt, lte, min, ne, or } from 'drizzle-orm';
+import { and, asc, count, desc, eq, inArray, isNull, lt, lte, min, ne, or } from 'drizzle-orm';
 import type { Database } from '../db/open.js';
 
 export type DeliveryStatus = 'pending' | 'succeeded' | 'failed';
@@ -60,6 +60,13 @@ export function createDeliveryStore({ db, tables }: Database) {
         createdAt: r.created_at,
         updatedAt: r.created_at,
       });
+    },
+
+    /** Deliveries not yet ended, and those of them due now and not being sent (the `webhook_deliveries_due` index). */
+    async backlog(now: number) {
+      const [pending] = await db.select({ n: count() }).from(t).where(eq(t.status, 'pending'));
+      const [dueNow] = await db.select({ n: count() }).from(t).where(due(now));
+      return { pending: Number(pending?.n ?? 0), due: Number(dueNow?.n ?? 0) };
     },
 
     /** Enabled endpoints with deliveries due, the longest-waiting first. */

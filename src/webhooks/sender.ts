@@ -1,13 +1,14 @@
 import type { AuditLog } from '../audit/audit-log.js';
 import type { Random } from '../crypto/random.js';
 import type { Logger } from '../log/logger.js';
+import type { Metrics, WebhookAttemptOutcome } from '../metrics/metrics.js';
 import type { UpstreamFetch } from '../upstream/http-client.js';
 import type { Vault } from '../vault/vault.js';
 import { sendAttempt } from './attempt.js';
 import type { DeliveryRecord, DeliveryStore } from './delivery-store.js';
 import { applyVerdict } from './endpoint-health.js';
 import type { EndpointStore } from './endpoint-store.js';
-import { judgeAttempt } from './outcome.js';
+import { judgeAttempt, type Outcome } from './outcome.js';
 import { endpointSecrets } from './secrets.js';
 
 export interface SenderDeps {
@@ -17,6 +18,7 @@ export interface SenderDeps {
   fetch: UpstreamFetch;
   audit: AuditLog;
   log: Logger;
+  metrics: Metrics;
   now: () => number;
   random: Random;
   /** This replica's name on delivery leases. */
@@ -30,6 +32,12 @@ export interface SenderDeps {
   /** Deliveries in flight on this replica. */
   maxInFlight?: number;
 }
+
+const ATTEMPT_OUTCOME: Record<Outcome['status'], WebhookAttemptOutcome> = {
+  succeeded: 'succeeded',
+  pending: 'retrying',
+  failed: 'failed',
+};
 
 /**
  * Sends due deliveries, on every replica. Each is leased before it is sent
@@ -146,6 +154,11 @@ export function createWebhookSender(deps: SenderDeps) {
       duration_ms: attempt.duration_ms,
       outcome: outcome.status,
     });
+    deps.metrics.webhookAttempt(
+      delivery.event_type,
+      ATTEMPT_OUTCOME[outcome.status],
+      attempt.duration_ms / 1000,
+    );
     await deps.deliveries.finishAttempt(delivery.id, deps.owner, { ...outcome, attempts }, deps.now());
     await applyVerdict(deps, endpoint, outcome.endpoint, attempt.at);
   }

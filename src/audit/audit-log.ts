@@ -3,6 +3,7 @@ import { DrizzleQueryError } from 'drizzle-orm';
 import type { Random } from '../crypto/random.js';
 import type { Database } from '../db/open.js';
 import { type Logger, REDACTED } from '../log/logger.js';
+import type { AuditAction } from './actions.js';
 import { type AuditInsert, type AuditRow, createAuditInsert } from './insert.js';
 
 /**
@@ -19,8 +20,8 @@ export type AuditDetails = Record<string, string | number | boolean | null>;
 
 export interface AuditEventInput {
   actor: { type: AuditActorType; id: string };
-  /** Dotted, e.g. 'provider.created', 'connection.token_issued', 'connection.refreshed'. */
-  action: string;
+  /** Dotted: a route's (`provider.create`) or one of the broker's own (actions.ts). */
+  action: AuditAction;
   target: { type: string; id: string };
   tenant?: string | null;
   outcome: AuditOutcome;

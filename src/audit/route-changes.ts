@@ -1,6 +1,7 @@
 import type { Context } from 'hono';
 import { AppError } from '../http/errors.js';
 import type { AppEnv, RouteDefinition } from '../http/router.js';
+import { routeAction } from './actions.js';
 import type { AuditLog } from './audit-log.js';
 
 /**
@@ -11,8 +12,8 @@ import type { AuditLog } from './audit-log.js';
  */
 export function auditRouteChanges(audit: AuditLog) {
   return (c: Context<AppEnv>, definition: RouteDefinition, outcome: { status: number; error?: unknown }) => {
-    const [, verb = 'change', noun = 'resource'] = /^([a-z]+)([A-Z].*)?$/.exec(definition.operationId) ?? [];
-    const type = noun.replace(/([a-z])([A-Z])/g, '$1_$2').toLowerCase();
+    const action = routeAction(definition.operationId);
+    const type = action.slice(0, action.indexOf('.'));
     const params = Object.values(c.req.param() as Record<string, string>);
     const created = c.res.headers.get('location')?.split('/').pop();
     const failed = outcome.error !== undefined || outcome.status >= 400;
@@ -22,7 +23,7 @@ export function auditRouteChanges(audit: AuditLog) {
         definition.auth === 'admin'
           ? { type: 'admin', id: 'admin' }
           : { type: 'service', id: c.get('caller').id },
-      action: `${type}.${verb}`,
+      action,
       tenant: c.get('auditTenant') ?? null,
       target: { type, id: params.at(-1) ?? created ?? '-' },
       outcome: failed ? 'failure' : 'success',

@@ -19,7 +19,12 @@ describe('the tenant of route-derived audit events', () => {
         })
       ).status,
     ).toBe(201);
-    const client = await t.client(allGrants({ return_to_origins: ['https://app.example.com'] }));
+    const client = await t.client(
+      allGrants({
+        return_to_origins: ['https://app.example.com'],
+        redirect_uris: ['https://app.example.com/oauth/back'],
+      }),
+    );
     const session = { provider: 'dropbox', end_user: 'u1', return_to: 'https://app.example.com/done' };
     expect(
       (await client.request('POST', '/v1/connect-sessions', { ...session, tenant: 'acme' })).status,
@@ -29,6 +34,24 @@ describe('the tenant of route-derived audit events', () => {
     ).toBe(201);
     const refused = { ...session, tenant: 'acme', return_to: 'https://elsewhere.example.com/' };
     expect((await client.request('POST', '/v1/connect-sessions', refused)).status).toBe(422);
+    // A session finished from the service's own page, completed with a wrong state: refused after the
+    // session was found, so the failure is the session's tenant's.
+    const own = await client.request('POST', '/v1/connect-sessions', {
+      provider: 'dropbox',
+      end_user: 'u1',
+      tenant: 'acme',
+      redirect_uri: 'https://app.example.com/oauth/back',
+    });
+    expect(own.status).toBe(201);
+    const { id } = (await own.json()) as { id: string };
+    const wrongState = { code: 'c', state: 'not-the-state-0123456789abcdef' };
+    expect((await client.request('POST', `/v1/connect-sessions/${id}/complete`, wrongState)).status).toBe(
+      400,
+    );
+    // An unknown session names no tenant.
+    expect((await client.request('POST', '/v1/connect-sessions/cs_nope/complete', wrongState)).status).toBe(
+      404,
+    );
     await seedConnection(t.deps, {
       id: 'conn_acme',
       tenant: 'acme',
@@ -52,7 +75,17 @@ describe('the tenant of route-derived audit events', () => {
     expect(created.map((e) => [e.tenant, e.outcome]).sort()).toEqual([
       ['acme', 'failure'],
       ['acme', 'success'],
+      ['acme', 'success'],
     ]);
+  });
+
+  it('records a completion refused after its session was found under the session’s tenant', async () => {
+    const completed = events.filter((e) => e.action === 'connect_session.complete');
+    expect(completed.map((e) => [e.tenant, e.outcome])).toEqual([['acme', 'failure']]);
+    // The unknown session's refusal has no tenant, so the filter leaves it out.
+    const all = await t.admin('GET', '/v1/admin/audit-events?action=connect_session.complete');
+    const every = ((await all.json()) as { data: Array<{ tenant: string | null }> }).data;
+    expect(every.map((e) => e.tenant).sort()).toEqual(['acme', null]);
   });
 
   it('records a connection deleted by a service under the connection’s tenant', () => {

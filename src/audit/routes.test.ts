@@ -8,6 +8,7 @@ import { requestContext } from '../http/request-context.js';
 import { type AppEnv, type AuthKind, Router } from '../http/router.js';
 import { buildOpenApiDocument } from '../openapi/document.js';
 import { ADMIN_TOKEN, createTestApp, type TestApp } from '../test-support/app.js';
+import type { AuditAction } from './actions.js';
 import { createAuditLog } from './audit-log.js';
 import { mountAuditRoutes } from './routes.js';
 import { createAuditStore } from './store.js';
@@ -55,7 +56,7 @@ beforeAll(async () => {
   for (const [actor, action, targetType, targetId, tenant, outcome] of seeds) {
     audit.record({
       actor: { type: actor === 'admin' ? 'admin' : actor === 'broker' ? 'broker' : 'service', id: actor },
-      action,
+      action: action as AuditAction, // listing tests: any dotted name
       target: { type: targetType, id: targetId },
       tenant,
       outcome,

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { decodeCursor, pageOf, pageQuerySchema, toPage } from '../http/pagination.js';
 import type { Router } from '../http/router.js';
+import { BROKER_ACTIONS } from './actions.js';
 import type { AuditEventRecord, AuditStore } from './store.js';
 
 const outcomeSchema = z.enum(['success', 'failure']);
@@ -18,8 +19,7 @@ export const auditEventSchema = z
       .describe(
         '`<target type>.<verb>`: one per changing admin or service route, named from the operation ' +
           '(`provider.create`, `client.update`, `client_secret.create`, `connect_session.create`, ' +
-          '`connection.delete`, …), and `connection.token_issued`, `connection.refreshed`, ' +
-          '`service_token.issued`, `service_token.revoked`',
+          `\`connection.delete\`, …), and the broker's own: ${BROKER_ACTIONS.map((a) => `\`${a}\``).join(', ')}`,
       ),
     target: z.object({ type: z.string(), id: z.string() }),
     tenant: z.string().nullable(),

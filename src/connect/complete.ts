@@ -16,11 +16,14 @@ export async function completeFromService(
   caller: Caller,
   sessionId: string,
   input: { code: string; state: string; iss?: string; callback_params?: Record<string, string> },
+  /** Told the session once the caller may see it, so a failure after that is audited under its tenant. */
+  found: (session: ConnectSession) => void = () => {},
 ): Promise<ConnectSession> {
   const session = await deps.sessions.get(sessionId);
   if (!session || session.created_by !== caller.id || !caller.seesTenant(session.tenant)) {
     throw new AppError('connect_session_not_found', 'no such connect session');
   }
+  found(session);
   if (session.completion !== 'service') {
     throw new AppError('conflict', 'this session finishes in the browser, at the broker callback');
   }

@@ -117,8 +117,9 @@ export function mountConnectRoutes(router: Router, deps: ConnectDeps): void {
       ],
     },
     async (c, { params, body }) => {
-      const session = await completeFromService(deps, c.get('caller'), params.id, body);
-      c.set('auditTenant', session.tenant);
+      const session = await completeFromService(deps, c.get('caller'), params.id, body, (found) =>
+        c.set('auditTenant', found.tenant),
+      );
       return c.json(sessionView(session));
     },
   );

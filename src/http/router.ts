@@ -1,5 +1,6 @@
 import type { Context, Hono, MiddlewareHandler } from 'hono';
 import type { z } from 'zod';
+import { isAuditedRoute } from '../audit/actions.js';
 import type { Logger } from '../log/logger.js';
 import type { OAuthErrorCode } from '../tokens/oauth-error.js';
 import { tooLarge } from './body-limit.js';
@@ -135,11 +136,7 @@ export class Router {
     const guard = definition.guard ?? this.options.guards[definition.auth] ?? letThrough;
     const renderError = this.options.errorHandlers?.[definition.auth] ?? handleError;
     const limit = this.options.bodyLimitBytes ?? 64 * 1024;
-    // `client` routes record what they issue or revoke themselves: their caller is only known inside.
-    const audited =
-      definition.method !== 'get' &&
-      (definition.auth === 'admin' || definition.auth === 'service') &&
-      !definition.auditsItself;
+    const audited = isAuditedRoute(definition);
     const validate = this.options.validateResponses === true;
     // Limit, guard and handler run in one place, so the route's own error handler answers all of them.
     this.app.on(definition.method.toUpperCase(), honoPath, async (c) => {

@@ -741,7 +741,7 @@ export interface components {
                 type: "admin" | "service" | "broker";
                 id: string;
             };
-            /** @description `<target type>.<verb>`: one per changing admin or service route, named from the operation (`provider.create`, `client.update`, `client_secret.create`, `connect_session.create`, `connection.delete`, …), and `connection.token_issued`, `connection.refreshed`, `service_token.issued`, `service_token.revoked` */
+            /** @description `<target type>.<verb>`: one per changing admin or service route, named from the operation (`provider.create`, `client.update`, `client_secret.create`, `connect_session.create`, `connection.delete`, …), and the broker's own: `connection.token_issued`, `connection.refreshed`, `service_token.issued`, `service_token.revoked`, `webhook_endpoint.disabled` */
             action: string;
             target: {
                 type: string;

@@ -158,3 +158,82 @@ describe('commands', () => {
     expect(result.stdout).toMatch(/^openapi: "?3\.1\.\d+"?\n/);
   });
 });
+
+describe('operator settings from the environment', () => {
+  it('wires the metrics token, process metrics and each rate limit to its own variable', async () => {
+    const admin = 'settings-test-admin-token-0123456789';
+    const metricsToken = 'settings-test-metrics-token-0123456789';
+    // Distinct limits, so a variable wired to the wrong limit shows.
+    const broker = await startBroker({
+      CUSTODIAN_DATA_DIR: tempDir(),
+      CUSTODIAN_ADMIN_TOKEN: admin,
+      CUSTODIAN_VAULT_KEYS: `k1:${key(5)}`,
+      CUSTODIAN_METRICS_TOKEN: metricsToken,
+      CUSTODIAN_RATE_LIMIT_WINDOW_SECONDS: '120',
+      CUSTODIAN_RATE_LIMIT_CLIENT_FAILURES: '2',
+      CUSTODIAN_RATE_LIMIT_ADDRESS_FAILURES: '9',
+      CUSTODIAN_RATE_LIMIT_HANDOUTS: '3',
+      CUSTODIAN_RATE_LIMIT_CONNECT_SESSIONS: '4',
+      CUSTODIAN_RATE_LIMIT_ADMIN_FAILURES: '1',
+    });
+    try {
+      const call = (path: string, init: RequestInit = {}) => fetch(`${broker.url}${path}`, init);
+      const bearer = (token: string) => ({ authorization: `Bearer ${token}` });
+      const json = { 'content-type': 'application/json' };
+      const form = { 'content-type': 'application/x-www-form-urlencoded' };
+      const policy = (res: Response) => [res.status, res.headers.get('ratelimit-policy')];
+
+      const scrape = await call('/metrics', { headers: bearer(metricsToken) });
+      expect(scrape.status).toBe(200);
+      expect(await scrape.text()).toMatch(/^process_cpu_seconds_total /m);
+
+      const created = await call('/v1/admin/clients', {
+        method: 'POST',
+        headers: { ...bearer(admin), ...json },
+        body: JSON.stringify({
+          name: 'svc',
+          grants: { tenants: '*', providers: '*', actions: ['connect', 'get_access_token'] },
+        }),
+      });
+      expect(created.status).toBe(201);
+      const { client_id, client_secret } = (await created.json()) as Record<string, string>;
+      const tokenWith = (secret: string) =>
+        call('/oauth/token', {
+          method: 'POST',
+          headers: form,
+          body: new URLSearchParams({ grant_type: 'client_credentials', client_id, client_secret: secret }),
+        });
+      const issued = await tokenWith(client_secret!);
+      expect(issued.status).toBe(200);
+      const serviceToken = ((await issued.json()) as { access_token: string }).access_token;
+
+      for (let i = 0; i < 2; i++) expect((await tokenWith('wrong-secret-0123456789')).status).toBe(401);
+      expect(policy(await tokenWith(client_secret!))).toEqual([429, '"client-auth-failures";q=2;w=120']);
+
+      const handOut = () =>
+        call('/v1/connections/conn_missing/access-token', { method: 'POST', headers: bearer(serviceToken) });
+      for (let i = 0; i < 3; i++) expect((await handOut()).status).toBe(404);
+      expect(policy(await handOut())).toEqual([429, '"handouts";q=3;w=120']);
+
+      const session = () =>
+        call('/v1/connect-sessions', {
+          method: 'POST',
+          headers: { ...bearer(serviceToken), ...json },
+          body: JSON.stringify({ provider: 'missing', tenant: 'acme', end_user: 'u1' }),
+        });
+      for (let i = 0; i < 4; i++) expect((await session()).status).toBe(404);
+      expect(policy(await session())).toEqual([429, '"connect-sessions";q=4;w=120']);
+
+      expect(
+        (await call('/v1/admin/clients', { headers: bearer('not-the-admin-token-0123456789') })).status,
+      ).toBe(401);
+      expect(policy(await call('/v1/admin/clients', { headers: bearer(admin) }))).toEqual([
+        429,
+        '"admin-auth-failures";q=1;w=120',
+      ]);
+    } finally {
+      broker.child.kill('SIGTERM');
+      await broker.exited;
+    }
+  });
+});

@@ -196,19 +196,22 @@ describe('operator settings from the environment', () => {
         }),
       });
       expect(created.status).toBe(201);
-      const { client_id, client_secret } = (await created.json()) as Record<string, string>;
+      const { client_id, client_secret } = (await created.json()) as {
+        client_id: string;
+        client_secret: string;
+      };
       const tokenWith = (secret: string) =>
         call('/oauth/token', {
           method: 'POST',
           headers: form,
           body: new URLSearchParams({ grant_type: 'client_credentials', client_id, client_secret: secret }),
         });
-      const issued = await tokenWith(client_secret!);
+      const issued = await tokenWith(client_secret);
       expect(issued.status).toBe(200);
       const serviceToken = ((await issued.json()) as { access_token: string }).access_token;
 
       for (let i = 0; i < 2; i++) expect((await tokenWith('wrong-secret-0123456789')).status).toBe(401);
-      expect(policy(await tokenWith(client_secret!))).toEqual([429, '"client-auth-failures";q=2;w=120']);
+      expect(policy(await tokenWith(client_secret))).toEqual([429, '"client-auth-failures";q=2;w=120']);
 
       const handOut = () =>
         call('/v1/connections/conn_missing/access-token', { method: 'POST', headers: bearer(serviceToken) });

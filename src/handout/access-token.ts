@@ -7,7 +7,8 @@ import type { HandOutOutcome, Metrics } from '../metrics/metrics.js';
 import type { ProviderCache } from '../providers/cache.js';
 import type { ProviderRecord } from '../providers/store.js';
 import type { RateLimits } from '../rate-limit/limits.js';
-import { backoffUntil, needsRefresh } from '../refresh/freshness.js';
+import { needsRefresh } from '../refresh/freshness.js';
+import { answersStoredAfterFailure, renewalStep } from '../refresh/hand-out-renewal.js';
 import type { Refresher } from '../refresh/refresher.js';
 import type { TokenRow, TokenRows } from '../refresh/token-rows.js';
 import type { UsageRecorder } from '../refresh/usage.js';
@@ -176,29 +177,16 @@ const isStale = (
     now,
   );
 
-/**
- * The row to answer from after a renewal. A token still valid may be answered
- * when the provider cannot renew it now; an expired one, or one a forced
- * refresh was asked to replace (the provider just refused it), never is.
- */
+/** The row to answer from after a renewal, as refresh/hand-out-renewal.ts decides. */
 async function renew(deps: HandOutDeps, row: Row, forced: boolean, now: number): Promise<Row> {
-  const mustReplace = forced || (row.expiresAt !== null && row.expiresAt <= now);
-  if (row.refreshToken === null && !forced) {
-    if (mustReplace) throw needsReauth();
-    return row;
-  }
-  // After a failed refresh the provider is not called again before the backoff ends.
-  const until = backoffUntil(row);
-  if (until > now) {
-    if (mustReplace) throw unavailable(Math.ceil((until - now) / 1000));
-    return row;
-  }
+  const step = renewalStep({ ...row, hasRefreshToken: row.refreshToken !== null }, forced, now);
+  if (step.kind === 'answer_stored') return row;
+  if (step.kind === 'needs_reauth') throw needsReauth();
+  if (step.kind === 'unavailable') throw unavailable(step.retryAfterSeconds);
   const outcome = await deps.refresher.refresh(row, 'on_demand');
   if (outcome.kind === 'needs_reauth') throw needsReauth();
-  if (outcome.kind === 'unavailable') {
-    const expired = (outcome.row.expiresAt ?? Number.POSITIVE_INFINITY) <= deps.now();
-    if (forced || expired) throw unavailable(outcome.retryAfterSeconds);
-  }
+  if (outcome.kind === 'unavailable' && !answersStoredAfterFailure(outcome.row.expiresAt, forced, deps.now()))
+    throw unavailable(outcome.retryAfterSeconds);
   return outcome.row;
 }
 

@@ -52,7 +52,7 @@ describe.each(engines)('refresh on %s', (engine) => {
     });
     await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
     const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-    t = await createTestApp({ engine, allowLoopbackHttp: true, now: () => clock, upstreamTimeoutMs: 300 });
+    t = await createTestApp({ engine, allowLoopbackHttp: true, now: () => clock, upstreamTimeoutMs: 1500 });
     const res = await t.admin('POST', '/v1/admin/providers', {
       provider_id: 'scripted',
       display_name: 'Scripted',
@@ -128,7 +128,9 @@ describe.each(engines)('refresh on %s', (engine) => {
       { status: 429, body: { error: 'slow_down' }, headers: { 'retry-after': '900' } },
       900,
     ],
-    ['a timeout', { status: 200, delayMs: 1000, body: {} }, undefined],
+    // The provider calls' timeout is 1.5 s: generous enough that 40 refreshes at once on a loaded CI machine
+    // do not time out, short enough to keep this case quick.
+    ['a timeout', { status: 200, delayMs: 2500, body: {} }, undefined],
     ['an invalid_client', { status: 401, body: { error: 'invalid_client' } }, undefined],
   ] as const)('keeps the tokens on %s and backs off', async (_name, answer, retryAfter) => {
     await seed('c2');
@@ -216,7 +218,7 @@ describe.each(engines)('refresh on %s', (engine) => {
       replicaId: 'replica-b',
       allowLoopbackHttp: true,
       now: () => clock,
-      upstreamTimeoutMs: 300,
+      upstreamTimeoutMs: 1500,
     });
     try {
       const [a, b] = await Promise.all([
@@ -243,7 +245,7 @@ describe.each(engines)('refresh on %s', (engine) => {
       replicaId: 'replica-b',
       allowLoopbackHttp: true,
       now: () => clock,
-      upstreamTimeoutMs: 300,
+      upstreamTimeoutMs: 1500,
       sleep: (ms) => new Promise((r) => setTimeout(r, ms)),
     });
     try {

@@ -102,9 +102,10 @@ describe('OIDC discovery', () => {
     expect((await failure(discoverProvider(deps(jwtOnly).deps, ISSUER))).code).toBe('discovery_failed');
   });
 
-  it('turns PKCE off only when the provider does not advertise S256', async () => {
+  it('turns PKCE off only when the provider lists its methods without S256', async () => {
+    // Silent (as Microsoft Entra ID's document is): on, since a server without PKCE ignores it.
     const { code_challenge_methods_supported: _, ...silent } = document;
-    expect((await discoverProvider(deps(silent).deps, ISSUER)).pkce).toBe(false);
+    expect((await discoverProvider(deps(silent).deps, ISSUER)).pkce).toBe(true);
     const plainOnly = { ...document, code_challenge_methods_supported: ['plain'] };
     expect((await discoverProvider(deps(plainOnly).deps, ISSUER)).pkce).toBe(false);
   });

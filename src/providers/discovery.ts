@@ -102,8 +102,11 @@ export async function discoverProvider(deps: DiscoveryDeps, issuer: string): Pro
   return {
     ...urls,
     client_auth_method: clientAuth,
-    // RFC 8414 §2: an absent list means the provider does not support PKCE.
-    pkce: document.code_challenge_methods_supported?.includes('S256') ?? false,
+    // Off only when the document lists methods without S256. RFC 8414 §2 reads an absent list as "no
+    // PKCE", but many servers that do PKCE leave it out (Microsoft Entra ID), and one that does not
+    // ignores the extra parameters (RFC 6749 §3.1, §3.2): sending them costs nothing, omitting them
+    // gives up the protection against a stolen code.
+    pkce: document.code_challenge_methods_supported?.includes('S256') ?? true,
   };
 }
 

@@ -137,13 +137,15 @@ async function readRow(connectionId: string) {
 }
 
 /**
- * A connection row as the connect flow would have stored it, from a real grant, but with an access
- * token that expired a minute ago: the next hand-out has to refresh.
+ * A connection row as the connect flow would have stored it, from a real grant (a 60-second access
+ * token), issued `issuedAgoMs` before now: by default two minutes ago, so the token expired a minute
+ * ago and the next hand-out has to refresh.
  */
-async function seedExpiredConnection(account: string) {
+async function seedConnection(account: string, issuedAgoMs = 120_000) {
   const grant = await obtainGrant(as, REDIRECT_URI, account);
   const id = `conn_${randomBytes(16).toString('base64url')}`;
   const now = Date.now();
+  const issuedAt = now - issuedAgoMs;
   await testDb.database.db.insert(testDb.database.tables.connections).values({
     id,
     tenant: 'acme',
@@ -157,7 +159,9 @@ async function seedExpiredConnection(account: string) {
     accessToken: vault.encrypt(grant.accessToken, tokenLocation(id, 'access_token')),
     refreshToken: vault.encrypt(grant.refreshToken, tokenLocation(id, 'refresh_token')),
     tokenType: 'Bearer',
-    expiresAt: now - 60_000,
+    expiresAt: issuedAt + grant.expiresIn * 1000,
+    tokenIssuedAt: issuedAt,
+    grantedAt: issuedAt,
     tokenVersion: 0,
     createdAt: now,
     updatedAt: now,
@@ -165,15 +169,30 @@ async function seedExpiredConnection(account: string) {
   return { id, account, seededAccessToken: grant.accessToken };
 }
 
+const seedExpiredConnection = (account: string) => seedConnection(account);
+
+/** Hand-outs one after another, alternating between the replicas, `gapMs` apart. */
+async function sequentialHandOuts(connectionId: string, count: number, gapMs: number): Promise<Answer[]> {
+  const answers: Answer[] = [];
+  for (let i = 0; i < count; i++) {
+    answers.push(await handOut(i % 2 === 0 ? brokerA : brokerB, connectionId));
+    await new Promise((r) => setTimeout(r, gapMs));
+  }
+  return answers;
+}
+
 describe.skipIf(!postgres)('replicas of the built broker on one Postgres', () => {
   beforeAll(async () => {
     if (!existsSync(mainScript)) throw new Error(`${mainScript} is missing: run npm run build first`);
     dataDir = mkdtempSync(join(tmpdir(), 'custodian-replicas-'));
+    // 60-second tokens under the default 300-second buffer: a freshness rule that ignored the token's
+    // own lifetime would refresh on every hand-out, and in waves after an expiry.
     as = await startAuthorizationServer({ redirectUris: [REDIRECT_URI], accessTokenTtlSeconds: 60 });
     testDb = await createTestDatabase('postgres', true);
     [brokerA, brokerB] = await Promise.all([startReplica(), startReplica()]);
 
-    await adminCall(brokerA, '/v1/admin/providers', providerDefinition(as, { expiry_buffer_seconds: 30 }));
+    const provider = await adminCall(brokerA, '/v1/admin/providers', providerDefinition(as));
+    expect(provider.expiry_buffer_seconds).toBe(300);
     const client = await adminCall(brokerA, '/v1/admin/clients', {
       name: 'replica test service',
       grants: allGrants(),
@@ -199,7 +218,7 @@ describe.skipIf(!postgres)('replicas of the built broker on one Postgres', () =>
     if (dataDir) rmSync(dataDir, { recursive: true, force: true });
   });
 
-  it('two broker processes on one Postgres, 100 concurrent hand-outs each, cause exactly one refresh and no invalid_grant', async () => {
+  it('two broker processes on one Postgres, 100 concurrent hand-outs each of an expired token, cause exactly one refresh and no invalid_grant', async () => {
     const connection = await seedExpiredConnection('replica-alice');
     const refreshesBefore = as.grants.refresh_token;
     const errorsBefore = as.tokenErrors.length;
@@ -225,6 +244,30 @@ describe.skipIf(!postgres)('replicas of the built broker on one Postgres', () =>
     expect(row.tokenVersion).toBe(1);
     expect(row.refreshLeaseOwner).toBeNull();
     expect(row.expiresAt).toBeGreaterThan(Date.now());
+
+    // The new 60-second token is young: hand-outs on both replicas answer it as it is.
+    const later = await sequentialHandOuts(connection.id, 10, 100);
+    expect(later.map((a) => a.status)).toEqual(Array(10).fill(200));
+    expect(new Set(later.map((a) => a.body.access_token))).toEqual(new Set([token]));
+    expect(as.grants.refresh_token - refreshesBefore).toBe(1);
+    expect((await readRow(connection.id)).tokenVersion).toBe(1);
+  });
+
+  it('two broker processes do not refresh a young short-lived token on sequential hand-outs', async () => {
+    // Issued five seconds ago, 55 seconds left: inside the default buffer, but under half its life.
+    const connection = await seedConnection('replica-young', 5_000);
+    const refreshesBefore = as.grants.refresh_token;
+    const answers = await sequentialHandOuts(connection.id, 20, 100);
+    expect(
+      answers.map((a) => a.status),
+      `${logsOf(brokerA)}\n${logsOf(brokerB)}`,
+    ).toEqual(Array(20).fill(200));
+    expect(new Set(answers.map((a) => a.body.access_token))).toEqual(new Set([connection.seededAccessToken]));
+    // The true lifetime left, never more than the token has.
+    for (const a of answers) expect(a.body.expires_in).toBeLessThanOrEqual(55);
+    expect(as.grants.refresh_token - refreshesBefore).toBe(0);
+    expect((await readRow(connection.id)).tokenVersion).toBe(0);
+    expect(await userinfo(connection.seededAccessToken)).toBe('replica-young');
   });
 
   it('a replica killed with SIGKILL while idle is replaced, and the new one refreshes an expired connection', async () => {

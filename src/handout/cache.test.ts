@@ -4,6 +4,7 @@ import { tokenLocation } from '../connections/token-location.js';
 import { createLogger } from '../log/logger.js';
 import { allGrants, createTestApp, type TestApp, type TestClient } from '../test-support/app.js';
 import { seedConnection } from '../test-support/connections.js';
+import { startTokenServer } from '../test-support/token-server.js';
 import { createHandOutCache } from './cache.js';
 import { createCacheRevalidation } from './revalidation.js';
 
@@ -310,5 +311,109 @@ describe('hand-outs through the cache', () => {
     } finally {
       await uncached.close();
     }
+  });
+});
+
+/**
+ * The freshness rule holds on the memory path too: an entry the bulk check keeps
+ * current past the TTL is still refreshed once its token passes half its lifetime
+ * or expires. (Tests that let the TTL run out would pass even if memory ignored
+ * the token's age: the database path checks it too.)
+ */
+describe('freshness of hand-outs answered from memory', () => {
+  let clock = 1_800_000_000_000;
+  const now = () => clock;
+  let t: TestApp;
+  let acme: TestClient;
+  let tokens: Awaited<ReturnType<typeof startTokenServer>>;
+  const reads: string[] = [];
+
+  beforeAll(async () => {
+    tokens = await startTokenServer();
+    t = await createTestApp({ now, allowLoopbackHttp: true });
+    await tokens.register(t); // expiry_buffer_seconds: 60, more than these tokens ever live
+    acme = await t.client(allGrants({ tenants: ['acme'] }));
+    const { rows } = t.services.handOut;
+    const read = rows.read;
+    rows.read = async (id) => {
+      reads.push(id);
+      return read(id);
+    };
+  });
+  afterAll(async () => {
+    await t.close();
+    await tokens.close();
+  });
+  afterEach(() => {
+    clock += 10_000;
+    reads.length = 0;
+  });
+
+  const seedShortLived = (id: string, lifetimeMs: number) =>
+    seedConnection(t.deps, {
+      id,
+      providerId: 'scripted',
+      accessToken: `${id}-first`,
+      tokenIssuedAt: clock,
+      expiresAt: clock + lifetimeMs,
+      now: clock,
+    });
+  const handOut = async (id: string) => {
+    const res = await acme.request('POST', `/v1/connections/${id}/access-token`, {});
+    expect(res.status).toBe(200);
+    return (await res.json()) as { access_token: string; expires_in: number };
+  };
+
+  it('refreshes once when a token kept in memory passes half its lifetime, and answers the new one', async () => {
+    await seedShortLived('conn_half', 10_000);
+    const refreshes = tokens.received.length;
+    expect(await handOut('conn_half')).toMatchObject({ access_token: 'conn_half-first', expires_in: 10 });
+    // Every second a hand-out and a bulk check: the entry stays in memory, never read again.
+    for (let second = 1; second <= 5; second++) {
+      clock += 1000;
+      expect(await handOut('conn_half')).toMatchObject({
+        access_token: 'conn_half-first',
+        expires_in: 10 - second,
+      });
+      await t.services.handOutRevalidation.runOnce();
+    }
+    expect(reads).toEqual(['conn_half']);
+    expect(tokens.received.length).toBe(refreshes);
+
+    // 6 s into a 10 s token: under half its lifetime left, though the entry is still in memory
+    // and so is its provider (re-read every 2 s), so the hand-out could be answered without a read.
+    clock += 1000;
+    await t.services.handOut.providers.get('scripted');
+    expect(t.services.handOut.providers.peek('scripted')).toBeTruthy();
+    expect(t.services.handOut.cache.get('conn_half', clock)).toBeDefined();
+    const renewed = await handOut('conn_half');
+    expect(renewed.access_token).not.toBe('conn_half-first');
+    expect(renewed.expires_in).toBe(3600);
+    expect(tokens.received.length).toBe(refreshes + 1);
+    expect(tokens.received.at(-1)?.get('grant_type')).toBe('refresh_token');
+    // And the new token is then served as it is.
+    clock += 1000;
+    expect(await handOut('conn_half')).toMatchObject({
+      access_token: renewed.access_token,
+      expires_in: 3599,
+    });
+    expect(tokens.received.length).toBe(refreshes + 1);
+  });
+
+  it('refreshes once when a token kept in memory has expired, and answers the new one', async () => {
+    // A one-second token: its whole life fits in the cache's 2 s TTL.
+    await seedShortLived('conn_expired', 1000);
+    const refreshes = tokens.received.length;
+    expect(await handOut('conn_expired')).toMatchObject({
+      access_token: 'conn_expired-first',
+      expires_in: 1,
+    });
+    clock += 1500;
+    expect(t.services.handOut.providers.peek('scripted')).toBeTruthy();
+    expect(t.services.handOut.cache.get('conn_expired', clock)).toBeDefined();
+    const renewed = await handOut('conn_expired');
+    expect(renewed.access_token).not.toBe('conn_expired-first');
+    expect(renewed.expires_in).toBe(3600);
+    expect(tokens.received.length).toBe(refreshes + 1);
   });
 });

@@ -18,4 +18,12 @@ describe('a provider refusal as the broker answers it', () => {
     // A code read from another member is for the refresh classifier only.
     expect(hubspot?.message).not.toContain('BAD_REFRESH_TOKEN');
   });
+
+  it('answers invalid_grant as provider_error: a grant ends only in a refresh', () => {
+    expect(fromUpstream(new ProviderError('invalid_grant', 400, 'x'))).toMatchObject({
+      code: 'provider_error',
+      status: 502,
+      message: 'the provider refused: invalid_grant',
+    });
+  });
 });

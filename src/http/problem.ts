@@ -1,8 +1,9 @@
 import type { Context } from 'hono';
 import { HTTPException } from 'hono/http-exception';
 import { z } from 'zod';
+import { failureCodeOutsideDeadGrant } from '../refresh/classify-failure.js';
 import { ProviderError, UpstreamNetworkError } from '../upstream/errors.js';
-import { type FailureCode, failureCode } from '../upstream/failure-code.js';
+import type { FailureCode } from '../upstream/failure-code.js';
 import { AppError, type ErrorCode } from './errors.js';
 import type { AppEnv } from './router.js';
 
@@ -88,12 +89,13 @@ export function handleError(error: unknown, c: Context<AppEnv>): Response {
   );
 }
 
-/** A provider's failure as the broker answers it (502, or 504 for a timeout: errors.ts); the code from `failureCode`. */
+/**
+ * A provider's failure as the broker answers it (502, or 504 for a timeout: errors.ts). Never
+ * `invalid_grant`: a grant ends only in a refresh (refresh/classify-failure.ts).
+ */
 export function fromUpstream(error: unknown): AppError | undefined {
-  const failure = failureCode(error);
-  if (failure === 'internal_error') return undefined;
-  // A refused grant met outside a refresh is one more refusal by the provider.
-  const code = failure === 'invalid_grant' ? 'provider_error' : failure;
+  const code = failureCodeOutsideDeadGrant(error);
+  if (code === 'internal_error') return undefined;
   return new AppError(code, upstreamDetail(code, error), { cause: error });
 }
 

@@ -64,4 +64,18 @@ describe('the provider definition', () => {
     });
     expect(pickTemplate({ ...template, extra: 1 } as typeof template)).toEqual(template);
   });
+
+  it('takes refresh-token lifetimes from exactly 30 seconds (so tests can use short ones), or null', () => {
+    const minimal = {
+      display_name: 'Example',
+      authorization_url: 'https://example.com/authorize',
+      token_url: 'https://example.com/token',
+      userinfo: { user_id: ['/id'] },
+    };
+    for (const field of ['refresh_token_idle_seconds', 'refresh_token_max_seconds'] as const) {
+      expect(templateSchema.parse({ ...minimal, [field]: 30 })[field]).toBe(30);
+      expect(templateSchema.parse({ ...minimal, [field]: null })[field]).toBeNull();
+      expect(templateSchema.safeParse({ ...minimal, [field]: 29 }).success).toBe(false);
+    }
+  });
 });

@@ -87,6 +87,24 @@ describe('POST /v1/admin/providers', () => {
     expect(res.body).not.toHaveProperty('client_secret');
   });
 
+  it('accepts refresh-token lifetimes of exactly 30 seconds, on create and on patch', async () => {
+    const lifetimes = { refresh_token_idle_seconds: 30, refresh_token_max_seconds: 30 };
+    const res = await json(await t.admin('POST', '/v1/admin/providers', { ...custom, ...lifetimes }));
+    expect(res.status).toBe(201);
+    expect(res.body).toMatchObject(lifetimes);
+    expect((await json(await t.admin('GET', '/v1/admin/providers/acme'))).body).toMatchObject(lifetimes);
+    const patched = await json(
+      await t.admin('PATCH', '/v1/admin/providers/acme', {
+        refresh_token_idle_seconds: 3600,
+        refresh_token_max_seconds: null,
+      }),
+    );
+    expect(patched.body).toMatchObject({ refresh_token_idle_seconds: 3600, refresh_token_max_seconds: null });
+    const back = await json(await t.admin('PATCH', '/v1/admin/providers/acme', lifetimes));
+    expect(back.status).toBe(200);
+    expect(back.body).toMatchObject(lifetimes);
+  });
+
   it('stores the secret encrypted, never in the clear', async () => {
     await t.admin('POST', '/v1/admin/providers', custom);
     const record = await t.deps.database.db.select().from(t.deps.database.tables.providers);

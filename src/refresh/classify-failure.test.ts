@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { GrantDeadError } from '../providers/definition.js';
 import { ProviderError, UnexpectedResponseError, UpstreamNetworkError } from '../upstream/errors.js';
-import { classifyRefreshFailure } from './classify-failure.js';
+import { classifyRefreshFailure, failureCodeOutsideDeadGrant } from './classify-failure.js';
 
 const grantRejected = { kind: 'grant_rejected', code: 'invalid_grant' };
 
@@ -119,5 +119,27 @@ describe('a dead-grant code in another member of the answer (HubSpot)', () => {
     const failure = classifyRefreshFailure(error, listed);
     expect(failure.kind).toBe('transient');
     expect(failure.code).toBe('provider_error');
+  });
+});
+
+describe('a provider failure outside an ended grant', () => {
+  it.each([
+    [
+      'invalid_grant refused (outside a refresh)',
+      new ProviderError('invalid_grant', 400, 'x'),
+      'provider_error',
+    ],
+    ['invalid_grant under a 5xx', new ProviderError('invalid_grant', 500, 'x'), 'provider_error'],
+    ['another OAuth error', new ProviderError('access_denied', 400, 'x'), 'provider_error'],
+    ['a timeout', new UpstreamNetworkError('upstream_timeout', 'slow'), 'provider_timeout'],
+    [
+      'a refused connection',
+      new UpstreamNetworkError('upstream_unreachable', 'down'),
+      'provider_unreachable',
+    ],
+    ['an unusable answer', new UnexpectedResponseError('500', 500), 'provider_bad_response'],
+    ['a bug of ours', new TypeError('boom'), 'internal_error'],
+  ])('tells %s by its stable code, never invalid_grant', (_name, error, code) => {
+    expect(failureCodeOutsideDeadGrant(error)).toBe(code);
   });
 });

@@ -31,13 +31,23 @@ export function classifyRefreshFailure(
   if (error instanceof ProviderError && grantIsDead(error, grantDeadErrors))
     return { kind: 'grant_rejected', code: 'invalid_grant' };
   const retryAfter = (error as { retryAfterSeconds?: unknown } | null)?.retryAfterSeconds;
-  const code = failureCode(error);
   return {
     kind: 'transient',
-    // `invalid_grant` is stored only for an ended grant; a 5xx naming it (in a WWW-Authenticate challenge) is not one.
-    code: code === 'invalid_grant' ? 'provider_error' : code,
+    code: failureCodeOutsideDeadGrant(error),
     retryAfterSeconds: typeof retryAfter === 'number' && retryAfter >= 0 ? retryAfter : undefined,
   };
+}
+
+/**
+ * A provider's failure as told anywhere but an ended grant. `invalid_grant`
+ * names only a grant `classifyRefreshFailure` ended, so services see it for
+ * that alone; the same words met elsewhere (a 5xx naming it in a
+ * WWW-Authenticate challenge, a refusal answered to a caller outside a
+ * refresh) are one more refusal by the provider: `provider_error`.
+ */
+export function failureCodeOutsideDeadGrant(error: unknown): Exclude<FailureCode, 'invalid_grant'> {
+  const code = failureCode(error);
+  return code === 'invalid_grant' ? 'provider_error' : code;
 }
 
 function grantIsDead(error: ProviderError, listed: readonly GrantDeadError[]): boolean {

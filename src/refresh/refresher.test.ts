@@ -2,7 +2,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { tokenLocation } from '../connections/token-location.js';
-import { createTestApp, type TestApp } from '../test-support/app.js';
+import { allGrants, createTestApp, type TestApp } from '../test-support/app.js';
 import { availableEngines } from '../test-support/databases.js';
 
 /**
@@ -118,6 +118,81 @@ describe.each(engines)('refresh on %s', (engine) => {
     expect(row.nextRefreshAt).toBeGreaterThanOrEqual(clock + 3600_000 - 90_000);
     expect(row.nextRefreshAt).toBeLessThanOrEqual(clock + 3600_000 - 60_000);
     expect(row.refreshLeaseOwner).toBeNull();
+  });
+
+  it('stores a stated refresh_token_expires_in, renews before it, and keeps it when a later answer states none', async () => {
+    await seed('c-rtl');
+    const first = clock;
+    // A refresh token that dies in ten minutes, well before the hour-long access token.
+    script.push({
+      status: 200,
+      body: {
+        access_token: 'at-short-rt',
+        token_type: 'Bearer',
+        expires_in: 3600,
+        refresh_token: 'rt-short',
+        refresh_token_expires_in: 600,
+      },
+    });
+    expect((await refresh('c-rtl')).kind).toBe('fresh');
+    let row = await read('c-rtl');
+    expect(row.refreshTokenExpiresAt).toBe(first + 600_000);
+    // The keep-alive renewal at 70-80 % of the refresh token's life, not just before the access token's expiry.
+    expect(row.nextRefreshAt).toBeGreaterThanOrEqual(first + 420_000);
+    expect(row.nextRefreshAt).toBeLessThanOrEqual(first + 480_000);
+    const view = await (await t.service('GET', '/v1/connections/c-rtl')).json();
+    expect(view.refresh_token_expires_at).toBe(new Date(first + 600_000).toISOString());
+
+    // A minute later an answer without the field: the stated end stands, and still governs the plan.
+    clock += 60_000;
+    expect((await refresh('c-rtl')).kind).toBe('fresh');
+    row = await read('c-rtl');
+    expect(decrypt('c-rtl', row.refreshToken!, 'refresh_token')).toBe('rt-1');
+    expect(row.refreshTokenExpiresAt).toBe(first + 600_000);
+    expect(row.nextRefreshAt).toBeGreaterThanOrEqual(clock + 540_000 * 0.7);
+    expect(row.nextRefreshAt).toBeLessThanOrEqual(clock + 540_000 * 0.8);
+  });
+
+  it('a connect whose answer states refresh_token_expires_in shows it, and is scheduled to keep that token alive', async () => {
+    const OWN = 'https://app.example/back';
+    const client = await t.client(allGrants({ redirect_uris: [OWN] }));
+    const started = await client.request('POST', '/v1/connect-sessions', {
+      provider: 'scripted',
+      tenant: 'acme',
+      end_user: 'u',
+      redirect_uri: OWN,
+    });
+    expect(started.status).toBe(201);
+    const session = await started.json();
+    const state = new URL(session.authorization_url).searchParams.get('state');
+    script.push({
+      status: 200,
+      body: {
+        access_token: 'at-connect',
+        token_type: 'Bearer',
+        expires_in: 3600,
+        refresh_token: 'rt-connect',
+        refresh_token_expires_in: 600,
+        sub: 'acct-connect',
+      },
+    });
+    const done = await client.request('POST', `/v1/connect-sessions/${session.id}/complete`, {
+      code: 'a-code',
+      state,
+    });
+    expect(done.status).toBe(200);
+    const { connection_id } = await done.json();
+    expect(Object.fromEntries(received[0]!)).toMatchObject({
+      grant_type: 'authorization_code',
+      code: 'a-code',
+    });
+
+    const view = await (await client.request('GET', `/v1/connections/${connection_id}`)).json();
+    expect(view.refresh_token_expires_at).toBe(new Date(clock + 600_000).toISOString());
+    // Never used yet: renewed only to keep the refresh token alive, at 70-80 % of its ten minutes.
+    const next = Date.parse(view.next_refresh_at);
+    expect(next).toBeGreaterThanOrEqual(clock + 420_000);
+    expect(next).toBeLessThanOrEqual(clock + 480_000);
   });
 
   it.each([

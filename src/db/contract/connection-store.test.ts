@@ -1,3 +1,4 @@
+import { eq } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
 import { type ConnectionRecord, createConnectionStore } from '../../connections/store.js';
 import { availableEngines } from '../../test-support/databases.js';
@@ -81,6 +82,65 @@ describe.each(engines)('connection store contract on %s', (engine) => {
     expect(await store().saveGrant(grant('t-other', 'acct-2'), 'conn_tenant', NOW)).toBe('conn_tenant');
     const box = grant('t-again', 'acct-2', { provider_id: 'box' });
     expect(await store().saveGrant(box, 'conn_box', NOW)).toBe('conn_box');
+  });
+
+  it('a reconnect starts a new run: no failures, error, lease or use; issued, granted and scheduled now; a new version', async () => {
+    await store().saveGrant(grant('t-reset', 'acct-r'), 'conn_reset', NOW);
+    // The old grant as a failing refresh leaves it: backing off, leased, last used long ago.
+    const { db, tables } = database();
+    const c = tables.connections;
+    await db
+      .update(c)
+      .set({
+        status: 'needs_reauth',
+        refreshFailures: 4,
+        lastRefreshError: 'provider_error',
+        refreshLeaseOwner: 'replica-a',
+        refreshLeaseUntil: NOW + 50_000,
+        nextRefreshAt: NOW + 900_000,
+        lastRefreshedAt: NOW + 10,
+        lastUsedAt: NOW + 20,
+        refreshTokenExpiresAt: NOW + 30,
+        tokenVersion: 6,
+      })
+      .where(eq(c.id, 'conn_reset'));
+
+    const later = NOW + 60_000;
+    const again = grant('t-reset', 'acct-r', {
+      expires_at: later + 3_600_000,
+      refresh_token_expires_at: later + 86_400_000,
+      seal: (rowId) => ({ access: `sealed(${rowId}, access-2)`, refresh: `sealed(${rowId}, refresh-2)` }),
+      plan: (rowId, hasRefreshToken) => (hasRefreshToken ? later + 7_000 + rowId.length : null),
+    });
+    expect(await store().saveGrant(again, 'conn_unused', later)).toBe('conn_reset');
+    const [row] = await db.select().from(c).where(eq(c.id, 'conn_reset'));
+    expect(row).toMatchObject({
+      status: 'active',
+      refreshFailures: 0,
+      lastRefreshError: null,
+      refreshLeaseOwner: null,
+      refreshLeaseUntil: null,
+      // The new grant's plan, not the old backoff.
+      nextRefreshAt: later + 7_000 + 'conn_reset'.length,
+      tokenVersion: 7,
+      tokenIssuedAt: later,
+      grantedAt: later,
+      // As the new answer stated it; never refreshed, and no use recorded yet.
+      refreshTokenExpiresAt: later + 86_400_000,
+      lastRefreshedAt: null,
+      lastUsedAt: null,
+      expiresAt: later + 3_600_000,
+      createdAt: NOW,
+      updatedAt: later,
+    });
+    expect(await store().get('conn_reset')).toMatchObject({
+      status: 'active',
+      next_refresh_at: later + 7_000 + 'conn_reset'.length,
+      last_error: null,
+      granted_at: later,
+      last_refreshed_at: null,
+      refresh_token_expires_at: later + 86_400_000,
+    });
   });
 
   it('concurrent saves of one new account make one row, and every caller gets its id', async () => {

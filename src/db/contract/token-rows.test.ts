@@ -114,6 +114,29 @@ describe.each(engines)('token rows contract on %s', (engine) => {
     });
   });
 
+  it('commit stores a stated refresh token expiry and last use; an answer stating none (null) keeps the stored ones', async () => {
+    const id = await connection();
+    const stated = tokens(2, { refreshTokenExpiresAt: NOW + 600_000, usedAt: NOW + 1 });
+    expect(await rows().commitRefresh(id, 0, stated, NOW + 1)).toBe(true);
+    expect(await rows().read(id)).toMatchObject({
+      refreshTokenExpiresAt: NOW + 600_000,
+      lastUsedAt: NOW + 1,
+      tokenIssuedAt: NOW,
+      lastRefreshedAt: NOW + 1,
+    });
+    const silent = tokens(3, { refreshTokenExpiresAt: null, usedAt: null, issuedAt: NOW + 60_000 });
+    expect(await rows().commitRefresh(id, 1, silent, NOW + 60_000)).toBe(true);
+    expect(await rows().read(id)).toMatchObject({
+      accessToken: 'sealed(access-3)',
+      refreshToken: 'sealed(refresh-3)',
+      refreshTokenExpiresAt: NOW + 600_000,
+      lastUsedAt: NOW + 1,
+      tokenIssuedAt: NOW + 60_000,
+      lastRefreshedAt: NOW + 60_000,
+      tokenVersion: 2,
+    });
+  });
+
   it('markNeedsReauth only on the version seen, unscheduling the connection', async () => {
     const id = await connection();
     await rows().commitRefresh(id, 0, tokens(1), NOW);

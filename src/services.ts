@@ -84,9 +84,9 @@ export function createServices(deps: Deps, metrics: Metrics, tracing: Tracing) {
   const refresher = !tracing.enabled
     ? untracedRefresher
     : {
-        refresh: (row: Parameters<typeof untracedRefresher.refresh>[0], reason: 'on_demand' | 'background') =>
+        refresh: (...[row, reason, log]: Parameters<typeof untracedRefresher.refresh>) =>
           tracing.span('refresh', { 'custodian.provider': row.providerId, 'custodian.reason': reason }, () =>
-            untracedRefresher.refresh(row, reason),
+            untracedRefresher.refresh(row, reason, log),
           ),
         refreshIfFree: (row: Parameters<typeof untracedRefresher.refreshIfFree>[0]) =>
           tracing.span(

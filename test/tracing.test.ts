@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createTestApp, type TestApp } from '../src/test-support/app.js';
+import { allGrants, createTestApp, type TestApp } from '../src/test-support/app.js';
 import { seedConnection } from '../src/test-support/connections.js';
 import { startTokenServer } from '../src/test-support/token-server.js';
 import { createOtelTracing } from '../src/tracing/otel.js';
@@ -118,6 +118,110 @@ describe('a hand-out traced in process', () => {
     expect(span?.traceId).toMatch(/^[0-9a-f]{32}$/);
     expect(span?.traceId).not.toBe(TRACE_ID);
     expect(span?.parentSpanId).toBe('');
+  });
+});
+
+// Tracing off, the same lines carry the request id (the request's logger is handed down), and no trace.
+describe.each([
+  ['on', true],
+  ['off', false],
+])('log lines a request writes outside its route, tracing %s', (_, tracingOn) => {
+  const REDIRECT = 'https://app.example/oauth/back';
+  let receiver: Awaited<ReturnType<typeof startOtlpReceiver>>;
+  let tokens: Awaited<ReturnType<typeof startTokenServer>>;
+  let t: TestApp;
+  let token: string;
+
+  beforeAll(async () => {
+    receiver = await startOtlpReceiver();
+    tokens = await startTokenServer();
+    t = await createTestApp({
+      allowLoopbackHttp: true,
+      tracing: tracingOn
+        ? createOtelTracing({ endpoint: receiver.endpoint, serviceName: 'custodian-under-test' })
+        : undefined,
+    });
+    await tokens.register(t, 'scripted', { revocation_url: `${tokens.base}/revoke` });
+    token = await (await t.client(allGrants({ redirect_uris: [REDIRECT] }))).token();
+  });
+
+  afterAll(async () => {
+    await t.close();
+    await t.deps.tracing?.shutdown();
+    await tokens.close();
+    await receiver.close();
+  });
+
+  /** A request continuing trace `traceId`; the lines it wrote (found by its request id). */
+  async function traced(traceId: string, method: string, path: string, body?: unknown) {
+    const requestId = `req-${traceId.slice(0, 8)}`;
+    const res = await t.app.request(path, {
+      method,
+      headers: {
+        authorization: `Bearer ${token}`,
+        traceparent: `00-${traceId}-${PARENT_ID}-01`,
+        'x-request-id': requestId,
+        ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+      },
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
+    const lines = t.logs.map((l) => JSON.parse(l) as Record<string, unknown>);
+    return { res, requestId, line: (msg: string) => lines.find((l) => l.msg === msg) };
+  }
+  const traceOf = (traceId: string) => (tracingOn ? traceId : undefined);
+
+  it('a refresh failing during a hand-out (the refresher’s line) carries the trace and the request id', async () => {
+    const traceId = '1'.repeat(32);
+    await seedConnection(t.deps, { id: 'c-5xx', providerId: 'scripted', accessToken: 'old', expiresAt: 0 });
+    tokens.failNext(500);
+    const { res, requestId, line } = await traced(traceId, 'POST', '/v1/connections/c-5xx/access-token');
+    expect(res.status).toBe(503);
+    const warned = line('refresh failed; tokens kept, will retry');
+    expect(warned).toMatchObject({ level: 'warn', request_id: requestId, connection_id: 'c-5xx' });
+    expect(warned?.trace_id).toBe(traceOf(traceId));
+    // The refresh span's, beneath the request's.
+    if (tracingOn) expect(warned?.span_id).toMatch(/^[0-9a-f]{16}$/);
+  });
+
+  it('a revocation the provider refuses (revoke.ts’s line) carries the trace and the request id', async () => {
+    const traceId = '2'.repeat(32);
+    await seedConnection(t.deps, {
+      id: 'c-revoke',
+      providerId: 'scripted',
+      accessToken: 'at',
+      expiresAt: null,
+    });
+    tokens.failNext(500);
+    const { res, requestId, line } = await traced(traceId, 'DELETE', '/v1/connections/c-revoke');
+    expect(res.status).toBe(502);
+    expect(line('revocation failed')).toMatchObject({ request_id: requestId });
+    expect(line('revocation failed')?.trace_id).toBe(traceOf(traceId));
+  });
+
+  it('a connect whose code exchange fails (finish.ts’s line) carries the trace and the request id', async () => {
+    const traceId = '3'.repeat(32);
+    const started = await traced(traceId, 'POST', '/v1/connect-sessions', {
+      provider: 'scripted',
+      tenant: 'acme',
+      end_user: 'u-1',
+      redirect_uri: REDIRECT,
+    });
+    expect(started.res.status).toBe(201);
+    const session = (await started.res.json()) as { id: string; authorization_url: string };
+    const state = new URL(session.authorization_url).searchParams.get('state')!;
+    tokens.failNext(500);
+    const { res, requestId, line } = await traced(
+      traceId,
+      'POST',
+      `/v1/connect-sessions/${session.id}/complete`,
+      {
+        code: 'a-code',
+        state,
+      },
+    );
+    expect(res.status).toBe(502);
+    expect(line('connect failed')).toMatchObject({ request_id: requestId });
+    expect(line('connect failed')?.trace_id).toBe(traceOf(traceId));
   });
 });
 

@@ -3,6 +3,7 @@ import { parseJson } from '../connections/store.js';
 import { tokenLocation } from '../connections/token-location.js';
 import type { Caller } from '../http/caller.js';
 import { AppError } from '../http/errors.js';
+import type { Logger } from '../log/logger.js';
 import type { HandOutOutcome, Metrics } from '../metrics/metrics.js';
 import type { ProviderCache } from '../providers/cache.js';
 import type { ProviderRecord } from '../providers/store.js';
@@ -30,6 +31,13 @@ export interface HandOutDeps {
 
 type Row = NonNullable<TokenRow>;
 
+export interface HandOutOptions {
+  forceRefresh?: boolean;
+  minValiditySeconds?: number;
+  /** The request's logger: a refresh this hand-out starts logs with its request id. */
+  log?: Logger;
+}
+
 export interface HandedOut {
   access_token: string;
   token_type: string;
@@ -52,7 +60,7 @@ export async function handOutAccessToken(
   deps: HandOutDeps,
   caller: Caller,
   connectionId: string,
-  options: { forceRefresh?: boolean; minValiditySeconds?: number },
+  options: HandOutOptions,
 ): Promise<HandedOut> {
   try {
     deps.limits?.handOut(caller.id);
@@ -86,7 +94,7 @@ function fromMemory(
   deps: HandOutDeps,
   caller: Caller,
   connectionId: string,
-  options: { forceRefresh?: boolean; minValiditySeconds?: number },
+  options: HandOutOptions,
 ): HandedOut | undefined {
   if (options.forceRefresh === true) return undefined;
   // One clock reading serves a hand-out from memory: the lookup, the freshness check and the answer.
@@ -103,7 +111,7 @@ async function handOut(
   deps: HandOutDeps,
   caller: Caller,
   connectionId: string,
-  options: { forceRefresh?: boolean; minValiditySeconds?: number },
+  options: HandOutOptions,
 ): Promise<HandedOut> {
   const now = deps.now();
   const cached = options.forceRefresh === true ? undefined : deps.cache.get(connectionId, now);
@@ -126,7 +134,7 @@ async function handOut(
     options.forceRefresh === true ||
     isStale(row, await deps.providers.get(row.providerId), options, checkedAt)
   ) {
-    row = await renew(deps, row, options.forceRefresh === true, checkedAt);
+    row = await renew(deps, row, options, checkedAt);
   }
 
   const entry: CachedConnection = {
@@ -181,7 +189,8 @@ const isStale = (
  * when the provider cannot renew it now; an expired one, or one a forced
  * refresh was asked to replace (the provider just refused it), never is.
  */
-async function renew(deps: HandOutDeps, row: Row, forced: boolean, now: number): Promise<Row> {
+async function renew(deps: HandOutDeps, row: Row, options: HandOutOptions, now: number): Promise<Row> {
+  const forced = options.forceRefresh === true;
   const mustReplace = forced || (row.expiresAt !== null && row.expiresAt <= now);
   if (row.refreshToken === null && !forced) {
     if (mustReplace) throw needsReauth();
@@ -193,7 +202,7 @@ async function renew(deps: HandOutDeps, row: Row, forced: boolean, now: number):
     if (mustReplace) throw unavailable(Math.ceil((until - now) / 1000));
     return row;
   }
-  const outcome = await deps.refresher.refresh(row, 'on_demand');
+  const outcome = await deps.refresher.refresh(row, 'on_demand', options.log);
   if (outcome.kind === 'needs_reauth') throw needsReauth();
   if (outcome.kind === 'unavailable') {
     const expired = (outcome.row.expiresAt ?? Number.POSITIVE_INFINITY) <= deps.now();

@@ -134,7 +134,7 @@ export function mountTokenRoutes(router: Router, deps: TokenRoutesDeps): void {
             deps.handOut,
             serviceCaller(client.client_id, client.grants),
             connectionId,
-            {},
+            { log: c.get('log') },
           );
           return c.json({
             access_token: token.access_token,

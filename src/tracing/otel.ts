@@ -69,9 +69,7 @@ export function createOtelTracing(options: { endpoint: string; serviceName: stri
         incoming,
       );
       try {
-        const { route, status } = await current.run(trace.setSpan(incoming, server), () =>
-          work(server.spanContext().traceId),
-        );
+        const { route, status } = await current.run(trace.setSpan(incoming, server), work);
         server.updateName(`${method} ${route}`);
         server.setAttributes({ 'http.route': route, 'http.response.status_code': status });
         if (status >= 500) server.setStatus({ code: SpanStatusCode.ERROR });
@@ -82,6 +80,11 @@ export function createOtelTracing(options: { endpoint: string; serviceName: stri
       } finally {
         server.end();
       }
+    },
+    logFields() {
+      const active = current.getStore();
+      const ids = active && trace.getSpanContext(active);
+      return ids ? { trace_id: ids.traceId, span_id: ids.spanId } : undefined;
     },
     flush: () => provider.forceFlush(),
     shutdown: () => provider.shutdown(),

@@ -13,14 +13,22 @@ export interface Tracing {
   span<T>(name: string, attributes: SpanAttributes, work: () => T): T;
   /**
    * Runs an incoming request in a server span continuing the caller's W3C
-   * `traceparent`. `work` gets the trace id (for log lines) and returns the
-   * route pattern and status once answered (the span's name and attributes).
+   * `traceparent`. `work` returns the route pattern and status once answered
+   * (the span's name and attributes).
    */
   request(
     method: string,
     header: (name: string) => string | undefined,
-    work: (traceId: string) => Promise<{ route: string; status: number }>,
+    work: () => Promise<{ route: string; status: number }>,
   ): Promise<void>;
+  /**
+   * `trace_id` and `span_id` of the span active where it is called, for log
+   * lines; undefined outside any span. The app's logger asks at each line when
+   * tracing is on, so every line written for a request (by the route, the
+   * refresher, the connect flow) carries its trace, not only the request
+   * logger's.
+   */
+  logFields(): { trace_id: string; span_id: string } | undefined;
   /** Exports what is buffered; resolves when sent (or given up). */
   flush(): Promise<void>;
   shutdown(): Promise<void>;
@@ -30,8 +38,9 @@ export const noTracing: Tracing = {
   enabled: false,
   span: (_name, _attributes, work) => work(),
   request: async (_method, _header, work) => {
-    await work('');
+    await work();
   },
+  logFields: () => undefined,
   flush: async () => {},
   shutdown: async () => {},
 };

@@ -99,8 +99,8 @@ export function mountTokenRoutes(router: Router, deps: TokenRoutesDeps): void {
         'invalid_grant',
         'temporarily_unavailable',
       ],
-      // A token exchange may have to refresh at the provider first.
-      errors: upstreamErrors,
+      // A token exchange may have to refresh at the provider first, and counts as a hand-out (its limit).
+      errors: [...upstreamErrors, 'rate_limited'],
     },
     async (c, { form }) => {
       for (const [name, value] of Object.entries(noStore)) c.header(name, value);

@@ -123,7 +123,7 @@ export function createApp(deps: Deps) {
   });
   mountHandOutRoutes(router, services.handOut);
   mountOpenApiRoutes(router);
-  registerConnectionGauges(metrics, { database: deps.database, now: deps.now });
+  registerConnectionGauges(metrics, { database: deps.database, now: deps.now, tracing });
   mountMetricsRoutes(
     router,
     metrics,

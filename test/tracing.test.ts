@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { allGrants, createTestApp, type TestApp } from '../src/test-support/app.js';
+import { ADMIN_TOKEN, allGrants, createTestApp, type TestApp } from '../src/test-support/app.js';
 import { seedConnection } from '../src/test-support/connections.js';
 import { startTokenServer } from '../src/test-support/token-server.js';
 import { createOtelTracing } from '../src/tracing/otel.js';
@@ -118,6 +118,104 @@ describe('a hand-out traced in process', () => {
     expect(span?.traceId).toMatch(/^[0-9a-f]{32}$/);
     expect(span?.traceId).not.toBe(TRACE_ID);
     expect(span?.parentSpanId).toBe('');
+  });
+});
+
+describe('database spans beyond the connection stores, traced in process', () => {
+  let receiver: Awaited<ReturnType<typeof startOtlpReceiver>>;
+  let t: TestApp;
+  const tracing = () => t.deps.tracing!;
+
+  beforeAll(async () => {
+    receiver = await startOtlpReceiver();
+    t = await createTestApp({
+      tracing: createOtelTracing({ endpoint: receiver.endpoint, serviceName: 'custodian-under-test' }),
+    });
+  });
+
+  afterAll(async () => {
+    await t.close();
+    await tracing().shutdown();
+    await receiver.close();
+  });
+
+  const post = (path: string, traceId: string, form: Record<string, string>) =>
+    t.app.request(path, {
+      method: 'POST',
+      headers: {
+        'content-type': 'application/x-www-form-urlencoded',
+        traceparent: `00-${traceId}-${PARENT_ID}-01`,
+      },
+      body: new URLSearchParams(form),
+    });
+  /** The names of the database spans beneath the request span of `traceId`. */
+  const dbSpansOf = (traceId: string) => {
+    const trace = receiver.spans.filter((s) => s.traceId === traceId);
+    const server = trace.find((s) => s.parentSpanId === PARENT_ID)!;
+    const beneath = (s: (typeof trace)[number]): boolean =>
+      s.parentSpanId === server.spanId || trace.some((p) => p.spanId === s.parentSpanId && beneath(p));
+    return trace.filter((s) => s.name.startsWith('db ') && beneath(s));
+  };
+
+  it('a first /oauth/token has spans for the client’s rows and the signing keys; a revocation for its row', async () => {
+    const client = await t.client();
+    const credentials = { client_id: client.clientId, client_secret: client.secret };
+    const issueTrace = 'a'.repeat(32);
+    const issued = await post('/oauth/token', issueTrace, {
+      grant_type: 'client_credentials',
+      ...credentials,
+    });
+    expect(issued.status).toBe(200);
+    const { access_token: token } = (await issued.json()) as { access_token: string };
+    const revokeTrace = 'b'.repeat(32);
+    expect((await post('/oauth/revoke', revokeTrace, { token, ...credentials })).status).toBe(200);
+    await tracing().flush();
+
+    const issue = dbSpansOf(issueTrace);
+    // The first token of this broker: its signing key is made and loaded.
+    expect(issue.map((s) => s.name)).toEqual(
+      expect.arrayContaining(['db clients.get', 'db signing_keys.usable', 'db signing_keys.insert']),
+    );
+    for (const span of issue) expect(span.attributes['db.system.name']).toBe('sqlite');
+    expect(dbSpansOf(revokeTrace).map((s) => s.name)).toContain('db revoked_tokens.add');
+    // The client's registration read (or made) the secret pepper.
+    expect(receiver.spans.some((s) => s.name === 'db broker_secrets.getOrCreate')).toBe(true);
+  });
+
+  it('webhook endpoint statements run in spans beneath their request', async () => {
+    const traceId = 'c'.repeat(32);
+    const res = await t.app.request('/v1/admin/webhook-endpoints', {
+      method: 'POST',
+      headers: {
+        authorization: `Bearer ${ADMIN_TOKEN}`,
+        'content-type': 'application/json',
+        traceparent: `00-${traceId}-${PARENT_ID}-01`,
+      },
+      body: JSON.stringify({ url: 'https://hooks.example/custodian' }),
+    });
+    expect(res.status).toBe(201);
+    await tracing().flush();
+    expect(dbSpansOf(traceId).map((s) => s.name)).toContain('db webhook_endpoints.insert');
+  });
+
+  it('a scrape reads the connection gauges in spans beneath GET /metrics', async () => {
+    const traceId = 'd'.repeat(32);
+    const res = await t.app.request('/metrics', {
+      headers: { authorization: `Bearer ${ADMIN_TOKEN}`, traceparent: `00-${traceId}-${PARENT_ID}-01` },
+    });
+    expect(res.status).toBe(200);
+    await tracing().flush();
+    expect(dbSpansOf(traceId).map((s) => s.name)).toEqual(
+      expect.arrayContaining(['db connection_gauges.byStatus', 'db connection_gauges.due']),
+    );
+  });
+
+  it('writes audit batches in spans of their own, claimed by no request', async () => {
+    await t.services.audit.flush();
+    await tracing().flush();
+    const writes = receiver.spans.filter((s) => s.name === 'db audit_events.insert');
+    expect(writes.length).toBeGreaterThan(0);
+    for (const write of writes) expect(write.parentSpanId).toBe('');
   });
 });
 

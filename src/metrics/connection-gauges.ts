@@ -1,5 +1,6 @@
 import { and, count, eq, lte } from 'drizzle-orm';
 import type { Database } from '../db/open.js';
+import { noTracing, type Tracing, traceMethods } from '../tracing/tracing.js';
 import type { Metrics } from './metrics.js';
 
 /**
@@ -10,10 +11,22 @@ import type { Metrics } from './metrics.js';
  */
 export function registerConnectionGauges(
   metrics: Metrics,
-  deps: { database: Database; now: () => number; cacheMs?: number },
+  deps: { database: Database; now: () => number; cacheMs?: number; tracing?: Tracing },
 ): void {
   const { db, tables } = deps.database;
   const t = tables.connections;
+  // In spans when tracing, beneath the scrape's request.
+  const counts = traceMethods(deps.tracing ?? noTracing, 'connection_gauges', deps.database.engine, {
+    byStatus: async () => await db.select({ status: t.status, n: count() }).from(t).groupBy(t.status),
+    // Due and not yet renewed: the background refresher's own condition, on the next_refresh_at index.
+    due: async (now: number) =>
+      (
+        await db
+          .select({ n: count() })
+          .from(t)
+          .where(and(eq(t.status, 'active'), lte(t.nextRefreshAt, now)))
+      )[0]?.n ?? 0,
+  });
   const cacheMs = deps.cacheMs ?? 10_000;
   let cached: { at: number; byStatus: Array<{ status: string; n: number }>; due: number } | undefined;
   let reading: Promise<NonNullable<typeof cached>> | undefined;
@@ -23,13 +36,8 @@ export function registerConnectionGauges(
     if (cached && now - cached.at < cacheMs) return cached;
     reading ??= (async () => {
       try {
-        const byStatus = await db.select({ status: t.status, n: count() }).from(t).groupBy(t.status);
-        // Due and not yet renewed: the background refresher's own condition, on the next_refresh_at index.
-        const [due] = await db
-          .select({ n: count() })
-          .from(t)
-          .where(and(eq(t.status, 'active'), lte(t.nextRefreshAt, now)));
-        cached = { at: now, byStatus, due: Number(due?.n ?? 0) };
+        const byStatus = await counts.byStatus();
+        cached = { at: now, byStatus, due: Number(await counts.due(now)) };
         return cached;
       } finally {
         reading = undefined;

@@ -76,10 +76,14 @@ export function createApp(deps: Deps) {
   const { config } = deps;
   const metrics = deps.metrics ?? createMetrics();
   const tracing = deps.tracing ?? noTracing;
+  // Tracing on, every line written inside a span carries its trace: the request's own lines and those
+  // of the refresher, the connect flow or the audit writer, which log through this logger. Off, the
+  // logger is the one given, and a line pays nothing for tracing.
+  const log = tracing.enabled ? deps.log.withContext(tracing.logFields) : deps.log;
   const app = new Hono<AppEnv>();
-  app.use(requestContext(deps.log, metrics, tracing));
+  app.use(requestContext(log, metrics, tracing));
 
-  const services = createServices(deps, metrics, tracing);
+  const services = createServices({ ...deps, log }, metrics, tracing);
   const trusted = new Set(config.trustedProxies ?? []);
   const addressOf = (c: Context) => sourceAddress(c, trusted);
   const admin = { limits: services.limits, sourceAddress: addressOf };
@@ -115,12 +119,12 @@ export function createApp(deps: Deps) {
     providers: services.providerStore,
     vault: deps.vault,
     client: services.client,
-    log: deps.log,
+    log,
     sleep: deps.sleep,
   });
   mountHandOutRoutes(router, services.handOut);
   mountOpenApiRoutes(router);
-  registerConnectionGauges(metrics, { database: deps.database, now: deps.now });
+  registerConnectionGauges(metrics, { database: deps.database, now: deps.now, tracing });
   registerWebhookGauges(metrics, { deliveries: services.webhookDeliveries, now: deps.now });
   mountMetricsRoutes(
     router,

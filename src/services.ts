@@ -1,6 +1,8 @@
 import type { Deps } from './app.js';
 import { createAuditLog } from './audit/audit-log.js';
+import { createAuditInsert } from './audit/insert.js';
 import { createAuditStore } from './audit/store.js';
+import { createBrokerSecretStore } from './clients/broker-secret-store.js';
 import { createClientRegistry } from './clients/registry.js';
 import { createSecretHasher } from './clients/secret-hasher.js';
 import { createClientStore } from './clients/store.js';
@@ -24,7 +26,9 @@ import { createBackgroundRefresher } from './refresh/background.js';
 import { createRefresher } from './refresh/refresher.js';
 import { createTokenRows } from './refresh/token-rows.js';
 import { createUsageRecorder } from './refresh/usage.js';
+import { createRevokedTokenStore } from './tokens/revoked-token-store.js';
 import { createServiceTokens } from './tokens/service-tokens.js';
+import { createSigningKeyStore } from './tokens/signing-key-store.js';
 import { createSigningKeys } from './tokens/signing-keys.js';
 import { type Tracing, traceMethods } from './tracing/tracing.js';
 import { instrumentUpstream } from './upstream/instrumented.js';
@@ -49,7 +53,14 @@ export function createServices(deps: Deps, metrics: Metrics, tracing: Tracing) {
   const limits = createRateLimits(config.rateLimits ?? defaultRateLimits, now);
   const checkUrl = (url: string) =>
     checkEndpointUrlResolved(url, { allowLoopbackHttp: config.allowLoopbackHttp }, deps.resolveHost);
-  const audit = createAuditLog({ database, now, random, log });
+  // Batches of audit events: each write a span of its own, outside any request (see audit-log.ts).
+  const audit = createAuditLog({
+    database,
+    now,
+    random,
+    log,
+    insert: traced('audit_events', { insert: createAuditInsert(database) }).insert,
+  });
   const providerStore = traced('providers', createProviderStore(database));
   const providerCache = createProviderCache(providerStore, now);
   // Hand-outs reuse a connection read or checked within the last 2 s (the staleness of every cache
@@ -62,8 +73,18 @@ export function createServices(deps: Deps, metrics: Metrics, tracing: Tracing) {
   const connections = traced('connections', createConnectionStore(database, handOutCache.forget, outbox));
   const client = { fetch, now, allowInsecureRequests: config.allowLoopbackHttp };
   const clients = traced('clients', createClientStore(database));
-  const hasher = createSecretHasher({ database, vault, random, now });
-  const keys = createSigningKeys({ database, vault, random, now });
+  const hasher = createSecretHasher({
+    secrets: traced('broker_secrets', createBrokerSecretStore(database)),
+    vault,
+    random,
+    now,
+  });
+  const keys = createSigningKeys({
+    store: traced('signing_keys', createSigningKeyStore(database)),
+    vault,
+    random,
+    now,
+  });
   const rows = traced('token_rows', createTokenRows(database, handOutCache.forget, outbox));
   const usage = createUsageRecorder(rows);
   const untracedRefresher = createRefresher({
@@ -84,9 +105,9 @@ export function createServices(deps: Deps, metrics: Metrics, tracing: Tracing) {
   const refresher = !tracing.enabled
     ? untracedRefresher
     : {
-        refresh: (row: Parameters<typeof untracedRefresher.refresh>[0], reason: 'on_demand' | 'background') =>
+        refresh: (...[row, reason, log]: Parameters<typeof untracedRefresher.refresh>) =>
           tracing.span('refresh', { 'custodian.provider': row.providerId, 'custodian.reason': reason }, () =>
-            untracedRefresher.refresh(row, reason),
+            untracedRefresher.refresh(row, reason, log),
           ),
         refreshIfFree: (row: Parameters<typeof untracedRefresher.refreshIfFree>[0]) =>
           tracing.span(
@@ -123,10 +144,17 @@ export function createServices(deps: Deps, metrics: Metrics, tracing: Tracing) {
     metrics,
     limits,
   };
-  const tokens = createServiceTokens({ database, clients, keys, random, now, issuer: config.publicUrl });
+  const tokens = createServiceTokens({
+    revocations: traced('revoked_tokens', createRevokedTokenStore(database)),
+    clients,
+    keys,
+    random,
+    now,
+    issuer: config.publicUrl,
+  });
   const handOutRevalidation = createCacheRevalidation({ cache: handOutCache, rows, now, log });
-  const webhookEndpoints = createEndpointStore(database);
-  const webhookDeliveries = createDeliveryStore(database);
+  const webhookEndpoints = traced('webhook_endpoints', createEndpointStore(database));
+  const webhookDeliveries = traced('webhook_deliveries', createDeliveryStore(database));
   const webhookSender = createWebhookSender({
     deliveries: webhookDeliveries,
     endpoints: webhookEndpoints,

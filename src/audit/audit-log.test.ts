@@ -1,8 +1,9 @@
+import { AsyncLocalStorage } from 'node:async_hooks';
 import { randomBytes } from 'node:crypto';
 import { asc, count, type SQL, sql } from 'drizzle-orm';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { Database } from '../db/open.js';
-import { createLogger, REDACTED } from '../log/logger.js';
+import { createLogger, REDACTED, silentLogger } from '../log/logger.js';
 import { availableEngines, createTestDatabase, type TestDatabase } from '../test-support/databases.js';
 import { type AuditAction, routeAction } from './actions.js';
 import { type AuditEventInput, type AuditLogDeps, auditEventId, createAuditLog } from './audit-log.js';
@@ -380,5 +381,40 @@ describe('audit event ids', () => {
     const ids = times.map((at) => auditEventId(at, randomBytes));
     expect([...ids].reverse().sort()).toEqual(ids);
     for (const id of ids) expect(id).toMatch(/^[0-9a-z]{9}[A-Za-z0-9_-]{14}$/);
+  });
+});
+
+describe('audit writes and the request that queued them', () => {
+  it('run outside its context, so its trace does not claim a batch of many requests’ events', async () => {
+    const td = await createTestDatabase('sqlite');
+    const request = new AsyncLocalStorage<string>();
+    const write = createAuditInsert(td.database);
+    const contexts: Array<string | undefined> = [];
+    const audit = createAuditLog({
+      database: td.database,
+      now: Date.now,
+      random: randomBytes,
+      log: silentLogger,
+      flushIntervalMs: 5,
+      maxBatch: 2,
+      insert: (rows) => {
+        contexts.push(request.getStore());
+        return write(rows);
+      },
+    });
+    try {
+      // By the timer the first event sets, then by a full batch.
+      request.run('request-1', () => audit.record(event('provider.create')));
+      await vi.waitFor(() => expect(contexts).toHaveLength(1));
+      request.run('request-2', () => {
+        audit.record(event('provider.update'));
+        audit.record(event('provider.delete'));
+      });
+      await vi.waitFor(() => expect(contexts).toHaveLength(2));
+      expect(contexts).toEqual([undefined, undefined]);
+    } finally {
+      await audit.close();
+      await td.destroy();
+    }
   });
 });

@@ -1,3 +1,4 @@
+import { AsyncResource } from 'node:async_hooks';
 import { encodeBase64urlNoPadding } from '@oslojs/encoding';
 import { DrizzleQueryError } from 'drizzle-orm';
 import type { Random } from '../crypto/random.js';
@@ -217,7 +218,10 @@ export function createAuditLog(deps: AuditLogDeps): AuditLog {
     return true;
   };
 
-  const startDrain = (): Promise<boolean> => {
+  // Bound to where the log was made (at start-up, outside any request): a drain started by a request's
+  // event, or by a timer that request set, would otherwise run in its context, and that request's
+  // trace would claim the batch (its database spans, its failure lines) made of many requests' events.
+  const startDrain = AsyncResource.bind((): Promise<boolean> => {
     draining ??= drain()
       .catch((error: unknown) => {
         log.error('audit flush failed', { error: withoutParams(error) });
@@ -227,7 +231,7 @@ export function createAuditLog(deps: AuditLogDeps): AuditLog {
         draining = null;
       });
     return draining;
-  };
+  });
 
   /** Closes the tally window: its events wait in `counted` until a drain writes them. */
   const queueTallies = () => {

@@ -2,10 +2,9 @@ import { hmac } from '@oslojs/crypto/hmac';
 import { SHA256 } from '@oslojs/crypto/sha2';
 import { constantTimeEqual } from '@oslojs/crypto/subtle';
 import { decodeHex, encodeHexLowerCase } from '@oslojs/encoding';
-import { eq } from 'drizzle-orm';
 import type { Random } from '../crypto/random.js';
-import type { Database } from '../db/open.js';
 import type { Vault } from '../vault/vault.js';
+import type { BrokerSecretStore } from './broker-secret-store.js';
 
 /**
  * Client secrets are stored only as HMAC-SHA256 under a broker-wide pepper.
@@ -24,12 +23,12 @@ const location = { table: 'broker_secrets', column: 'value', rowId: PEPPER };
 const encoder = new TextEncoder();
 
 export function createSecretHasher({
-  database,
+  secrets,
   vault,
   random,
   now,
 }: {
-  database: Database;
+  secrets: BrokerSecretStore;
   vault: Vault;
   random: Random;
   now: () => number;
@@ -37,19 +36,8 @@ export function createSecretHasher({
   let pepper: Promise<Uint8Array> | undefined;
   const loadPepper = () => {
     pepper ??= (async () => {
-      const { db, tables } = database;
-      const t = tables.brokerSecrets;
-      // Every replica may try to create it; the first insert wins and all read that one.
-      await db
-        .insert(t)
-        .values({
-          name: PEPPER,
-          value: vault.encrypt(encodeHexLowerCase(random(32)), location),
-          createdAt: now(),
-        })
-        .onConflictDoNothing();
-      const [row] = await db.select().from(t).where(eq(t.name, PEPPER)).limit(1);
-      return decodeHex(vault.decrypt(row!.value, location));
+      const candidate = vault.encrypt(encodeHexLowerCase(random(32)), location);
+      return decodeHex(vault.decrypt(await secrets.getOrCreate(PEPPER, candidate, now()), location));
     })().catch((error) => {
       pepper = undefined;
       throw error;

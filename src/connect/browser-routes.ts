@@ -79,7 +79,9 @@ export function mountBrowserRoutes(router: Router, deps: ConnectDeps): void {
     },
     async (c, { params }) => {
       const query = new URL(c.req.url).searchParams;
-      const result = await handleCallback(deps, params.provider_id, query, (name) => getCookie(c, name));
+      const result = await handleCallback({ ...deps, log: c.get('log') }, params.provider_id, query, (name) =>
+        getCookie(c, name),
+      );
       if (result.kind === 'unmatched') {
         return page(
           c,

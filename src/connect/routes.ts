@@ -117,8 +117,13 @@ export function mountConnectRoutes(router: Router, deps: ConnectDeps): void {
       ],
     },
     async (c, { params, body }) => {
-      const session = await completeFromService(deps, c.get('caller'), params.id, body, (found) =>
-        c.set('auditTenant', found.tenant),
+      // The request's logger: the connect flow's lines carry its request id.
+      const session = await completeFromService(
+        { ...deps, log: c.get('log') },
+        c.get('caller'),
+        params.id,
+        body,
+        (found) => c.set('auditTenant', found.tenant),
       );
       return c.json(sessionView(session));
     },

@@ -196,7 +196,7 @@ export function mountConnectionRoutes(router: Router, deps: RevokeDeps): void {
     async (c, { params, query }) => {
       const connection = await mustGet(c.get('caller'), params.id, 'delete_connections');
       c.set('auditTenant', connection.tenant);
-      await revokeAndDelete(deps, connection, query.revoke === 'true');
+      await revokeAndDelete({ ...deps, log: c.get('log') }, connection, query.revoke === 'true');
       return c.body(null, 204);
     },
   );

@@ -3,6 +3,7 @@ import { parseJson } from '../connections/store.js';
 import { tokenLocation } from '../connections/token-location.js';
 import type { Caller } from '../http/caller.js';
 import { AppError } from '../http/errors.js';
+import type { Logger } from '../log/logger.js';
 import type { HandOutOutcome, Metrics } from '../metrics/metrics.js';
 import type { ProviderCache } from '../providers/cache.js';
 import type { ProviderRecord } from '../providers/store.js';
@@ -31,6 +32,13 @@ export interface HandOutDeps {
 
 type Row = NonNullable<TokenRow>;
 
+export interface HandOutOptions {
+  forceRefresh?: boolean;
+  minValiditySeconds?: number;
+  /** The request's logger: a refresh this hand-out starts logs with its request id. */
+  log?: Logger;
+}
+
 export interface HandedOut {
   access_token: string;
   token_type: string;
@@ -53,7 +61,7 @@ export async function handOutAccessToken(
   deps: HandOutDeps,
   caller: Caller,
   connectionId: string,
-  options: { forceRefresh?: boolean; minValiditySeconds?: number },
+  options: HandOutOptions,
 ): Promise<HandedOut> {
   try {
     deps.limits?.handOut(caller.id);
@@ -87,7 +95,7 @@ function fromMemory(
   deps: HandOutDeps,
   caller: Caller,
   connectionId: string,
-  options: { forceRefresh?: boolean; minValiditySeconds?: number },
+  options: HandOutOptions,
 ): HandedOut | undefined {
   if (options.forceRefresh === true) return undefined;
   // One clock reading serves a hand-out from memory: the lookup, the freshness check and the answer.
@@ -104,7 +112,7 @@ async function handOut(
   deps: HandOutDeps,
   caller: Caller,
   connectionId: string,
-  options: { forceRefresh?: boolean; minValiditySeconds?: number },
+  options: HandOutOptions,
 ): Promise<HandedOut> {
   const now = deps.now();
   const cached = options.forceRefresh === true ? undefined : deps.cache.get(connectionId, now);
@@ -127,7 +135,7 @@ async function handOut(
     options.forceRefresh === true ||
     isStale(row, await deps.providers.get(row.providerId), options, checkedAt)
   ) {
-    row = await renew(deps, row, options.forceRefresh === true, checkedAt);
+    row = await renew(deps, row, options, checkedAt);
   }
 
   const entry: CachedConnection = {
@@ -178,12 +186,13 @@ const isStale = (
   );
 
 /** The row to answer from after a renewal, as refresh/hand-out-renewal.ts decides. */
-async function renew(deps: HandOutDeps, row: Row, forced: boolean, now: number): Promise<Row> {
+async function renew(deps: HandOutDeps, row: Row, options: HandOutOptions, now: number): Promise<Row> {
+  const forced = options.forceRefresh === true;
   const step = renewalStep({ ...row, hasRefreshToken: row.refreshToken !== null }, forced, now);
   if (step.kind === 'answer_stored') return row;
   if (step.kind === 'needs_reauth') throw needsReauth();
   if (step.kind === 'unavailable') throw unavailable(step.retryAfterSeconds);
-  const outcome = await deps.refresher.refresh(row, 'on_demand');
+  const outcome = await deps.refresher.refresh(row, 'on_demand', options.log);
   if (outcome.kind === 'needs_reauth') throw needsReauth();
   if (outcome.kind === 'unavailable' && !answersStoredAfterFailure(outcome.row.expiresAt, forced, deps.now()))
     throw unavailable(outcome.retryAfterSeconds);

@@ -59,6 +59,7 @@ export function mountHandOutRoutes(router: Router, deps: HandOutDeps): void {
       const token = await handOutAccessToken(deps, c.get('caller'), params.id, {
         forceRefresh: body.force_refresh,
         minValiditySeconds: body.min_validity_seconds,
+        log: c.get('log'),
       });
       return noStoreJson(c, token);
     },

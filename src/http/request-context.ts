@@ -11,7 +11,8 @@ const acceptableId = /^[A-Za-z0-9._:-]{1,128}$/;
 
 /**
  * Gives every request an id (the caller's `X-Request-Id` when it is sane),
- * a logger that stamps it (and, when tracing, the trace id) on every line,
+ * a logger that stamps it on every line (the trace id, when tracing, comes
+ * from `log` itself: see createApp),
  * the common headers of every answer, one access-log line and one
  * observation of the request-duration histogram at the end.
  */
@@ -20,12 +21,10 @@ export function requestContext(
   metrics: Metrics = noMetrics,
   tracing: Tracing = noTracing,
 ): MiddlewareHandler<AppEnv> {
-  const answer = async (c: Context<AppEnv>, next: () => Promise<void>, traceId = '') => {
+  const answer = async (c: Context<AppEnv>, next: () => Promise<void>) => {
     const incoming = c.req.header('x-request-id');
     const requestId = incoming && acceptableId.test(incoming) ? incoming : randomUUID();
-    const requestLog = log.child(
-      traceId ? { request_id: requestId, trace_id: traceId } : { request_id: requestId },
-    );
+    const requestLog = log.child({ request_id: requestId });
     c.set('requestId', requestId);
     c.set('log', requestLog);
     // One monotonic pair times both the log line and the histogram (a wall clock can step).
@@ -50,8 +49,8 @@ export function requestContext(
     tracing.request(
       c.req.method,
       (name) => c.req.header(name),
-      async (traceId) => {
-        await answer(c, next, traceId);
+      async () => {
+        await answer(c, next);
         return { route: routeOf(c), status: c.res.status };
       },
     );

@@ -99,6 +99,18 @@ describe('the router, checking error answers (tests turn this on)', () => {
     raise(new OAuthError('unsupported_grant_type', 'no')),
   );
   router.add(
+    { ...base, method: 'post', path: '/oauth/limited', auth: 'client', form: z.object({}) },
+    raise(
+      new AppError('rate_limited', 'too many hand-outs; retry after 7 s', {
+        headers: {
+          'retry-after': '7',
+          'ratelimit-policy': '"handouts";q=600;w=60',
+          ratelimit: '"handouts";r=0;t=7',
+        },
+      }),
+    ),
+  );
+  router.add(
     {
       ...base,
       method: 'post',
@@ -138,5 +150,18 @@ describe('the router, checking error answers (tests turn this on)', () => {
     expect(big.status).toBe(413);
     expect(big.headers.get('content-type')).toBe('application/json');
     expect((await big.json()).error).toBe('invalid_request');
+  });
+
+  it('answers a rate limit raised on a client route 429, with its headers, as its routeErrors declare', async () => {
+    const res = await app.request('/oauth/limited', { method: 'POST', headers: form, body: '' });
+    expect(res.status).toBe(429);
+    expect(await res.json()).toEqual({
+      error: 'temporarily_unavailable',
+      error_description: 'too many hand-outs; retry after 7 s',
+    });
+    expect(res.headers.get('retry-after')).toBe('7');
+    expect(res.headers.get('ratelimit-policy')).toBe('"handouts";q=600;w=60');
+    expect(res.headers.get('ratelimit')).toBe('"handouts";r=0;t=7');
+    expect(res.headers.get('cache-control')).toBe('no-store');
   });
 });

@@ -1,4 +1,4 @@
-import { type OAuthErrorCode, oauthErrorStatus } from '../tokens/oauth-error.js';
+import { type OAuthErrorCode, oauthAnswerFor, oauthErrorStatus } from '../tokens/oauth-error.js';
 import { type ErrorCode, problemStatus } from './errors.js';
 import type { RouteDefinition } from './router.js';
 
@@ -29,10 +29,8 @@ export function routeErrors(route: RouteDefinition): Map<number, string[]> {
     }
     for (const code of route.oauthErrors ?? []) add(oauthErrorStatus[code as OAuthErrorCode], code);
     for (const code of route.errors ?? []) {
-      const status = problemStatus[code];
-      if (status >= 500) add(status, 'server_error');
-      else if (status === 429) add(429, 'temporarily_unavailable');
-      else add(status === 401 ? 401 : status === 413 || status === 415 ? status : 400, 'invalid_request');
+      const { status, error } = oauthAnswerFor(problemStatus[code]);
+      add(status, error);
     }
   } else {
     const problem = (code: ErrorCode) => add(problemStatus[code], code);

@@ -2,6 +2,7 @@ import type { Context, Hono, MiddlewareHandler } from 'hono';
 import type { z } from 'zod';
 import { isAuditedRoute } from '../audit/actions.js';
 import type { Logger } from '../log/logger.js';
+import type { SecuritySchemeName } from '../openapi/security.js';
 import type { OAuthErrorCode } from '../tokens/oauth-error.js';
 import { tooLarge } from './body-limit.js';
 import type { Caller } from './caller.js';
@@ -80,6 +81,8 @@ export interface RouteDefinition<
   auditsItself?: boolean;
   /** Replaces the guard `auth` names (the metrics route also takes the scraper's token); `auth` stays what the spec shows. */
   guard?: MiddlewareHandler<AppEnv>;
+  /** Credentials that `guard` takes besides `auth`'s: alternative security requirements in the spec. */
+  alsoAccepts?: readonly SecuritySchemeName[];
 }
 
 type Output<T> = T extends z.ZodType ? z.output<T> : undefined;

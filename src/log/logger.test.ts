@@ -48,6 +48,21 @@ describe('logger', () => {
     expect(parsed()[1].step).toBe(2);
   });
 
+  it('asks withContext’s function at each line, for the logger and its children', () => {
+    const { log, parsed } = capture();
+    let active: { trace_id: string } | undefined;
+    const traced = log.withContext(() => active);
+    traced.info('outside any span');
+    active = { trace_id: 't1' };
+    traced.child({ request_id: 'r1' }).info('in a span');
+    log.info('the original logger is unchanged');
+    expect(parsed().map((l) => [l.msg, l.trace_id, l.request_id])).toEqual([
+      ['outside any span', undefined, undefined],
+      ['in a span', 't1', 'r1'],
+      ['the original logger is unchanged', undefined, undefined],
+    ]);
+  });
+
   it.each([
     'client_secret',
     'access_token',

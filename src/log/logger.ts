@@ -17,6 +17,11 @@ export interface Logger {
   error(message: string, fields?: LogFields): void;
   /** A logger that adds `fields` to every line (a request id, for instance). */
   child(fields: LogFields): Logger;
+  /**
+   * A logger (and its children) that adds what `context` returns at the moment
+   * each line is written: the active span's ids, wherever the line comes from.
+   */
+  withContext(context: () => LogFields | undefined): Logger;
 }
 
 export interface LoggerOptions {
@@ -54,6 +59,8 @@ interface Sink {
   now: () => Date;
   secrets: readonly string[];
   minimum: number;
+  /** Set only by withContext (tracing on): without it a line pays one undefined check. */
+  context?: () => LogFields | undefined;
 }
 
 /**
@@ -82,12 +89,16 @@ class JsonLogger implements Logger {
   child(fields: LogFields): Logger {
     return new JsonLogger(this.sink, this.boundJson + fieldsJson(fields));
   }
+  withContext(context: () => LogFields | undefined): Logger {
+    return new JsonLogger({ ...this.sink, context }, this.boundJson);
+  }
 
   private emit(level: LogLevel, message: string, fields?: LogFields): void {
     const { sink } = this;
     if (levelRank[level] < sink.minimum) return;
     // A field named like an earlier one appears twice; JSON readers keep the later, as a spread would.
-    let line = `{"time":"${sink.now().toISOString()}","level":"${level}","msg":${JSON.stringify(message)}${this.boundJson}${fieldsJson(fields)}}`;
+    const context = sink.context === undefined ? '' : fieldsJson(sink.context());
+    let line = `{"time":"${sink.now().toISOString()}","level":"${level}","msg":${JSON.stringify(message)}${context}${this.boundJson}${fieldsJson(fields)}}`;
     for (const secret of sink.secrets) if (line.includes(secret)) line = line.replaceAll(secret, REDACTED);
     sink.write(line);
   }

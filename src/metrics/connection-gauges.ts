@@ -1,5 +1,6 @@
 import { and, count, eq, lte } from 'drizzle-orm';
 import type { Database } from '../db/open.js';
+import { noTracing, type Tracing, traceMethods } from '../tracing/tracing.js';
 import type { Metrics } from './metrics.js';
 import { cachedForScrapes } from './scrape-cache.js';
 
@@ -10,20 +11,24 @@ import { cachedForScrapes } from './scrape-cache.js';
  */
 export function registerConnectionGauges(
   metrics: Metrics,
-  deps: { database: Database; now: () => number; cacheMs?: number },
+  deps: { database: Database; now: () => number; cacheMs?: number; tracing?: Tracing },
 ): void {
   const { db, tables } = deps.database;
   const t = tables.connections;
+  // In spans when tracing, beneath the scrape's request.
+  const counts = traceMethods(deps.tracing ?? noTracing, 'connection_gauges', deps.database.engine, {
+    byStatus: async () => await db.select({ status: t.status, n: count() }).from(t).groupBy(t.status),
+    // Due and not yet renewed: the background refresher's own condition, on the next_refresh_at index.
+    due: async (now: number) =>
+      (
+        await db
+          .select({ n: count() })
+          .from(t)
+          .where(and(eq(t.status, 'active'), lte(t.nextRefreshAt, now)))
+      )[0]?.n ?? 0,
+  });
   const read = cachedForScrapes(
-    async () => {
-      const byStatus = await db.select({ status: t.status, n: count() }).from(t).groupBy(t.status);
-      // Due and not yet renewed: the background refresher's own condition, on the next_refresh_at index.
-      const [due] = await db
-        .select({ n: count() })
-        .from(t)
-        .where(and(eq(t.status, 'active'), lte(t.nextRefreshAt, deps.now())));
-      return { byStatus, due: Number(due?.n ?? 0) };
-    },
+    async () => ({ byStatus: await counts.byStatus(), due: Number(await counts.due(deps.now())) }),
     deps.now,
     deps.cacheMs,
   );

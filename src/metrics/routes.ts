@@ -20,6 +20,7 @@ export function mountMetricsRoutes(router: Router, metrics: Metrics, guard: Midd
       tag: 'operations',
       auth: 'admin',
       guard,
+      alsoAccepts: ['metricsToken'],
       responses: {
         200: { description: 'the metrics', mediaType: 'text/plain; version=0.0.4' },
       },

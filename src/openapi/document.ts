@@ -32,7 +32,7 @@ export function buildOpenApiDocument(routes: readonly RouteDefinition[], info: D
       summary: route.summary,
       description: route.description ?? route.summary,
       tags: [route.tag],
-      security: securityOf(route.auth),
+      security: securityOf(route.auth, route.alsoAccepts),
       parameters: [
         ...parameters(route.params, 'path', convert),
         ...parameters(route.query, 'query', convert),
@@ -66,10 +66,44 @@ export function buildOpenApiDocument(routes: readonly RouteDefinition[], info: D
     paths,
     components: {
       schemas: Object.fromEntries(Object.entries(components).sort(([a], [b]) => a.localeCompare(b))),
+      headers: rateLimitHeaders,
       securitySchemes,
     },
   };
 }
+
+/**
+ * What every 429 carries (rate-limit/limiter.ts: limitHeaders), referenced
+ * from each: the wait, and the limit met in the structured-field syntax of
+ * draft-ietf-httpapi-ratelimit-headers (-08 on).
+ */
+const rateLimitHeaders = {
+  'Retry-After': {
+    description: 'Seconds to wait before trying again: when the limit’s window ends (RFC 9110 §10.2.3).',
+    required: true,
+    schema: { type: 'integer', minimum: 0 },
+    example: 42,
+  },
+  'RateLimit-Policy': {
+    description:
+      'The limit that was met: its name, `q` the requests (or failures) it allows per window and `w` the ' +
+      'window in seconds (draft-ietf-httpapi-ratelimit-headers).',
+    required: true,
+    schema: { type: 'string' },
+    example: '"client-auth-failures";q=10;w=60',
+  },
+  RateLimit: {
+    description:
+      'That limit now: its name, `r` what remains in the window (0) and `t` the seconds until it ends ' +
+      '(draft-ietf-httpapi-ratelimit-headers).',
+    required: true,
+    schema: { type: 'string' },
+    example: '"client-auth-failures";r=0;t=42',
+  },
+};
+const rateLimitHeaderRefs = Object.fromEntries(
+  Object.keys(rateLimitHeaders).map((name) => [name, { $ref: `#/components/headers/${name}` }]),
+);
 
 type Convert = (schema: z.ZodType, io: 'input' | 'output') => JsonSchema;
 
@@ -98,7 +132,10 @@ function responses(route: RouteDefinition, convert: Convert) {
   const errorContent = oauth
     ? { 'application/json': { schema: convert(oauthErrorSchema, 'output') } }
     : { 'application/problem+json': { schema: convert(problemSchema, 'output') } };
-  const out: Record<string, { description: string; content?: Record<string, unknown> }> = {};
+  const out: Record<
+    string,
+    { description: string; headers?: Record<string, unknown>; content?: Record<string, unknown> }
+  > = {};
   for (const [status, response] of Object.entries(route.responses)) {
     const mediaType = response.mediaType ?? 'application/json';
     out[status] = {
@@ -120,6 +157,7 @@ function responses(route: RouteDefinition, convert: Convert) {
           content: { ...declared.content, ...errorContent },
         }
       : { description: `${whatFailed(route, status)}; ${listed}`, content: errorContent };
+    if (status === 429) out[status].headers = rateLimitHeaderRefs;
   }
   out.default = {
     description: `unexpected error; ${oauth ? '`error`: `server_error`' : '`code`: `internal_error`'}`,
@@ -133,6 +171,8 @@ function whatFailed(route: RouteDefinition, status: number): string {
     case 400:
       return 'the request is malformed or invalid';
     case 401:
+      if (route.alsoAccepts?.length)
+        return `the credential (${['admin', ...route.alsoAccepts].join(' or ')}) is missing or wrong`;
       return {
         admin: 'the admin credential is missing or wrong',
         service: 'the service token is missing, invalid or expired',
@@ -153,6 +193,8 @@ function whatFailed(route: RouteDefinition, status: number): string {
         : 'the body must be application/json';
     case 422:
       return 'the request is well-formed but not allowed';
+    case 429:
+      return `${whatIsLimited(route)}. Counted per replica; \`RateLimit-Policy\` names the limit met; wait \`Retry-After\` seconds`;
     case 502:
       return 'the provider failed or refused';
     case 503:
@@ -162,6 +204,22 @@ function whatFailed(route: RouteDefinition, status: number): string {
     default:
       return 'the request failed';
   }
+}
+
+/** The limits a route's 429 can come from (rate-limit/limits.ts), by its credential and its codes. */
+function whatIsLimited(route: RouteDefinition): string {
+  const limits: string[] = {
+    admin: ['too many failed admin authentications from this source address'],
+    client: ['too many failed client authentications for this client id or from this source address'],
+    service: [],
+    none: [],
+  }[route.auth];
+  if (route.errors?.includes('rate_limited'))
+    limits.push(
+      'this client’s own limit for the operation (`handouts` for a hand-out or token exchange, ' +
+        '`connect-sessions` for a connect session)',
+    );
+  return limits.length > 0 ? limits.join('; or ') : 'too many requests';
 }
 
 /** Converts one schema, moving its named parts into `components`. */

@@ -7,6 +7,13 @@ export const securitySchemes = {
     scheme: 'bearer',
     description: 'The admin credential (`CUSTODIAN_ADMIN_TOKEN`), as `Authorization: Bearer …`.',
   },
+  metricsToken: {
+    type: 'http',
+    scheme: 'bearer',
+    description:
+      'The metrics scraper’s credential (`CUSTODIAN_METRICS_TOKEN`), as `Authorization: Bearer …`: ' +
+      'taken by `GET /metrics` only, so a scraper need not hold the admin credential.',
+  },
   serviceToken: {
     type: 'oauth2',
     description:
@@ -24,8 +31,20 @@ export const securitySchemes = {
   },
 } as const;
 
-/** What each kind of route requires; `[]` marks a public operation. */
-export function securityOf(auth: AuthKind): Record<string, string[]>[] {
+export type SecuritySchemeName = keyof typeof securitySchemes;
+
+/**
+ * What a route requires: its kind's credential, or any of `alsoAccepted`
+ * (alternatives: one requirement each); `[]` marks a public operation.
+ */
+export function securityOf(
+  auth: AuthKind,
+  alsoAccepted: readonly SecuritySchemeName[] = [],
+): Record<string, string[]>[] {
+  return [...securityOfKind(auth), ...alsoAccepted.map((name) => ({ [name]: [] }))];
+}
+
+function securityOfKind(auth: AuthKind): Record<string, string[]>[] {
   switch (auth) {
     case 'admin':
       return [{ adminToken: [] }];

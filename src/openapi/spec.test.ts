@@ -45,21 +45,27 @@ describe('openapi.yaml', () => {
     const document = parse(checkedIn);
     for (const route of t.routes.filter((r) => !r.hidden)) {
       const operation = document.paths[route.path][route.method];
-      expect(operation.security, `${route.method} ${route.path}`).toEqual(
-        {
+      expect(operation.security, `${route.method} ${route.path}`).toEqual([
+        ...{
           admin: [{ adminToken: [] }],
           service: [{ serviceToken: [] }],
           client: [{ clientBasic: [] }, {}],
           none: [],
         }[route.auth],
-      );
+        ...(route.alsoAccepts ?? []).map((name) => ({ [name]: [] })),
+      ]);
     }
   });
 
   it('defines every security scheme it uses; service tokens come from /oauth/token', () => {
     const document = parse(checkedIn);
     const schemes = document.components.securitySchemes;
-    expect(Object.keys(schemes).sort()).toEqual(['adminToken', 'clientBasic', 'serviceToken']);
+    expect(Object.keys(schemes).sort()).toEqual([
+      'adminToken',
+      'clientBasic',
+      'metricsToken',
+      'serviceToken',
+    ]);
     expect(schemes.serviceToken.flows.clientCredentials.tokenUrl).toBe('/oauth/token');
     expect(schemes.clientBasic).toMatchObject({ type: 'http', scheme: 'basic' });
   });
@@ -91,6 +97,57 @@ describe('openapi.yaml', () => {
       );
       expect(operation.responses['415'].description).toContain('application/x-www-form-urlencoded');
     }
+  });
+
+  it('lets GET /metrics take the admin credential or the scraper’s own (CUSTODIAN_METRICS_TOKEN)', () => {
+    const document = parse(checkedIn);
+    const metrics = document.paths['/metrics'].get;
+    expect(metrics.security).toEqual([{ adminToken: [] }, { metricsToken: [] }]);
+    expect(document.components.securitySchemes.metricsToken).toMatchObject({
+      type: 'http',
+      scheme: 'bearer',
+    });
+    expect(document.components.securitySchemes.metricsToken.description).toContain('CUSTODIAN_METRICS_TOKEN');
+    expect(metrics.responses['401'].description).toContain('metricsToken');
+    // Only there: every other admin operation takes the admin credential alone.
+    const users = Object.values<Record<string, { security?: unknown[] }>>(document.paths)
+      .flatMap((item) => Object.values(item))
+      .filter((operation) => JSON.stringify(operation.security ?? []).includes('metricsToken'));
+    expect(users).toEqual([metrics]);
+  });
+
+  it('declares Retry-After, RateLimit-Policy and RateLimit on every 429, and says which limit it is', () => {
+    const document = parse(checkedIn);
+    const names = ['Retry-After', 'RateLimit-Policy', 'RateLimit'];
+    for (const name of names) {
+      expect(document.components.headers[name], name).toMatchObject({ required: true });
+      expect(document.components.headers[name].description, name).toMatch(
+        /RFC 9110|draft-ietf-httpapi-ratelimit-headers/,
+      );
+    }
+    let seen = 0;
+    type Response = { description: string; headers?: Record<string, { $ref: string }> };
+    for (const [path, item] of Object.entries<Record<string, { responses: Record<string, Response> }>>(
+      document.paths,
+    )) {
+      for (const [method, operation] of Object.entries(item)) {
+        const limited = operation.responses['429'];
+        if (!limited) continue;
+        seen += 1;
+        expect(Object.keys(limited.headers ?? {}), `${method} ${path}`).toEqual(names);
+        for (const name of names) expect(limited.headers?.[name]?.$ref).toBe(`#/components/headers/${name}`);
+        expect(limited.description, `${method} ${path}`).toMatch(/^too many|limit/);
+        expect(limited.description).toContain('`Retry-After`');
+      }
+    }
+    // The OAuth endpoints, every admin operation, the hand-out and connect sessions.
+    expect(seen).toBeGreaterThan(10);
+    expect(document.paths['/v1/connections/{id}/access-token'].post.responses['429'].description).toContain(
+      '`handouts`',
+    );
+    expect(document.paths['/oauth/revoke'].post.responses['429'].description).toContain(
+      'failed client authentications',
+    );
   });
 
   it('declares the 403s services can get', () => {

@@ -50,10 +50,14 @@ const POLL_MS = 25;
 export function createRefresher(deps: RefresherDeps) {
   const inFlight = new Map<string, Promise<RefreshOutcome>>();
 
-  function refresh(row: Row, reason: 'on_demand' | 'background'): Promise<RefreshOutcome> {
+  /**
+   * `log`: the logger of the request asking (its request id on the refresh's lines); a refresh
+   * already in flight keeps the one that started it.
+   */
+  function refresh(row: Row, reason: 'on_demand' | 'background', log = deps.log): Promise<RefreshOutcome> {
     let running = inFlight.get(row.id);
     if (!running) {
-      running = coordinate(row, reason).finally(() => inFlight.delete(row.id));
+      running = coordinate(row, reason, log).finally(() => inFlight.delete(row.id));
       inFlight.set(row.id, running);
     }
     return running;
@@ -64,17 +68,17 @@ export function createRefresher(deps: RefresherDeps) {
     if (inFlight.has(row.id)) return 'skipped';
     if (!(await deps.rows.acquireLease(row.id, row.tokenVersion, deps.owner, deps.now(), deps.leaseMs)))
       return 'skipped';
-    const running = refreshHoldingLease(row, 'background').finally(() => inFlight.delete(row.id));
+    const running = refreshHoldingLease(row, 'background', deps.log).finally(() => inFlight.delete(row.id));
     inFlight.set(row.id, running);
     return running;
   }
 
-  async function coordinate(seen: Row, reason: string): Promise<RefreshOutcome> {
+  async function coordinate(seen: Row, reason: string, log: Logger): Promise<RefreshOutcome> {
     let row = seen;
     const deadline = deps.now() + deps.leaseMs + 5_000;
     for (;;) {
       if (await deps.rows.acquireLease(row.id, row.tokenVersion, deps.owner, deps.now(), deps.leaseMs)) {
-        return refreshHoldingLease(row, reason);
+        return refreshHoldingLease(row, reason, log);
       }
       // Someone else holds the lease (or already refreshed): wait for their result.
       for (;;) {
@@ -92,10 +96,10 @@ export function createRefresher(deps: RefresherDeps) {
     }
   }
 
-  async function refreshHoldingLease(row: Row, reason: string): Promise<RefreshOutcome> {
+  async function refreshHoldingLease(row: Row, reason: string, requestLog: Logger): Promise<RefreshOutcome> {
     const now = deps.now();
     const provider = await deps.providers.get(row.providerId);
-    const log = deps.log.child({ connection_id: row.id, provider_id: row.providerId, reason });
+    const log = requestLog.child({ connection_id: row.id, provider_id: row.providerId, reason });
     const audit = (outcome: 'success' | 'failure', details: Record<string, string | number | null>) => {
       deps.metrics?.refresh(
         row.providerId,

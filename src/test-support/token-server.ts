@@ -5,10 +5,12 @@ import type { TestApp } from './app.js';
 /**
  * A provider's token endpoint on 127.0.0.1 that renews any refresh token
  * (a new access token each time) and records what it received, plus the
- * provider `scripted` registered on the app pointing at it.
+ * provider `scripted` registered on the app pointing at it. `failNext`
+ * makes the next requests (to any path: token, revocation) answer an error.
  */
 export async function startTokenServer() {
   const received: URLSearchParams[] = [];
+  const failures: number[] = [];
   let issued = 0;
   const server = createServer((req, res) => {
     let body = '';
@@ -17,6 +19,12 @@ export async function startTokenServer() {
     });
     req.on('end', () => {
       received.push(new URLSearchParams(body));
+      const failure = failures.shift();
+      if (failure !== undefined) {
+        res.writeHead(failure, { 'content-type': 'application/json' });
+        res.end(JSON.stringify({ error: 'server_error' }));
+        return;
+      }
       issued++;
       res.writeHead(200, { 'content-type': 'application/json' });
       res.end(
@@ -34,8 +42,12 @@ export async function startTokenServer() {
   return {
     base,
     received,
+    /** The next `count` requests answer `status` (a provider outage). */
+    failNext(status: number, count = 1) {
+      for (let i = 0; i < count; i++) failures.push(status);
+    },
     /** Registers the provider `scripted` (needs an app made with allowLoopbackHttp). */
-    async register(t: TestApp, providerId = 'scripted') {
+    async register(t: TestApp, providerId = 'scripted', extra: Record<string, unknown> = {}) {
       const res = await t.admin('POST', '/v1/admin/providers', {
         provider_id: providerId,
         display_name: 'Scripted',
@@ -45,6 +57,7 @@ export async function startTokenServer() {
         token_url: `${base}/token`,
         expiry_buffer_seconds: 60,
         userinfo: { user_id: ['/sub'] },
+        ...extra,
       });
       if (res.status !== 201) throw new Error(`provider: ${res.status} ${await res.text()}`);
     },

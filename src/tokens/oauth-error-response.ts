@@ -2,14 +2,15 @@ import type { Context } from 'hono';
 import { AppError } from '../http/errors.js';
 import { fromUpstream } from '../http/problem.js';
 import type { AppEnv } from '../http/router.js';
-import { OAuthError } from './oauth-error.js';
+import { OAuthError, oauthAnswerFor } from './oauth-error.js';
 
 const headers = { 'content-type': 'application/json', 'cache-control': 'no-store', pragma: 'no-cache' };
 
 /**
  * The error handler of the `/oauth/*` routes: anything they throw becomes
  * RFC 6749 §5.2 JSON. The router's own refusals (a body too large or not
- * form-encoded, a malformed form) keep their status as `invalid_request`.
+ * form-encoded, a malformed form) keep their status as `invalid_request`;
+ * a rate limit is 429 `temporarily_unavailable` (see oauthAnswerFor).
  */
 export function oauthErrorResponse(error: unknown, c: Context<AppEnv>): Response {
   const answer = (status: number, body: { error: string; error_description: string }, extra = {}) =>
@@ -18,8 +19,8 @@ export function oauthErrorResponse(error: unknown, c: Context<AppEnv>): Response
     return answer(error.status, { error: error.error, error_description: error.message }, error.headers);
   }
   if (error instanceof AppError && error.status < 500) {
-    const code = error.status === 401 ? 'invalid_client' : 'invalid_request';
-    const status = error.status === 413 || error.status === 415 ? error.status : 400;
+    // A rate limit keeps its 429 and its Retry-After and RateLimit headers.
+    const { status, error: code } = oauthAnswerFor(error.status);
     return answer(status, { error: code, error_description: error.message }, error.headers);
   }
   const upstream = fromUpstream(error);

@@ -9,7 +9,7 @@ import { AppError, upstreamErrors } from '../http/errors.js';
 import type { Router } from '../http/router.js';
 import type { RateLimits } from '../rate-limit/limits.js';
 import { authenticateClientLimited } from './client-auth.js';
-import { OAuthError, OAuthRateLimitError } from './oauth-error.js';
+import { OAuthError } from './oauth-error.js';
 import type { ServiceTokens } from './service-tokens.js';
 import type { SigningKeys } from './signing-keys.js';
 
@@ -99,8 +99,8 @@ export function mountTokenRoutes(router: Router, deps: TokenRoutesDeps): void {
         'invalid_grant',
         'temporarily_unavailable',
       ],
-      // A token exchange may have to refresh at the provider first.
-      errors: upstreamErrors,
+      // A token exchange may have to refresh at the provider first, and counts as a hand-out (its limit).
+      errors: [...upstreamErrors, 'rate_limited'],
     },
     async (c, { form }) => {
       for (const [name, value] of Object.entries(noStore)) c.header(name, value);
@@ -134,7 +134,7 @@ export function mountTokenRoutes(router: Router, deps: TokenRoutesDeps): void {
             deps.handOut,
             serviceCaller(client.client_id, client.grants),
             connectionId,
-            {},
+            { log: c.get('log') },
           );
           return c.json({
             access_token: token.access_token,
@@ -233,7 +233,10 @@ export function mountTokenRoutes(router: Router, deps: TokenRoutesDeps): void {
   );
 }
 
-/** Hand-out failures, in the token endpoint's own error language. */
+/**
+ * Hand-out failures, in the token endpoint's own error language. The rest
+ * (a rate limit: 429 with its headers) are left to the error handler.
+ */
 function exchangeError(error: unknown): unknown {
   if (!(error instanceof AppError)) return error;
   switch (error.code) {
@@ -243,8 +246,6 @@ function exchangeError(error: unknown): unknown {
       return new OAuthError('unauthorized_client', 'this client may not get access tokens');
     case 'connection_needs_reauth':
       return new OAuthError('invalid_grant', 'the connection needs re-authorization', {}, { cause: error });
-    case 'rate_limited':
-      return new OAuthRateLimitError(error.message, error.headers);
     case 'provider_unavailable':
       return new OAuthError(
         'temporarily_unavailable',

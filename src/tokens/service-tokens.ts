@@ -1,8 +1,7 @@
-import { gt, lt } from 'drizzle-orm';
 import { decodeProtectedHeader, jwtVerify, SignJWT } from 'jose';
 import type { ClientRecord, ClientStore } from '../clients/store.js';
 import { type Random, randomToken } from '../crypto/random.js';
-import type { Database } from '../db/open.js';
+import type { RevokedTokenStore } from './revoked-token-store.js';
 import { ALG, type SigningKeys } from './signing-keys.js';
 
 /**
@@ -28,7 +27,7 @@ export interface VerifiedServiceToken {
 }
 
 export interface ServiceTokensDeps {
-  database: Database;
+  revocations: RevokedTokenStore;
   clients: ClientStore;
   keys: SigningKeys;
   random: Random;
@@ -44,14 +43,12 @@ export function createServiceTokens(deps: ServiceTokensDeps) {
   let revoked = { ids: new Set<string>(), at: Number.NEGATIVE_INFINITY };
   let revokedLoading: Promise<void> | undefined;
   const clientState = new Map<string, { client: ClientRecord | null; at: number }>();
-  const t = deps.database.tables.revokedTokens;
 
   /** Re-reads the revoked token ids when they are older than STATE_TTL_MS (one read for all waiting). */
   async function loadRevoked(): Promise<void> {
     if (deps.now() - revoked.at < STATE_TTL_MS) return;
     revokedLoading ??= (async () => {
-      const rows = await deps.database.db.select({ jti: t.jti }).from(t).where(gt(t.expiresAt, deps.now()));
-      revoked = { ids: new Set(rows.map((r) => r.jti)), at: deps.now() };
+      revoked = { ids: new Set(await deps.revocations.live(deps.now())), at: deps.now() };
     })().finally(() => {
       revokedLoading = undefined;
     });
@@ -157,10 +154,7 @@ export function createServiceTokens(deps: ServiceTokensDeps) {
     async revoke(token: string, clientId: string): Promise<boolean> {
       const claims = verified.get(token) ?? (await verifySignature(token));
       if (!claims || claims.clientId !== clientId) return false;
-      await deps.database.db
-        .insert(t)
-        .values({ jti: claims.jti, expiresAt: claims.expiresAt })
-        .onConflictDoNothing();
+      await deps.revocations.add(claims.jti, claims.expiresAt);
       revoked.ids.add(claims.jti);
       verified.delete(token);
       return true;
@@ -168,7 +162,7 @@ export function createServiceTokens(deps: ServiceTokensDeps) {
 
     /** Forgets revocations of tokens that have expired anyway. */
     async pruneRevoked(): Promise<void> {
-      await deps.database.db.delete(t).where(lt(t.expiresAt, deps.now()));
+      await deps.revocations.pruneExpired(deps.now());
     },
 
     /** Drops cached client state, after an admin change on this replica. */

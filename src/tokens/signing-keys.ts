@@ -1,8 +1,7 @@
-import { desc, eq, gt, isNull, or } from 'drizzle-orm';
 import { type CryptoKey, exportJWK, generateKeyPair, importJWK, type JWK } from 'jose';
 import { type Random, randomToken } from '../crypto/random.js';
-import type { Database } from '../db/open.js';
 import type { Vault } from '../vault/vault.js';
+import type { SigningKeyStore } from './signing-key-store.js';
 
 /**
  * The broker's own signing keys (ES256), kept in the database with the
@@ -29,13 +28,11 @@ interface LoadedKey {
 const privateLocation = (kid: string) => ({ table: 'signing_keys', column: 'private_jwk', rowId: kid });
 
 export function createSigningKeys(deps: {
-  database: Database;
+  store: SigningKeyStore;
   vault: Vault;
   random: Random;
   now: () => number;
 }) {
-  const { db, tables } = deps.database;
-  const t = tables.signingKeys;
   let loaded: { keys: LoadedKey[]; at: number } | undefined;
   let loading: Promise<LoadedKey[]> | undefined;
 
@@ -44,7 +41,7 @@ export function createSigningKeys(deps: {
     const kid = randomToken(deps.random, 12);
     const privateJwk = await exportJWK(privateKey);
     const { d: _d, ...publicJwk } = privateJwk;
-    await db.insert(t).values({
+    await deps.store.insert({
       kid,
       alg: ALG,
       privateJwk: deps.vault.encrypt(JSON.stringify(privateJwk), privateLocation(kid)),
@@ -56,12 +53,7 @@ export function createSigningKeys(deps: {
   }
 
   async function load(): Promise<LoadedKey[]> {
-    const cutoff = deps.now() - RETIRED_GRACE_MS;
-    const rows = await db
-      .select()
-      .from(t)
-      .where(or(isNull(t.retiredAt), gt(t.retiredAt, cutoff)))
-      .orderBy(desc(t.createdAt), desc(t.kid));
+    const rows = await deps.store.usable(deps.now() - RETIRED_GRACE_MS);
     const keys = await Promise.all(
       rows.map(async (row): Promise<LoadedKey> => {
         const publicJwk = JSON.parse(row.publicJwk) as JWK;
@@ -122,11 +114,7 @@ export function createSigningKeys(deps: {
     /** Adds a new signing key and retires the others (they stay valid for the grace period). */
     async rotate(): Promise<string> {
       const kid = await insertKey();
-      const now = deps.now();
-      const active = await db.select({ kid: t.kid }).from(t).where(isNull(t.retiredAt));
-      for (const row of active) {
-        if (row.kid !== kid) await db.update(t).set({ retiredAt: now }).where(eq(t.kid, row.kid));
-      }
+      await deps.store.retireAllBut(kid, deps.now());
       await reload();
       return kid;
     },

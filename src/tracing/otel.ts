@@ -23,8 +23,15 @@ export function createOtelTracing(options: { endpoint: string; serviceName: stri
   const propagator = new W3CTraceContextPropagator();
   const current = new AsyncLocalStorage<Context>();
 
-  function span<T>(name: string, attributes: SpanAttributes, work: () => T): T {
-    const parent = current.getStore() ?? ROOT_CONTEXT;
+  function span<T>(
+    name: string,
+    attributes: SpanAttributes,
+    work: () => T,
+    options?: { childOnly?: boolean },
+  ): T {
+    const active = current.getStore();
+    if (active === undefined && options?.childOnly === true) return work();
+    const parent = active ?? ROOT_CONTEXT;
     const started = tracer.startSpan(name, { attributes }, parent);
     const failed = (error: unknown) => {
       started.recordException(error instanceof Error ? error : String(error));
@@ -69,9 +76,7 @@ export function createOtelTracing(options: { endpoint: string; serviceName: stri
         incoming,
       );
       try {
-        const { route, status } = await current.run(trace.setSpan(incoming, server), () =>
-          work(server.spanContext().traceId),
-        );
+        const { route, status } = await current.run(trace.setSpan(incoming, server), work);
         server.updateName(`${method} ${route}`);
         server.setAttributes({ 'http.route': route, 'http.response.status_code': status });
         if (status >= 500) server.setStatus({ code: SpanStatusCode.ERROR });
@@ -82,6 +87,11 @@ export function createOtelTracing(options: { endpoint: string; serviceName: stri
       } finally {
         server.end();
       }
+    },
+    logFields() {
+      const active = current.getStore();
+      const ids = active && trace.getSpanContext(active);
+      return ids ? { trace_id: ids.traceId, span_id: ids.spanId } : undefined;
     },
     flush: () => provider.forceFlush(),
     shutdown: () => provider.shutdown(),

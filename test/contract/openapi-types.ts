@@ -1483,7 +1483,23 @@ export interface components {
     responses: never;
     parameters: never;
     requestBodies: never;
-    headers: never;
+    headers: {
+        /**
+         * @description Seconds to wait before trying again: when the limit’s window ends (RFC 9110 §10.2.3).
+         * @example 42
+         */
+        "Retry-After": number;
+        /**
+         * @description The limit that was met: its name, `q` the requests (or failures) it allows per window and `w` the window in seconds (draft-ietf-httpapi-ratelimit-headers).
+         * @example "client-auth-failures";q=10;w=60
+         */
+        "RateLimit-Policy": string;
+        /**
+         * @description That limit now: its name, `r` what remains in the window (0) and `t` the seconds until it ends (draft-ietf-httpapi-ratelimit-headers).
+         * @example "client-auth-failures";r=0;t=42
+         */
+        RateLimit: string;
+    };
     pathItems: never;
 }
 export type $defs = Record<string, never>;
@@ -1613,9 +1629,12 @@ export interface operations {
                     "application/json": components["schemas"]["OAuthError"];
                 };
             };
-            /** @description the request failed; `error`: `temporarily_unavailable` */
+            /** @description too many failed client authentications for this client id or from this source address; or this client’s own limit for the operation (`handouts` for a hand-out or token exchange, `connect-sessions` for a connect session). Counted per replica; `RateLimit-Policy` names the limit met; wait `Retry-After` seconds; `error`: `temporarily_unavailable` */
             429: {
                 headers: {
+                    "Retry-After": components["headers"]["Retry-After"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -1716,9 +1735,12 @@ export interface operations {
                     "application/json": components["schemas"]["OAuthError"];
                 };
             };
-            /** @description the request failed; `error`: `temporarily_unavailable` */
+            /** @description too many failed client authentications for this client id or from this source address. Counted per replica; `RateLimit-Policy` names the limit met; wait `Retry-After` seconds; `error`: `temporarily_unavailable` */
             429: {
                 headers: {
+                    "Retry-After": components["headers"]["Retry-After"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -1841,9 +1863,12 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description the request failed; `code`: `rate_limited` */
+            /** @description too many failed admin authentications from this source address. Counted per replica; `RateLimit-Policy` names the limit met; wait `Retry-After` seconds; `code`: `rate_limited` */
             429: {
                 headers: {
+                    "Retry-After": components["headers"]["Retry-After"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -1946,9 +1971,12 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description the request failed; `code`: `rate_limited` */
+            /** @description too many failed admin authentications from this source address. Counted per replica; `RateLimit-Policy` names the limit met; wait `Retry-After` seconds; `code`: `rate_limited` */
             429: {
                 headers: {
+                    "Retry-After": components["headers"]["Retry-After"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -2004,9 +2032,12 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description the request failed; `code`: `rate_limited` */
+            /** @description too many failed admin authentications from this source address. Counted per replica; `RateLimit-Policy` names the limit met; wait `Retry-After` seconds; `code`: `rate_limited` */
             429: {
                 headers: {
+                    "Retry-After": components["headers"]["Retry-After"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -2102,9 +2133,12 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description the request failed; `code`: `rate_limited` */
+            /** @description too many failed admin authentications from this source address. Counted per replica; `RateLimit-Policy` names the limit met; wait `Retry-After` seconds; `code`: `rate_limited` */
             429: {
                 headers: {
+                    "Retry-After": components["headers"]["Retry-After"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -2167,9 +2201,12 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description the request failed; `code`: `rate_limited` */
+            /** @description too many failed admin authentications from this source address. Counted per replica; `RateLimit-Policy` names the limit met; wait `Retry-After` seconds; `code`: `rate_limited` */
             429: {
                 headers: {
+                    "Retry-After": components["headers"]["Retry-After"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -2265,9 +2302,12 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description the request failed; `code`: `rate_limited` */
+            /** @description too many failed admin authentications from this source address. Counted per replica; `RateLimit-Policy` names the limit met; wait `Retry-After` seconds; `code`: `rate_limited` */
             429: {
                 headers: {
+                    "Retry-After": components["headers"]["Retry-After"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -2326,9 +2366,12 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description the request failed; `code`: `rate_limited` */
+            /** @description too many failed admin authentications from this source address. Counted per replica; `RateLimit-Policy` names the limit met; wait `Retry-After` seconds; `code`: `rate_limited` */
             429: {
                 headers: {
+                    "Retry-After": components["headers"]["Retry-After"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -2439,9 +2482,12 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description the request failed; `code`: `rate_limited` */
+            /** @description too many failed admin authentications from this source address. Counted per replica; `RateLimit-Policy` names the limit met; wait `Retry-After` seconds; `code`: `rate_limited` */
             429: {
                 headers: {
+                    "Retry-After": components["headers"]["Retry-After"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -2517,9 +2563,12 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description the request failed; `code`: `rate_limited` */
+            /** @description too many failed admin authentications from this source address. Counted per replica; `RateLimit-Policy` names the limit met; wait `Retry-After` seconds; `code`: `rate_limited` */
             429: {
                 headers: {
+                    "Retry-After": components["headers"]["Retry-After"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -2575,9 +2624,12 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description the request failed; `code`: `rate_limited` */
+            /** @description too many failed admin authentications from this source address. Counted per replica; `RateLimit-Policy` names the limit met; wait `Retry-After` seconds; `code`: `rate_limited` */
             429: {
                 headers: {
+                    "Retry-After": components["headers"]["Retry-After"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -2631,9 +2683,12 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description the request failed; `code`: `rate_limited` */
+            /** @description too many failed admin authentications from this source address. Counted per replica; `RateLimit-Policy` names the limit met; wait `Retry-After` seconds; `code`: `rate_limited` */
             429: {
                 headers: {
+                    "Retry-After": components["headers"]["Retry-After"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -2720,9 +2775,12 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description the request failed; `code`: `rate_limited` */
+            /** @description too many failed admin authentications from this source address. Counted per replica; `RateLimit-Policy` names the limit met; wait `Retry-After` seconds; `code`: `rate_limited` */
             429: {
                 headers: {
+                    "Retry-After": components["headers"]["Retry-After"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -2809,9 +2867,12 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description the request failed; `code`: `rate_limited` */
+            /** @description too many failed admin authentications from this source address. Counted per replica; `RateLimit-Policy` names the limit met; wait `Retry-After` seconds; `code`: `rate_limited` */
             429: {
                 headers: {
+                    "Retry-After": components["headers"]["Retry-After"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -2866,9 +2927,12 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description the request failed; `code`: `rate_limited` */
+            /** @description too many failed admin authentications from this source address. Counted per replica; `RateLimit-Policy` names the limit met; wait `Retry-After` seconds; `code`: `rate_limited` */
             429: {
                 headers: {
+                    "Retry-After": components["headers"]["Retry-After"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -2937,9 +3001,12 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description the request failed; `code`: `rate_limited` */
+            /** @description too many failed admin authentications from this source address. Counted per replica; `RateLimit-Policy` names the limit met; wait `Retry-After` seconds; `code`: `rate_limited` */
             429: {
                 headers: {
+                    "Retry-After": components["headers"]["Retry-After"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -2998,9 +3065,12 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description the request failed; `code`: `rate_limited` */
+            /** @description too many failed admin authentications from this source address. Counted per replica; `RateLimit-Policy` names the limit met; wait `Retry-After` seconds; `code`: `rate_limited` */
             429: {
                 headers: {
+                    "Retry-After": components["headers"]["Retry-After"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3085,9 +3155,12 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description the request failed; `code`: `rate_limited` */
+            /** @description too many failed admin authentications from this source address. Counted per replica; `RateLimit-Policy` names the limit met; wait `Retry-After` seconds; `code`: `rate_limited` */
             429: {
                 headers: {
+                    "Retry-After": components["headers"]["Retry-After"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3143,9 +3216,12 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description the request failed; `code`: `rate_limited` */
+            /** @description too many failed admin authentications from this source address. Counted per replica; `RateLimit-Policy` names the limit met; wait `Retry-After` seconds; `code`: `rate_limited` */
             429: {
                 headers: {
+                    "Retry-After": components["headers"]["Retry-After"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3199,9 +3275,12 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description the request failed; `code`: `rate_limited` */
+            /** @description too many failed admin authentications from this source address. Counted per replica; `RateLimit-Policy` names the limit met; wait `Retry-After` seconds; `code`: `rate_limited` */
             429: {
                 headers: {
+                    "Retry-After": components["headers"]["Retry-After"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3297,9 +3376,12 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description the request failed; `code`: `rate_limited` */
+            /** @description too many failed admin authentications from this source address. Counted per replica; `RateLimit-Policy` names the limit met; wait `Retry-After` seconds; `code`: `rate_limited` */
             429: {
                 headers: {
+                    "Retry-After": components["headers"]["Retry-After"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3355,9 +3437,12 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description the request failed; `code`: `rate_limited` */
+            /** @description too many failed admin authentications from this source address. Counted per replica; `RateLimit-Policy` names the limit met; wait `Retry-After` seconds; `code`: `rate_limited` */
             429: {
                 headers: {
+                    "Retry-After": components["headers"]["Retry-After"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3422,9 +3507,12 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description the request failed; `code`: `rate_limited` */
+            /** @description too many failed admin authentications from this source address. Counted per replica; `RateLimit-Policy` names the limit met; wait `Retry-After` seconds; `code`: `rate_limited` */
             429: {
                 headers: {
+                    "Retry-After": components["headers"]["Retry-After"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3496,9 +3584,12 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description the request failed; `code`: `rate_limited` */
+            /** @description too many failed admin authentications from this source address. Counted per replica; `RateLimit-Policy` names the limit met; wait `Retry-After` seconds; `code`: `rate_limited` */
             429: {
                 headers: {
+                    "Retry-After": components["headers"]["Retry-After"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3564,9 +3655,12 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description the request failed; `code`: `rate_limited` */
+            /** @description too many failed admin authentications from this source address. Counted per replica; `RateLimit-Policy` names the limit met; wait `Retry-After` seconds; `code`: `rate_limited` */
             429: {
                 headers: {
+                    "Retry-After": components["headers"]["Retry-After"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3669,9 +3763,12 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description the request failed; `code`: `rate_limited` */
+            /** @description this client’s own limit for the operation (`handouts` for a hand-out or token exchange, `connect-sessions` for a connect session). Counted per replica; `RateLimit-Policy` names the limit met; wait `Retry-After` seconds; `code`: `rate_limited` */
             429: {
                 headers: {
+                    "Retry-After": components["headers"]["Retry-After"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -4253,9 +4350,12 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description the request failed; `code`: `rate_limited` */
+            /** @description this client’s own limit for the operation (`handouts` for a hand-out or token exchange, `connect-sessions` for a connect session). Counted per replica; `RateLimit-Policy` names the limit met; wait `Retry-After` seconds; `code`: `rate_limited` */
             429: {
                 headers: {
+                    "Retry-After": components["headers"]["Retry-After"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -4389,7 +4489,7 @@ export interface operations {
                     "text/plain; version=0.0.4": unknown;
                 };
             };
-            /** @description the admin credential is missing or wrong; `code`: `unauthorized` */
+            /** @description the credential (admin or metricsToken) is missing or wrong; `code`: `unauthorized` */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -4407,9 +4507,12 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description the request failed; `code`: `rate_limited` */
+            /** @description too many failed admin authentications from this source address. Counted per replica; `RateLimit-Policy` names the limit met; wait `Retry-After` seconds; `code`: `rate_limited` */
             429: {
                 headers: {
+                    "Retry-After": components["headers"]["Retry-After"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
                     [name: string]: unknown;
                 };
                 content: {

@@ -1,4 +1,5 @@
 import * as oauth from 'oauth4webapi';
+import type { ClientAuthMethod } from '../providers/model.js';
 import type { ProviderRecord } from '../providers/store.js';
 import { ProviderError, UnexpectedResponseError, UpstreamNetworkError } from '../upstream/errors.js';
 import type { UpstreamCall, UpstreamFetch } from '../upstream/http-client.js';
@@ -37,9 +38,12 @@ function metadata(provider: ProviderRecord): oauth.AuthorizationServer {
   };
 }
 
-function clientAuth(provider: ProviderWithSecret): oauth.ClientAuth {
+function clientAuth(
+  provider: ProviderWithSecret,
+  method: ClientAuthMethod = provider.client_auth_method,
+): oauth.ClientAuth {
   const secret = provider.client_secret ?? '';
-  switch (provider.client_auth_method) {
+  switch (method) {
     case 'client_secret_basic':
       return oauth.ClientSecretBasic(secret);
     case 'client_secret_post':
@@ -141,8 +145,10 @@ export async function revokeToken(
 ): Promise<void> {
   const as = metadata(provider);
   const client = { client_id: provider.client_id };
+  // Some providers authenticate clients differently here than at their token endpoint (Calendly).
+  const auth = clientAuth(provider, provider.revocation_auth_method ?? provider.client_auth_method);
   await translateErrors(async () => {
-    const response = await oauth.revocationRequest(as, client, clientAuth(provider), token, {
+    const response = await oauth.revocationRequest(as, client, auth, token, {
       ...requestOptions(deps, provider, 'revoke'),
       additionalParameters: { token_type_hint: hint },
     });

@@ -175,19 +175,28 @@ const grantDeadError = z
   })
   .meta({ id: 'RefreshGrantDeadError' });
 
+const clientAuthMethod = z.enum(['client_secret_basic', 'client_secret_post', 'none']);
+
 const lifetime = (description: string) =>
   z.number().int().min(30).max(315_360_000).nullable().describe(description);
 
 /** Every field a preset fills: all of a provider but its id, credentials and state. */
 const templateFields = {
   display_name: printable(100),
-  client_auth_method: z
-    .enum(['client_secret_basic', 'client_secret_post', 'none'])
-    .default('client_secret_basic'),
+  client_auth_method: clientAuthMethod.default('client_secret_basic'),
   authorization_url: url,
   token_url: url,
   userinfo_url: url.nullable().describe('null: read the account from the token response').default(null),
   revocation_url: url.nullable().describe('RFC 7009 endpoint; null when the provider has none').default(null),
+  // Calendly's revocation endpoint wants the credentials as form fields though its token endpoint wants
+  // Basic; Google's and Salesforce's take the token alone.
+  revocation_auth_method: clientAuthMethod
+    .nullable()
+    .describe(
+      "how the client authenticates at `revocation_url`, where it differs from the token endpoint's; " +
+        'null: as `client_auth_method`',
+    )
+    .default(null),
   jwks_uri: url
     .nullable()
     .describe(

@@ -127,6 +127,23 @@ describe('POST /v1/admin/providers', () => {
     ['a fractional max lifetime', { ...custom, refresh_token_max_seconds: 60.5 }, 400, 'invalid_request'],
     ['a string idle lifetime', { ...custom, refresh_token_idle_seconds: '90d' }, 400, 'invalid_request'],
     [
+      'a secret at revocation for a public client',
+      {
+        ...custom,
+        client_secret: undefined,
+        client_auth_method: 'none',
+        revocation_auth_method: 'client_secret_post',
+      },
+      400,
+      'invalid_request',
+    ],
+    [
+      'an unknown revocation auth method',
+      { ...custom, revocation_auth_method: 'basic' },
+      400,
+      'invalid_request',
+    ],
+    [
       'no secret for a confidential client',
       { ...custom, client_secret: undefined },
       422,

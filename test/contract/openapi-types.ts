@@ -1000,6 +1000,8 @@ export interface components {
             userinfo_url: string | null;
             /** @description RFC 7009 endpoint; null when the provider has none */
             revocation_url: string | null;
+            /** @description how the client authenticates at `revocation_url`, where it differs from the token endpoint's; null: as `client_auth_method` */
+            revocation_auth_method: ("client_secret_basic" | "client_secret_post" | "none") | null;
             /** @description the issuer's signing keys (OIDC Discovery `jwks_uri`), only with an `issuer`. With no `userinfo_url`, the connect flow asks for `openid` with a nonce and reads the account from the validated ID token */
             jwks_uri: string | null;
             /** @description RFC 9207 `iss` expected on the authorization response. Given with no endpoint URLs on create, the endpoints, `jwks_uri`, client authentication and PKCE come from its OIDC discovery document; without a `userinfo` mapping the account is read from the claims sub, email and name (of userinfo, or of the ID token when there is no `userinfo_url`) */
@@ -1079,6 +1081,8 @@ export interface components {
             userinfo_url?: string | null;
             /** @description RFC 7009 endpoint; null when the provider has none */
             revocation_url?: string | null;
+            /** @description how the client authenticates at `revocation_url`, where it differs from the token endpoint's; null: as `client_auth_method` */
+            revocation_auth_method?: ("client_secret_basic" | "client_secret_post" | "none") | null;
             /** @description the issuer's signing keys (OIDC Discovery `jwks_uri`), only with an `issuer`. With no `userinfo_url`, the connect flow asks for `openid` with a nonce and reads the account from the validated ID token */
             jwks_uri?: string | null;
             /** @description RFC 9207 `iss` expected on the authorization response. Given with no endpoint URLs on create, the endpoints, `jwks_uri`, client authentication and PKCE come from its OIDC discovery document; without a `userinfo` mapping the account is read from the claims sub, email and name (of userinfo, or of the ID token when there is no `userinfo_url`) */
@@ -1144,6 +1148,8 @@ export interface components {
             userinfo_url?: string | null;
             /** @description RFC 7009 endpoint; null when the provider has none */
             revocation_url?: string | null;
+            /** @description how the client authenticates at `revocation_url`, where it differs from the token endpoint's; null: as `client_auth_method` */
+            revocation_auth_method?: ("client_secret_basic" | "client_secret_post" | "none") | null;
             /** @description the issuer's signing keys (OIDC Discovery `jwks_uri`), only with an `issuer`. With no `userinfo_url`, the connect flow asks for `openid` with a nonce and reads the account from the validated ID token */
             jwks_uri?: string | null;
             /** @description RFC 9207 `iss` expected on the authorization response. Given with no endpoint URLs on create, the endpoints, `jwks_uri`, client authentication and PKCE come from its OIDC discovery document; without a `userinfo` mapping the account is read from the claims sub, email and name (of userinfo, or of the ID token when there is no `userinfo_url`) */
@@ -1203,6 +1209,8 @@ export interface components {
             userinfo_url: string | null;
             /** @description RFC 7009 endpoint; null when the provider has none */
             revocation_url: string | null;
+            /** @description how the client authenticates at `revocation_url`, where it differs from the token endpoint's; null: as `client_auth_method` */
+            revocation_auth_method: ("client_secret_basic" | "client_secret_post" | "none") | null;
             /** @description the issuer's signing keys (OIDC Discovery `jwks_uri`), only with an `issuer`. With no `userinfo_url`, the connect flow asks for `openid` with a nonce and reads the account from the validated ID token */
             jwks_uri: string | null;
             /** @description RFC 9207 `iss` expected on the authorization response. Given with no endpoint URLs on create, the endpoints, `jwks_uri`, client authentication and PKCE come from its OIDC discovery document; without a `userinfo` mapping the account is read from the claims sub, email and name (of userinfo, or of the ID token when there is no `userinfo_url`) */
@@ -1276,6 +1284,8 @@ export interface components {
             userinfo_url?: string | null;
             /** @description RFC 7009 endpoint; null when the provider has none */
             revocation_url?: string | null;
+            /** @description how the client authenticates at `revocation_url`, where it differs from the token endpoint's; null: as `client_auth_method` */
+            revocation_auth_method?: ("client_secret_basic" | "client_secret_post" | "none") | null;
             /** @description the issuer's signing keys (OIDC Discovery `jwks_uri`), only with an `issuer`. With no `userinfo_url`, the connect flow asks for `openid` with a nonce and reads the account from the validated ID token */
             jwks_uri?: string | null;
             /** @description RFC 9207 `iss` expected on the authorization response. Given with no endpoint URLs on create, the endpoints, `jwks_uri`, client authentication and PKCE come from its OIDC discovery document; without a `userinfo` mapping the account is read from the claims sub, email and name (of userinfo, or of the ID token when there is no `userinfo_url`) */

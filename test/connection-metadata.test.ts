@@ -20,6 +20,7 @@ let broker: ServedBroker;
 let as: TestAuthorizationServer;
 let realmUrl: string;
 let instance = 'https://eu1.example.com';
+const idTokensEchoed: string[] = [];
 
 beforeAll(async () => {
   broker = await serveBroker({
@@ -29,12 +30,12 @@ beforeAll(async () => {
   as = await startAuthorizationServer({
     redirectUris: [broker.callbackUrl('meta'), broker.callbackUrl('meta-broken'), OWN_REDIRECT],
     pathPrefix: '/realms/test',
-    // `echo` repeats the access token, as a careless provider field might: it must never be kept.
-    tokenAnswerExtras: (_grant, answer) => ({
-      instance_url: instance,
-      org: { id: 42 },
-      echo: answer.access_token,
-    }),
+    // `echo` repeats the access token and `signed` the ID token, as careless provider fields might: neither
+    // may ever be kept (the ID token is taken out of the answer, but its copy under another name is not).
+    tokenAnswerExtras: (grant, answer) => {
+      if (typeof answer.id_token === 'string') idTokensEchoed.push(grant);
+      return { instance_url: instance, org: { id: 42 }, echo: answer.access_token, signed: answer.id_token };
+    },
   });
   realmUrl = `${new URL(as.issuer).origin}/realms/{realm}`;
   for (const [id, requestPath] of [
@@ -59,6 +60,7 @@ beforeAll(async () => {
         org_id: '/org/id',
         absent: '/nothing',
         echo: '/echo',
+        signed: '/signed',
       },
       callback_metadata: { realm_id: 'realmId' },
       metadata_requests: [{ url: `${realmUrl}${requestPath}`, metadata: { subject: '/sub' } }],
@@ -142,6 +144,8 @@ describe('connection metadata', () => {
     });
     const after = await (await broker.t.service('GET', `/v1/connections/${id}`)).json();
     expect(after.metadata.instance_url).toBe('https://eu7.example.com');
+    // The ID token was echoed on connect and on refresh, and kept neither time.
+    expect(idTokensEchoed).toEqual(expect.arrayContaining(['authorization_code', 'refresh_token']));
   });
 
   it('reads callback_metadata from the redirect a service completes', async () => {

@@ -54,6 +54,7 @@ export async function exchangeAndStore(
       callbackQuery,
       answer,
       tokens,
+      idToken,
       params: session.connection_params,
     });
     const connectionId = await deps.connections.saveGrant(

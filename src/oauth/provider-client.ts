@@ -115,11 +115,15 @@ export async function refreshTokens(
   deps: ProviderClientDeps,
   provider: ProviderWithSecret,
   refreshToken: string,
-  /** Hears the whole answer: `token_response_metadata` is read again on every refresh. */
-  onAnswer?: (answer: Record<string, unknown>) => void,
+  /**
+   * Hears the whole answer: `token_response_metadata` is read again on every refresh. The ID token, taken
+   * out of the answer, comes apart (null when there is none) so that no metadata value can keep it.
+   */
+  onAnswer?: (answer: Record<string, unknown>, idToken: string | null) => void,
 ): Promise<TokenSet> {
   const as = metadata(provider);
   const client = { client_id: provider.client_id };
+  let idToken: string | null = null;
   // HubSpot-like providers name a dead refresh token outside `error`: those members are read for the classifier.
   const wanted = wantedMemberCodes(provider.refresh_grant_dead_errors);
   return translateErrors(async () => {
@@ -128,10 +132,12 @@ export async function refreshTokens(
       client,
       clientAuth(provider),
       refreshToken,
-      requestOptions(deps, provider, 'refresh'),
+      requestOptions(deps, provider, 'refresh', (token) => {
+        idToken = token;
+      }),
     );
     const answer = await oauth.processRefreshTokenResponse(as, client, response);
-    onAnswer?.(answer as Record<string, unknown>);
+    onAnswer?.(answer as Record<string, unknown>, idToken);
     return toTokenSet(answer, provider, deps.now());
   }, wanted);
 }

@@ -107,13 +107,22 @@ const connectionParamsSchema = z
   )
   .refine((params) => Object.keys(params).length <= 10, 'at most 10 parameters');
 
+// Never read, even to compare (dead-grant codes), nor kept as metadata: a member that may hold a credential (`refresh_token`, `client_secret`).
+const secretMemberName = /token|secret|password|verifier|credential/i;
+
 const metadataName = z
   .string()
   .regex(/^[a-z][a-z0-9_]{0,63}$/, 'a name is 1 to 64 of [a-z0-9_], starting with a letter');
-// Metadata is handed out beside the token and shown on the connection: it must never be a token.
-const notATokenPointer = (p: string) => !/^\/(access_token|refresh_token|id_token)(\/|$)/.test(p);
+// Metadata is handed out beside the token and shown on the connection: it must never be a token or
+// secret, at any depth (Slack nests the user's token under `authed_user`).
 const metadataPointers = z
-  .record(metadataName, pointer.refine(notATokenPointer, 'must not point at a token'))
+  .record(
+    metadataName,
+    pointer.refine(
+      (p) => !pointerSegments(p).some((segment) => secretMemberName.test(segment)),
+      `must not point at a token or secret: no segment may match ${secretMemberName}`,
+    ),
+  )
   .refine((m) => Object.keys(m).length <= 20, 'at most 20 values');
 
 const metadataRequestSchema = z
@@ -133,8 +142,6 @@ export const registrationErrors = ['invalid_client', 'unauthorized_client'];
 
 // A member of a token error answer that may carry a dead-grant code: a plain name, read at the top level only.
 const codeMemberName = /^[A-Za-z][A-Za-z0-9_]{0,31}$/;
-// Never read, even to compare: a member that may hold a credential (`refresh_token`, `client_secret`).
-const secretMemberName = /token|secret|password|verifier|credential/i;
 
 // One provider's word for "this refresh token is dead" (Slack's invalid_refresh_token, GitHub's bad_refresh_token,
 // HubSpot's BAD_REFRESH_TOKEN in the member `status` of an answer with no OAuth `error`).
@@ -344,6 +351,14 @@ type WithoutDefault<T> = T extends z.ZodDefault<infer Inner> ? Inner : T;
 
 function withoutDefault<T extends z.ZodType>(schema: T): WithoutDefault<T> {
   return (schema instanceof z.ZodDefault ? schema.unwrap() : schema) as WithoutDefault<T>;
+}
+
+/** The member names an RFC 6901 pointer walks through, unescaped (`/a~1b` is the member `a/b`). */
+function pointerSegments(pointer: string): string[] {
+  return pointer
+    .split('/')
+    .slice(1)
+    .map((segment) => segment.replaceAll('~1', '/').replaceAll('~0', '~'));
 }
 
 function isRegExp(pattern: string): boolean {

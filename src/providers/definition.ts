@@ -67,28 +67,29 @@ const pointer = z
 const pointers = z.array(pointer).max(5);
 
 /** How to read the connected account from the provider's userinfo answer. */
-export const userinfoSchema = z
-  .strictObject({
-    // Dropbox answers userinfo on POST only.
-    method: z.enum(['GET', 'POST']).default('GET'),
-    body: z
-      .string()
-      .max(4096)
-      .refine(isJson, 'must be a JSON text')
-      .optional()
-      .describe('JSON body for a POST userinfo call (Dropbox wants `null`)'),
-    token_header: z
-      .string()
-      .regex(/^x-[a-z0-9-]{1,62}$/i, 'an X- header name such as X-Shopify-Access-Token')
-      .optional()
-      .describe(
-        'the header that carries the bare access token, for a provider that refuses `Authorization: Bearer` (Shopify)',
-      ),
-    user_id: pointers.min(1).describe("pointers to the account's stable id, tried in order"),
-    email: pointers.default([]),
-    display_name: pointers.default([]),
-  })
-  .meta({ id: 'UserinfoSettings' });
+const userinfoFields = {
+  // Dropbox answers userinfo on POST only.
+  method: z.enum(['GET', 'POST']).default('GET'),
+  body: z
+    .string()
+    .max(4096)
+    .refine(isJson, 'must be a JSON text')
+    .optional()
+    .describe('JSON body for a POST userinfo call (Dropbox wants `null`)'),
+  token_header: z
+    .string()
+    // No `i` flag: JSON Schema's `pattern` has none, and the spec must accept X-Shopify-Access-Token too.
+    .regex(/^[Xx]-[A-Za-z0-9-]{1,62}$/, 'an X- header name such as X-Shopify-Access-Token')
+    .optional()
+    .describe(
+      'the header that carries the bare access token, for a provider that refuses `Authorization: Bearer` (Shopify)',
+    ),
+  user_id: pointers.min(1).describe("pointers to the account's stable id, tried in order"),
+  email: pointers.default([]),
+  display_name: pointers.default([]),
+};
+
+const userinfoSchema = z.strictObject(userinfoFields).meta({ id: 'UserinfoSettings' });
 
 const connectionParamsSchema = z
   .record(
@@ -300,10 +301,24 @@ export const optionalTemplateFields = Object.fromEntries(
   templateKeys.map((key) => [key, withoutDefault(templateFields[key]).optional()]),
 ) as { [K in Field]: z.ZodOptional<WithoutDefault<(typeof templateFields)[K]>> };
 
+/**
+ * The userinfo settings as stored and answered: its defaults applied, so `method`, `email` and
+ * `display_name` are always there. Not the `UserinfoSettings` component: one schema id cannot name
+ * both the request's shape (defaults optional) and the answer's.
+ */
+const answeredUserinfoSchema = z.strictObject(
+  Object.fromEntries(
+    Object.entries(userinfoFields).map(([key, schema]) => [key, withoutDefault(schema)]),
+  ) as { [K in keyof typeof userinfoFields]: WithoutDefault<(typeof userinfoFields)[K]> },
+);
+
 /** Every template field as the admin API answers it: always present. */
-export const answeredTemplateFields = Object.fromEntries(
-  templateKeys.map((key) => [key, withoutDefault(templateFields[key])]),
-) as { [K in Field]: WithoutDefault<(typeof templateFields)[K]> };
+export const answeredTemplateFields = {
+  ...(Object.fromEntries(templateKeys.map((key) => [key, withoutDefault(templateFields[key])])) as {
+    [K in Field]: WithoutDefault<(typeof templateFields)[K]>;
+  }),
+  userinfo: answeredUserinfoSchema,
+};
 
 /** Fields every provider must state: those without a default. */
 export const requiredTemplateKeys = templateKeys.filter(

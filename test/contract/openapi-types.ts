@@ -1020,7 +1020,11 @@ export interface components {
             userinfo: {
                 /** @enum {string} */
                 method: "GET" | "POST";
+                /** @description JSON body for a POST userinfo call (Dropbox wants `null`) */
                 body?: string;
+                /** @description the header that carries the bare access token, for a provider that refuses `Authorization: Bearer` (Shopify) */
+                token_header?: string;
+                /** @description pointers to the account's stable id, tried in order */
                 user_id: string[];
                 email: string[];
                 display_name: string[];
@@ -1229,7 +1233,11 @@ export interface components {
             userinfo: {
                 /** @enum {string} */
                 method: "GET" | "POST";
+                /** @description JSON body for a POST userinfo call (Dropbox wants `null`) */
                 body?: string;
+                /** @description the header that carries the bare access token, for a provider that refuses `Authorization: Bearer` (Shopify) */
+                token_header?: string;
+                /** @description pointers to the account's stable id, tried in order */
                 user_id: string[];
                 email: string[];
                 display_name: string[];

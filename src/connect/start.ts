@@ -150,7 +150,11 @@ async function checkParams(
   return { ...values };
 }
 
-/** The connection a scope upgrade names: the caller's to see, and of this session's tenant and provider. */
+/**
+ * The connection a scope upgrade names: the caller's to see, of this session's tenant and provider, and
+ * of its end user (the upgraded grant is saved under the session's end user, which would otherwise move
+ * someone else's connection to this one).
+ */
 async function upgradeTarget(deps: ConnectDeps, caller: Caller, input: StartInput) {
   const connection = await deps.connections.get(input.connection_id!);
   if (
@@ -161,6 +165,11 @@ async function upgradeTarget(deps: ConnectDeps, caller: Caller, input: StartInpu
   ) {
     throw new AppError('connection_not_found', 'no such connection of this tenant and provider', {
       issues: [{ pointer: '/connection_id', message: 'not found' }],
+    });
+  }
+  if (connection.end_user !== input.end_user) {
+    throw new AppError('end_user_mismatch', 'the connection to upgrade belongs to another end user', {
+      issues: [{ pointer: '/end_user', message: 'not the end user of connection_id' }],
     });
   }
   if (input.connection_params !== undefined) {

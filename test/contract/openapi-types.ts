@@ -3660,6 +3660,15 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description the resource’s state does not allow this; `code`: `end_user_mismatch` */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description the request body is too large; `code`: `payload_too_large` */
             413: {
                 headers: {
@@ -3807,7 +3816,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description the resource’s state does not allow this; `code`: `account_mismatch`, `conflict`, `connect_session_used` */
+            /** @description the resource’s state does not allow this; `code`: `account_mismatch`, `conflict`, `connect_session_used`, `end_user_mismatch` */
             409: {
                 headers: {
                     [name: string]: unknown;

@@ -20,6 +20,9 @@ let broker: ServedBroker;
 let as: TestAuthorizationServer;
 let realmUrl: string;
 let instance = 'https://eu1.example.com';
+const idTokensEchoed: string[] = [];
+// Query parameters the authorization server adds to its redirect back, as QuickBooks adds realmId.
+let redirectExtras: Record<string, string> = {};
 
 beforeAll(async () => {
   broker = await serveBroker({
@@ -29,12 +32,13 @@ beforeAll(async () => {
   as = await startAuthorizationServer({
     redirectUris: [broker.callbackUrl('meta'), broker.callbackUrl('meta-broken'), OWN_REDIRECT],
     pathPrefix: '/realms/test',
-    // `echo` repeats the access token, as a careless provider field might: it must never be kept.
-    tokenAnswerExtras: (_grant, answer) => ({
-      instance_url: instance,
-      org: { id: 42 },
-      echo: answer.access_token,
-    }),
+    redirectExtras: () => redirectExtras,
+    // `echo` repeats the access token and `signed` the ID token, as careless provider fields might: neither
+    // may ever be kept (the ID token is taken out of the answer, but its copy under another name is not).
+    tokenAnswerExtras: (grant, answer) => {
+      if (typeof answer.id_token === 'string') idTokensEchoed.push(grant);
+      return { instance_url: instance, org: { id: 42 }, echo: answer.access_token, signed: answer.id_token };
+    },
   });
   realmUrl = `${new URL(as.issuer).origin}/realms/{realm}`;
   for (const [id, requestPath] of [
@@ -59,6 +63,7 @@ beforeAll(async () => {
         org_id: '/org/id',
         absent: '/nothing',
         echo: '/echo',
+        signed: '/signed',
       },
       callback_metadata: { realm_id: 'realmId' },
       metadata_requests: [{ url: `${realmUrl}${requestPath}`, metadata: { subject: '/sub' } }],
@@ -142,6 +147,30 @@ describe('connection metadata', () => {
     });
     const after = await (await broker.t.service('GET', `/v1/connections/${id}`)).json();
     expect(after.metadata.instance_url).toBe('https://eu7.example.com');
+    // The ID token was echoed on connect and on refresh, and kept neither time.
+    expect(idTokensEchoed).toEqual(expect.arrayContaining(['authorization_code', 'refresh_token']));
+  });
+
+  it('reads callback_metadata from the provider’s redirect to the broker’s callback', async () => {
+    redirectExtras = { realmId: '4620816365-0001' };
+    try {
+      const session = await connect('meta');
+      const visit = await new TestBrowser({ stopAt: atApp }).visit(session.connect_url);
+      // The provider's redirect reached the broker's callback with realmId beside code and state.
+      const callback = visit.hops
+        .map((h) => new URL(h.url))
+        .find((u) => u.pathname.startsWith('/oauth/callback/'));
+      expect(callback?.searchParams.get('realmId')).toBe('4620816365-0001');
+      const landed = new URL(visit.url);
+      expect(landed.searchParams.get('error')).toBeNull();
+      const id = landed.searchParams.get('connection_id')!;
+      const connection = await (await broker.t.service('GET', `/v1/connections/${id}`)).json();
+      expect(connection.metadata.realm_id).toBe('4620816365-0001');
+      const handOut = await (await broker.t.service('POST', `/v1/connections/${id}/access-token`)).json();
+      expect(handOut.metadata.realm_id).toBe('4620816365-0001');
+    } finally {
+      redirectExtras = {};
+    }
   });
 
   it('reads callback_metadata from the redirect a service completes', async () => {

@@ -22,7 +22,11 @@ beforeAll(async () => {
   broker = await serveBroker({
     serviceGrants: allGrants({ return_to_origins: ['https://app.example'] }),
     upstreamTimeoutMs: 2_000,
-    dns: { 'sso.example.com': ['93.184.215.14'], 'inside.example.com': ['10.1.2.3'] },
+    dns: {
+      'sso.example.com': ['93.184.215.14'],
+      'inside.example.com': ['10.1.2.3'],
+      'inside.api.example.com': ['10.1.2.4'],
+    },
   });
   as = await startAuthorizationServer({
     redirectUris: [broker.callbackUrl('realms'), broker.callbackUrl('hosts')],
@@ -57,6 +61,23 @@ beforeAll(async () => {
     connection_params: { host: { pattern: '[a-z0-9.-]+', description: 'the server' } },
   });
   expect(hosts.status).toBe(201);
+  // A host and a site in its endpoints' URLs, a region only in its metadata request's.
+  const sites = await admin('POST', '/v1/admin/providers', {
+    provider_id: 'sites',
+    display_name: 'Sites',
+    client_id: 'x',
+    client_secret: 'y',
+    authorization_url: 'https://{host}/sites/{site}/auth',
+    token_url: 'https://{host}/sites/{site}/token',
+    userinfo: { user_id: ['/sub'] },
+    connection_params: {
+      host: { pattern: '[a-z0-9.-]+', description: 'the server' },
+      site: { pattern: '[a-z]+', description: 'the site' },
+      region: { pattern: '[a-z]+', description: 'the API region' },
+    },
+    metadata_requests: [{ url: 'https://{region}.api.example.com/sites/{site}', metadata: { id: '/id' } }],
+  });
+  expect(sites.status).toBe(201);
 });
 
 afterAll(async () => {
@@ -119,14 +140,54 @@ describe('a provider whose URLs carry {realm}', () => {
     expect(await db.db.select().from(db.tables.connectSessions)).toEqual([]);
   });
 
-  it('refuses values whose resolved URL fails the URL safety rules', async () => {
+  it('refuses values whose resolved URL fails the URL safety rules, at the value', async () => {
     const inside = await startSession('hosts', { host: 'inside.example.com' });
     expect(inside.status).toBe(400);
     const body = await inside.json();
     expect(body.code).toBe('invalid_connection_params');
-    expect(body.errors[0].message).toMatch(/^authorization_url: URL host resolves to a loopback, private/);
+    // One entry for the value, though both URLs it fills fail.
+    expect(body.errors).toEqual([
+      {
+        pointer: '/connection_params/host',
+        message: expect.stringMatching(/^authorization_url: URL host resolves to a loopback, private/),
+      },
+    ]);
     expect((await startSession('hosts', { host: '169.254.169.254' })).status).toBe(400);
     expect((await startSession('hosts', { host: 'sso.example.com' })).status).toBe(201);
+  });
+
+  it('blames the value in the failing host, not the one in its path', async () => {
+    const res = await startSession('sites', { host: 'inside.example.com', site: 'docs', region: 'eu' });
+    expect(res.status).toBe(400);
+    expect((await res.json()).errors).toEqual([
+      { pointer: '/connection_params/host', message: expect.stringMatching(/^authorization_url: /) },
+    ]);
+  });
+
+  it('checks the metadata requests’ URLs when the session starts, not after the user consented', async () => {
+    const res = await startSession('sites', { host: 'sso.example.com', site: 'docs', region: 'inside' });
+    expect(res.status).toBe(400);
+    expect((await res.json()).errors).toEqual([
+      {
+        pointer: '/connection_params/region',
+        message: expect.stringMatching(
+          /^metadata_requests\/0\/url: URL host resolves to a loopback, private/,
+        ),
+      },
+    ]);
+    expect(
+      (await startSession('sites', { host: 'sso.example.com', site: 'docs', region: 'eu' })).status,
+    ).toBe(201);
+  });
+
+  it('refuses & = and ; in values, which would add or split query parameters', async () => {
+    for (const realm of ['test&client_id=evil', 'a=b', 'a;b']) {
+      const res = await startSession('realms', { realm });
+      expect(res.status, realm).toBe(400);
+      expect((await res.json()).errors).toEqual([
+        { pointer: '/connection_params/realm', message: expect.stringMatching(/must not contain/) },
+      ]);
+    }
   });
 
   it('connects with a valid realm, then refreshes and revokes at the resolved URLs', async () => {

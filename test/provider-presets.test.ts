@@ -2,7 +2,12 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildAuthorizationUrl } from '../src/connect/authorization-url.js';
 import { readConnectionMetadata } from '../src/connections/metadata.js';
 import { fetchAccount } from '../src/oauth/account.js';
-import { exchangeCode, type ProviderWithSecret, refreshTokens } from '../src/oauth/provider-client.js';
+import {
+  exchangeCode,
+  type ProviderWithSecret,
+  refreshTokens,
+  revokeToken,
+} from '../src/oauth/provider-client.js';
 import { checkConnectionParams, resolveProvider } from '../src/providers/connection-params.js';
 import { endpointFields } from '../src/providers/definition.js';
 import type { Preset } from '../src/providers/model.js';
@@ -228,6 +233,24 @@ describe.each(fixtures.map((f) => [f.preset, f] as const))('%s', (_id, fixture: 
     // No refresh_token in the answer: null, and the caller keeps the stored one (Dropbox, Google, Salesforce).
     expect(tokens.refreshToken).toBe(documented.refresh_token ?? null);
     expect(tokens.expiresAt).toBe(expiresAt(documented, preset));
+  });
+
+  it('revokes with the client authentication its revocation endpoint documents, or has none', async () => {
+    if (preset.revocation_url === null) {
+      expect(fixture.revocation).toBeUndefined();
+      return;
+    }
+    expect(fixture.revocation, 'record the revocation endpoint and its client authentication').toBeDefined();
+    expect(preset.revocation_url).toBe(fixture.revocation!.url);
+    const refreshToken = fixture.token.answer.refresh_token;
+    const [before, broken] = [fake.requests.length, fake.violations.length];
+    await (typeof refreshToken === 'string'
+      ? revokeToken(deps, provider, refreshToken, 'refresh_token')
+      : revokeToken(deps, provider, String(fixture.token.answer.access_token), 'access_token'));
+    expect(fake.violations.slice(broken)).toEqual([]);
+    expect(fake.requests.slice(before).map((r) => `${r.method} ${r.url}`)).toEqual([
+      `POST ${fixture.revocation!.url}`,
+    ]);
   });
 });
 

@@ -26,17 +26,21 @@ beforeAll(async () => {
     upstreamTimeoutMs: 2_000,
   });
   as = await startAuthorizationServer({ redirectUris: [broker.callbackUrl('oidc')] });
-  const res = await fetch(`${broker.url}/v1/admin/providers`, {
-    method: 'POST',
-    headers: { authorization: `Bearer ${ADMIN_TOKEN}`, 'content-type': 'application/json' },
-    body: JSON.stringify(
-      providerDefinition(as, {
-        scopes: ['openid', 'offline_access'],
-        authorization_params: { prompt: 'consent' },
-      }),
-    ),
-  });
-  expect(res.status).toBe(201);
+  // A second provider at the same server: a connection of one is no upgrade target for the other.
+  for (const provider_id of ['oidc', 'oidc-other']) {
+    const res = await fetch(`${broker.url}/v1/admin/providers`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${ADMIN_TOKEN}`, 'content-type': 'application/json' },
+      body: JSON.stringify(
+        providerDefinition(as, {
+          provider_id,
+          scopes: ['openid', 'offline_access'],
+          authorization_params: { prompt: 'consent' },
+        }),
+      ),
+    });
+    expect(res.status).toBe(201);
+  }
 });
 
 afterAll(async () => {
@@ -105,6 +109,7 @@ describe('scope upgrade', () => {
     for (const extra of [
       { connection_id: 'conn_nope' },
       { connection_id: (await rows())[0]!.id, tenant: 'other' },
+      { connection_id: (await rows())[0]!.id, provider: 'oidc-other' },
     ]) {
       const res = await broker.t.service('POST', '/v1/connect-sessions', {
         provider: 'oidc',
@@ -112,8 +117,52 @@ describe('scope upgrade', () => {
         end_user: 'user-1',
         ...extra,
       });
-      expect(res.status).toBe(404);
+      expect(res.status, JSON.stringify(extra)).toBe(404);
       expect((await res.json()).code).toBe('connection_not_found');
     }
+  });
+
+  it('refuses another end user’s connection with 409 end_user_mismatch, starting no session', async () => {
+    const [connection] = await rows();
+    expect(connection!.endUser).toBe('user-1');
+    const db = broker.t.deps.database;
+    const sessionsBefore = (await db.db.select().from(db.tables.connectSessions)).length;
+    const res = await broker.t.service('POST', '/v1/connect-sessions', {
+      provider: 'oidc',
+      tenant: 'acme',
+      end_user: 'user-2',
+      connection_id: connection!.id,
+      scopes: ['email'],
+    });
+    expect(res.status).toBe(409);
+    const body = await res.json();
+    expect(body.code).toBe('end_user_mismatch');
+    expect(body.errors).toEqual([{ pointer: '/end_user', message: expect.any(String) }]);
+    expect((await db.db.select().from(db.tables.connectSessions)).length).toBe(sessionsBefore);
+    expect((await rows())[0]).toEqual(connection);
+  });
+
+  it('fails an upgrade whose connection went to another end user meanwhile, changing nothing', async () => {
+    as.setLogin('alice');
+    const [connection] = await rows();
+    const started = await broker.t.service('POST', '/v1/connect-sessions', {
+      provider: 'oidc',
+      tenant: 'acme',
+      end_user: 'user-1',
+      return_to: RETURN_TO,
+      connection_id: connection!.id,
+      scopes: ['email'],
+    });
+    expect(started.status).toBe(201);
+    const upgrade = await started.json();
+    // Meanwhile user-2 connects the same account: the same connection, now theirs.
+    const reconnect = await run({ end_user: 'user-2' });
+    expect(reconnect.landed.searchParams.get('connection_id')).toBe(connection!.id);
+    const moved = (await rows())[0]!;
+    expect(moved.endUser).toBe('user-2');
+
+    const visit = await new TestBrowser({ stopAt: atApp }).visit(upgrade.connect_url);
+    expect(new URL(visit.url).searchParams.get('error')).toBe('end_user_mismatch');
+    expect(await rows()).toEqual([moved]);
   });
 });

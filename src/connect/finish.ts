@@ -54,6 +54,7 @@ export async function exchangeAndStore(
       callbackQuery,
       answer,
       tokens,
+      idToken,
       params: session.connection_params,
     });
     const connectionId = await deps.connections.saveGrant(
@@ -141,12 +142,17 @@ async function accountFromIdToken(
 
 /**
  * A scope upgrade must come back with the account it upgrades: another account would otherwise
- * become a second connection the service did not ask for. Nothing is stored then.
+ * become a second connection the service did not ask for. And the connection must still be the
+ * session's end user's (a reconnect by someone else may have moved it since the session started):
+ * saving the grant would move it back. Nothing is stored then.
  */
 async function checkUpgrade(deps: ConnectDeps, session: ConnectSession, userId: string): Promise<void> {
   if (session.upgrade_connection_id === null) return;
   const target = await deps.connections.get(session.upgrade_connection_id);
   if (!target) throw new AppError('connection_not_found', 'the connection to upgrade was deleted');
+  if (target.end_user !== session.end_user) {
+    throw new AppError('end_user_mismatch', 'the connection to upgrade went to another end user');
+  }
   if (target.account.user_id !== userId) {
     throw new AppError('account_mismatch', 'the user signed in with another account than the connection’s');
   }

@@ -38,8 +38,9 @@ export function mountConnectRoutes(router: Router, deps: ConnectDeps): void {
         'return_to_not_allowed',
         'redirect_uri_not_allowed',
         'invalid_connection_params',
-        // A scope upgrade naming a connection the caller cannot see.
+        // A scope upgrade naming a connection the caller cannot see, or another end user's.
         'connection_not_found',
+        'end_user_mismatch',
         'rate_limited',
       ],
     },
@@ -106,12 +107,13 @@ export function mountConnectRoutes(router: Router, deps: ConnectDeps): void {
         'connect_session_used',
         'connect_session_expired',
         // The connect failed after the provider answered: a metadata request, or an upgrade that came
-        // back with another account or whose connection was deleted meanwhile.
+        // back with another account, or whose connection was deleted or went to another end user meanwhile.
         'metadata_request_failed',
         // A provider whose account is read from its ID token: none came back, or it failed a check.
         'id_token_missing',
         'id_token_invalid',
         'account_mismatch',
+        'end_user_mismatch',
         'connection_not_found',
         ...upstreamErrors,
       ],

@@ -2,7 +2,12 @@ import { hashSecret, randomId, randomToken } from '../crypto/random.js';
 import type { Caller } from '../http/caller.js';
 import { AppError, type FieldIssue } from '../http/errors.js';
 import { readsIdToken } from '../oauth/account.js';
-import { checkConnectionParams, resolveProvider } from '../providers/connection-params.js';
+import {
+  checkConnectionParams,
+  placeholdersToBlame,
+  resolveProvider,
+  resolveUrl,
+} from '../providers/connection-params.js';
 import { endpointFields } from '../providers/definition.js';
 import type { ProviderRecord } from '../providers/store.js';
 import { buildAuthorizationUrl, callbackUrl } from './authorization-url.js';
@@ -105,8 +110,10 @@ export async function startConnectSession(deps: ConnectDeps, caller: Caller, inp
 
 /**
  * The session's values for the provider's `{name}` URL parameters, or null when it declares none.
- * Each value must pass its pattern and the structure rules, and every URL it fills must pass the
- * URL safety rules: refused with 400 and one `errors` entry per problem, before anything is stored.
+ * Each value must pass its pattern and the structure rules, and every URL it fills (the endpoints and
+ * the metadata requests, which would otherwise fail only after the user consented) must pass the URL
+ * safety rules: refused with 400 and one `errors` entry per refused value, at that value, before
+ * anything is stored.
  */
 async function checkParams(
   deps: ConnectDeps,
@@ -122,18 +129,32 @@ async function checkParams(
   if (issues.length > 0) throw refuse(issues);
   if (Object.keys(declared).length === 0) return null;
   const values = given ?? {};
-  const resolved = resolveProvider(provider, values);
-  for (const field of endpointFields) {
-    const url = resolved[field];
-    if (url === null || url === provider[field]) continue;
+  const urls: Array<[where: string, template: string | null]> = [
+    ...endpointFields.map((field) => [field, provider[field]] as [string, string | null]),
+    ...provider.metadata_requests.map((r, i) => [`metadata_requests/${i}/url`, r.url] as [string, string]),
+  ];
+  const blamed = new Set<string>();
+  for (const [where, template] of urls) {
+    if (template === null) continue;
+    const url = resolveUrl(template, values);
+    if (url === template) continue;
     const verdict = await deps.checkUrl(url);
-    if (!verdict.ok) issues.push({ pointer: '/connection_params', message: `${field}: ${verdict.reason}` });
+    if (verdict.ok) continue;
+    // One entry per value, at the value that made the URL fail (the host's, not the realm's beside it).
+    for (const name of placeholdersToBlame(template).filter((n) => !blamed.has(n))) {
+      blamed.add(name);
+      issues.push({ pointer: `/connection_params/${name}`, message: `${where}: ${verdict.reason}` });
+    }
   }
   if (issues.length > 0) throw refuse(issues);
   return { ...values };
 }
 
-/** The connection a scope upgrade names: the caller's to see, and of this session's tenant and provider. */
+/**
+ * The connection a scope upgrade names: the caller's to see, of this session's tenant and provider, and
+ * of its end user (the upgraded grant is saved under the session's end user, which would otherwise move
+ * someone else's connection to this one).
+ */
 async function upgradeTarget(deps: ConnectDeps, caller: Caller, input: StartInput) {
   const connection = await deps.connections.get(input.connection_id!);
   if (
@@ -144,6 +165,11 @@ async function upgradeTarget(deps: ConnectDeps, caller: Caller, input: StartInpu
   ) {
     throw new AppError('connection_not_found', 'no such connection of this tenant and provider', {
       issues: [{ pointer: '/connection_id', message: 'not found' }],
+    });
+  }
+  if (connection.end_user !== input.end_user) {
+    throw new AppError('end_user_mismatch', 'the connection to upgrade belongs to another end user', {
+      issues: [{ pointer: '/end_user', message: 'not the end user of connection_id' }],
     });
   }
   if (input.connection_params !== undefined) {

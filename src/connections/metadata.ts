@@ -45,7 +45,8 @@ export function readCallback(query: URLSearchParams, names: Readonly<Record<stri
 
 /**
  * What may be kept: no value that is or contains one of `secrets` (the
- * connection's tokens, whatever pointer an admin wrote), none longer than the
+ * connection's tokens, its ID token included, whatever pointer an admin wrote
+ * and wherever a provider echoes them), none longer than the
  * value cap, and no more entries or characters than the caps; later entries
  * are the ones left out.
  */
@@ -66,7 +67,7 @@ export function capMetadata(values: Metadata, secrets: ReadonlyArray<string | nu
 
 /**
  * A new connection's metadata: the provider's redirect back, its token answer, then its metadata
- * requests (made with the new access token), capped and without the connection's tokens.
+ * requests (made with the new access token), capped and without the connection's tokens or ID token.
  */
 export async function readConnectionMetadata(
   fetch: UpstreamFetch,
@@ -75,17 +76,19 @@ export async function readConnectionMetadata(
     callbackQuery: URLSearchParams;
     answer: unknown;
     tokens: { accessToken: string; refreshToken: string | null };
+    /** The ID token of the exchange, taken out of `answer` but still never to be kept. */
+    idToken?: string | null;
     params: Readonly<ConnectionParams> | null;
   },
 ): Promise<Metadata> {
-  const { callbackQuery, answer, tokens, params } = sources;
+  const { callbackQuery, answer, tokens, idToken = null, params } = sources;
   return capMetadata(
     {
       ...readCallback(callbackQuery, provider.callback_metadata),
       ...readPointers(answer, provider.token_response_metadata),
       ...(await requestMetadata(fetch, provider.metadata_requests, tokens.accessToken, params)),
     },
-    [tokens.accessToken, tokens.refreshToken],
+    [tokens.accessToken, tokens.refreshToken, idToken],
   );
 }
 

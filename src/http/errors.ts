@@ -27,6 +27,7 @@ export const problemStatus = {
   method_not_allowed: 405,
   provider_exists: 409,
   account_mismatch: 409,
+  end_user_mismatch: 409,
   provider_in_use: 409,
   connect_session_used: 409,
   connection_needs_reauth: 409,

@@ -5,6 +5,7 @@ import { inspect } from 'node:util';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Preset } from '../providers/model.js';
 import { box } from '../providers/presets/box.js';
+import { calendly } from '../providers/presets/calendly.js';
 import { github } from '../providers/presets/github.js';
 import { google } from '../providers/presets/google.js';
 import { hubspot } from '../providers/presets/hubspot.js';
@@ -764,11 +765,34 @@ describe('revokeToken', () => {
     const { base, seen } = await serve((_req, res) =>
       res.writeHead(200, { 'content-type': 'application/json' }).end('{}'),
     );
-    await revokeToken(deps(), providerFrom(google, base), ACCESS_TOKEN, 'access_token');
+    await revokeToken(deps(), providerFrom(box, base), ACCESS_TOKEN, 'access_token');
     expect(seen[0]!.headers).toEqual(tokenRequestHeaders(base, seen[0]!.bytes));
     expect(seen[0]!.body).toBe(
       `token_type_hint=access_token&token=${ACCESS_TOKEN}` +
         '&client_id=custodian%3Aapp&client_secret=s3%25cr%2Bt%3Apa+ss%E2%82%AC',
+    );
+  });
+
+  it('revocation_auth_method wins over client_auth_method: Calendly’s credentials go in the form, not as Basic', async () => {
+    const { base, seen } = await serve((_req, res) => res.writeHead(200).end());
+    const provider = providerFrom(calendly, base);
+    expect(provider.client_auth_method).toBe('client_secret_basic');
+    await revokeToken(deps(), provider, OLD_REFRESH_TOKEN, 'refresh_token');
+    expect(seen[0]!.headers).toEqual(tokenRequestHeaders(base, seen[0]!.bytes));
+    expect(seen[0]!.body).toBe(
+      `token_type_hint=refresh_token&token=${OLD_REFRESH_TOKEN}` +
+        '&client_id=custodian%3Aapp&client_secret=s3%25cr%2Bt%3Apa+ss%E2%82%AC',
+    );
+  });
+
+  it('revocation_auth_method none: the client id alone, never the secret (Google)', async () => {
+    const { base, seen } = await serve((_req, res) => res.writeHead(200).end());
+    const provider = providerFrom(google, base);
+    expect(provider.client_auth_method).toBe('client_secret_post');
+    await revokeToken(deps(), provider, ACCESS_TOKEN, 'access_token');
+    expect(seen[0]!.headers).toEqual(tokenRequestHeaders(base, seen[0]!.bytes));
+    expect(seen[0]!.body).toBe(
+      `token_type_hint=access_token&token=${ACCESS_TOKEN}&client_id=custodian%3Aapp`,
     );
   });
 

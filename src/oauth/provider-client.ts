@@ -1,4 +1,5 @@
 import * as oauth from 'oauth4webapi';
+import type { ClientAuthMethod } from '../providers/model.js';
 import type { ProviderRecord } from '../providers/store.js';
 import { ProviderError, UnexpectedResponseError, UpstreamNetworkError } from '../upstream/errors.js';
 import type { UpstreamCall, UpstreamFetch } from '../upstream/http-client.js';
@@ -37,9 +38,12 @@ function metadata(provider: ProviderRecord): oauth.AuthorizationServer {
   };
 }
 
-function clientAuth(provider: ProviderWithSecret): oauth.ClientAuth {
+function clientAuth(
+  provider: ProviderWithSecret,
+  method: ClientAuthMethod = provider.client_auth_method,
+): oauth.ClientAuth {
   const secret = provider.client_secret ?? '';
-  switch (provider.client_auth_method) {
+  switch (method) {
     case 'client_secret_basic':
       return oauth.ClientSecretBasic(secret);
     case 'client_secret_post':
@@ -111,11 +115,15 @@ export async function refreshTokens(
   deps: ProviderClientDeps,
   provider: ProviderWithSecret,
   refreshToken: string,
-  /** Hears the whole answer: `token_response_metadata` is read again on every refresh. */
-  onAnswer?: (answer: Record<string, unknown>) => void,
+  /**
+   * Hears the whole answer: `token_response_metadata` is read again on every refresh. The ID token, taken
+   * out of the answer, comes apart (null when there is none) so that no metadata value can keep it.
+   */
+  onAnswer?: (answer: Record<string, unknown>, idToken: string | null) => void,
 ): Promise<TokenSet> {
   const as = metadata(provider);
   const client = { client_id: provider.client_id };
+  let idToken: string | null = null;
   // HubSpot-like providers name a dead refresh token outside `error`: those members are read for the classifier.
   const wanted = wantedMemberCodes(provider.refresh_grant_dead_errors);
   return translateErrors(async () => {
@@ -124,10 +132,12 @@ export async function refreshTokens(
       client,
       clientAuth(provider),
       refreshToken,
-      requestOptions(deps, provider, 'refresh'),
+      requestOptions(deps, provider, 'refresh', (token) => {
+        idToken = token;
+      }),
     );
     const answer = await oauth.processRefreshTokenResponse(as, client, response);
-    onAnswer?.(answer as Record<string, unknown>);
+    onAnswer?.(answer as Record<string, unknown>, idToken);
     return toTokenSet(answer, provider, deps.now());
   }, wanted);
 }
@@ -141,8 +151,10 @@ export async function revokeToken(
 ): Promise<void> {
   const as = metadata(provider);
   const client = { client_id: provider.client_id };
+  // Some providers authenticate clients differently here than at their token endpoint (Calendly).
+  const auth = clientAuth(provider, provider.revocation_auth_method ?? provider.client_auth_method);
   await translateErrors(async () => {
-    const response = await oauth.revocationRequest(as, client, clientAuth(provider), token, {
+    const response = await oauth.revocationRequest(as, client, auth, token, {
       ...requestOptions(deps, provider, 'revoke'),
       additionalParameters: { token_type_hint: hint },
     });

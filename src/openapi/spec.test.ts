@@ -164,6 +164,131 @@ describe('openapi.yaml', () => {
   });
 });
 
+type Schema = Record<string, unknown>;
+
+/**
+ * Where `value` breaks `schema` of openapi.yaml, as JSON Pointers with the rule: the keywords the
+ * generated document uses ($ref, anyOf, type, enum, pattern, lengths, required, properties,
+ * additionalProperties, propertyNames, items), enough to hold an answer to what the spec promises.
+ */
+function conformance(
+  document: { components: { schemas: Record<string, Schema> } },
+  schema: Schema,
+  value: unknown,
+  at = '',
+): string[] {
+  if (typeof schema.$ref === 'string') {
+    return conformance(document, document.components.schemas[schema.$ref.split('/').pop()!]!, value, at);
+  }
+  if (Array.isArray(schema.anyOf)) {
+    const branches = (schema.anyOf as Schema[]).map((branch) => conformance(document, branch, value, at));
+    return branches.some((b) => b.length === 0)
+      ? []
+      : [`${at}: matches no anyOf branch (${branches.flat().join('; ')})`];
+  }
+  // `type` may list several (`[string, null]`); an integer is a number too.
+  const types = [schema.type ?? []].flat() as string[];
+  const actual =
+    value === null
+      ? 'null'
+      : Array.isArray(value)
+        ? 'array'
+        : Number.isInteger(value)
+          ? 'integer'
+          : typeof value;
+  if (types.length > 0 && !types.includes(actual) && !(actual === 'integer' && types.includes('number'))) {
+    return [`${at}: ${actual}, declared ${types.join(' or ')}`];
+  }
+  const found: string[] = [];
+  if (Array.isArray(schema.enum) && !schema.enum.includes(value)) found.push(`${at}: not one of the enum`);
+  if (typeof value === 'string') {
+    if (typeof schema.pattern === 'string' && !new RegExp(schema.pattern, 'u').test(value)) {
+      found.push(`${at}: does not match ${schema.pattern}`);
+    }
+    if (typeof schema.maxLength === 'number' && value.length > schema.maxLength)
+      found.push(`${at}: too long`);
+    if (typeof schema.minLength === 'number' && value.length < schema.minLength)
+      found.push(`${at}: too short`);
+  }
+  if (Array.isArray(value)) {
+    if (typeof schema.maxItems === 'number' && value.length > schema.maxItems)
+      found.push(`${at}: too many items`);
+    if (typeof schema.minItems === 'number' && value.length < schema.minItems)
+      found.push(`${at}: too few items`);
+    if (schema.items) {
+      for (const [i, item] of value.entries()) {
+        found.push(...conformance(document, schema.items as Schema, item, `${at}/${i}`));
+      }
+    }
+  }
+  if (actual === 'object') {
+    const object = value as Record<string, unknown>;
+    const properties = (schema.properties ?? {}) as Record<string, Schema>;
+    for (const name of (schema.required ?? []) as string[]) {
+      if (!(name in object)) found.push(`${at}/${name}: required, missing`);
+    }
+    for (const [name, member] of Object.entries(object)) {
+      const where = `${at}/${name}`;
+      const names = schema.propertyNames as Schema | undefined;
+      if (names) found.push(...conformance(document, names, name, `${where} (name)`));
+      if (name in properties) found.push(...conformance(document, properties[name]!, member, where));
+      else if (schema.additionalProperties === false) found.push(`${where}: not declared`);
+      else if (typeof schema.additionalProperties === 'object') {
+        found.push(...conformance(document, schema.additionalProperties as Schema, member, where));
+      }
+    }
+  }
+  return found;
+}
+
+describe('answers against openapi.yaml', () => {
+  const document = parse(checkedIn);
+  const component = (name: string) => ({ $ref: `#/components/schemas/${name}` });
+
+  it('the checker catches an undeclared nested member, a missing one and a pattern the value breaks', () => {
+    const schema = {
+      type: 'object',
+      properties: {
+        inner: {
+          type: 'object',
+          properties: { a: { type: 'string', pattern: '^x' } },
+          required: ['a'],
+          additionalProperties: false,
+        },
+      },
+      additionalProperties: false,
+    };
+    expect(conformance(document, schema, { inner: { a: 'x1' } })).toEqual([]);
+    expect(conformance(document, schema, { inner: { a: 'y', b: 1 } })).toEqual([
+      '/inner/a: does not match ^x',
+      '/inner/b: not declared',
+    ]);
+    expect(conformance(document, schema, { inner: {} })).toEqual(['/inner/a: required, missing']);
+  });
+
+  it('a provider from the Shopify preset, userinfo.token_header included, is a Provider as the spec says', async () => {
+    const created = await t.admin('POST', '/v1/admin/providers', {
+      preset: 'shopify',
+      client_id: 'shopify-client',
+      client_secret: 'shopify-secret',
+    });
+    expect(created.status).toBe(201);
+    const provider = await created.json();
+    expect(provider.userinfo.token_header).toBe('X-Shopify-Access-Token');
+    expect(conformance(document, component('Provider'), provider)).toEqual([]);
+    const read = await (await t.admin('GET', `/v1/admin/providers/${provider.provider_id}`)).json();
+    expect(conformance(document, component('Provider'), read)).toEqual([]);
+  });
+
+  it('every catalog entry, Shopify’s included, is a ProviderPreset as the spec says', async () => {
+    const page = await (await t.admin('GET', '/v1/admin/provider-presets?limit=200')).json();
+    expect(page.data.map((p: { id: string }) => p.id)).toContain('shopify');
+    for (const entry of page.data) {
+      expect(conformance(document, component('ProviderPreset'), entry), entry.id).toEqual([]);
+    }
+  });
+});
+
 describe('/docs', () => {
   it('serves the reference page with a strict content security policy', async () => {
     const res = await t.app.request('/docs');

@@ -57,14 +57,6 @@ export const providerSchema = z
     is_enabled: credentialFields.is_enabled,
     client_id: credentialFields.client_id,
     ...answeredTemplateFields,
-    // An answer names what is stored; the request's defaults and limits say nothing about it.
-    userinfo: z.object({
-      method: z.enum(['GET', 'POST']),
-      body: z.string().optional(),
-      user_id: z.array(z.string()),
-      email: z.array(z.string()),
-      display_name: z.array(z.string()),
-    }),
     client_secret_set: z
       .boolean()
       .describe('whether a client secret is stored; the secret itself is never returned'),

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import {
   checkConnectionParams,
   placeholdersOf,
+  placeholdersToBlame,
   refuseValue,
   resolveProvider,
   resolveUrl,
@@ -27,6 +28,10 @@ describe('connection parameter values', () => {
     ['%-encoded slash', 'a%2Fb'],
     ['%-encoded dot', '%2e%2e'],
     ['braces', '{shop}'],
+    // Query structure: a placeholder in a query would gain or split parameters.
+    ['&', 'a&client_id=evil'],
+    ['=', 'a=b'],
+    [';', 'a;b'],
   ])('refuses %s whatever the pattern says', (_what, value) => {
     expect(refuseValue(value, '.*')).toMatch(/must not contain/);
   });
@@ -45,12 +50,26 @@ describe('connection parameter values', () => {
     expect(checkConnectionParams(declared, { shop: 'acme', region: 'us' })).toEqual([]);
     expect(checkConnectionParams(declared, { shop: 'a/b', extra: 'x' })).toEqual([
       { pointer: '/connection_params/extra', message: 'the provider declares no such parameter' },
-      { pointer: '/connection_params/shop', message: 'must not contain / @ # ? \\ % { or }' },
+      { pointer: '/connection_params/shop', message: 'must not contain / @ # ? \\ % { } & = or ;' },
       { pointer: '/connection_params/region', message: 'required: data region' },
     ]);
     expect(checkConnectionParams({}, undefined)).toEqual([]);
     // An inherited name is not a declared one.
     expect(checkConnectionParams({}, { constructor: 'x' })).toHaveLength(1);
+  });
+});
+
+describe('which values a refused URL is blamed on', () => {
+  it('the ones in its host, not those in its path', () => {
+    expect(placeholdersToBlame('https://{host}/realms/{realm}/token')).toEqual(['host']);
+    expect(placeholdersToBlame('https://{shop}.myshopify.com:{port}/admin')).toEqual(['shop', 'port']);
+  });
+
+  it('every one of the URL when its host has none', () => {
+    expect(placeholdersToBlame('https://api.example.com/{tenant}/x?region={region}')).toEqual([
+      'tenant',
+      'region',
+    ]);
   });
 });
 

@@ -9,17 +9,32 @@ import type { ConnectionParam } from './model.js';
  * must not be able to change the URL's structure: no `/ @ # ? \`, no
  * `%`-encoded form of anything, no `..`, nothing outside printable ASCII
  * (which also shuts out full-width lookalikes that URL parsing folds into `/`).
+ * Nor `& = ;`, which would add or split query parameters (`?tenant={t}` with
+ * `a&client_id=x`): refused wherever the placeholder stands, because a value
+ * is checked once, when its session starts, and resolved later against the
+ * provider's URLs as they are then, which an admin may have changed to put it
+ * in a query. No host, subdomain, realm or shop name needs them.
  */
 
 export type ConnectionParams = Record<string, string>;
 
 const PLACEHOLDER = /\{([a-z][a-z0-9_]{0,31})\}/g;
 const MAX_VALUE = 255;
-const FORBIDDEN = /[/@#?\\%{}]/;
+const FORBIDDEN = /[/@#?\\%{}&=;]/;
 
 /** The names a URL refers to, in order of appearance. */
 export function placeholdersOf(url: string): string[] {
   return [...url.matchAll(PLACEHOLDER)].map((m) => m[1]!);
+}
+
+/**
+ * The names in a URL's host (and port): only they can make it fail the URL safety rules, so a refused
+ * URL is blamed on them; on every name of the URL when its host has none.
+ */
+export function placeholdersToBlame(url: string): string[] {
+  const authority = /^[a-z][a-z0-9+.-]*:\/\/([^/?#]*)/i.exec(url)?.[1] ?? '';
+  const inHost = placeholdersOf(authority);
+  return inHost.length > 0 ? inHost : placeholdersOf(url);
 }
 
 /** The full-match form of a declared pattern: `^a|b$` must not match "xb". */
@@ -31,7 +46,7 @@ export function fullMatch(pattern: string): RegExp {
 export function refuseValue(value: string, pattern: string): string | null {
   if (value.length === 0 || value.length > MAX_VALUE) return `must be 1 to ${MAX_VALUE} characters`;
   if (!/^[\x21-\x7e]+$/.test(value)) return 'must be printable ASCII without spaces';
-  if (FORBIDDEN.test(value)) return 'must not contain / @ # ? \\ % { or }';
+  if (FORBIDDEN.test(value)) return 'must not contain / @ # ? \\ % { } & = or ;';
   if (value.includes('..')) return 'must not contain ..';
   if (!fullMatch(pattern).test(value)) return `must match ${pattern}`;
   return null;

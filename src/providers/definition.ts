@@ -67,28 +67,29 @@ const pointer = z
 const pointers = z.array(pointer).max(5);
 
 /** How to read the connected account from the provider's userinfo answer. */
-export const userinfoSchema = z
-  .strictObject({
-    // Dropbox answers userinfo on POST only.
-    method: z.enum(['GET', 'POST']).default('GET'),
-    body: z
-      .string()
-      .max(4096)
-      .refine(isJson, 'must be a JSON text')
-      .optional()
-      .describe('JSON body for a POST userinfo call (Dropbox wants `null`)'),
-    token_header: z
-      .string()
-      .regex(/^x-[a-z0-9-]{1,62}$/i, 'an X- header name such as X-Shopify-Access-Token')
-      .optional()
-      .describe(
-        'the header that carries the bare access token, for a provider that refuses `Authorization: Bearer` (Shopify)',
-      ),
-    user_id: pointers.min(1).describe("pointers to the account's stable id, tried in order"),
-    email: pointers.default([]),
-    display_name: pointers.default([]),
-  })
-  .meta({ id: 'UserinfoSettings' });
+const userinfoFields = {
+  // Dropbox answers userinfo on POST only.
+  method: z.enum(['GET', 'POST']).default('GET'),
+  body: z
+    .string()
+    .max(4096)
+    .refine(isJson, 'must be a JSON text')
+    .optional()
+    .describe('JSON body for a POST userinfo call (Dropbox wants `null`)'),
+  token_header: z
+    .string()
+    // No `i` flag: JSON Schema's `pattern` has none, and the spec must accept X-Shopify-Access-Token too.
+    .regex(/^[Xx]-[A-Za-z0-9-]{1,62}$/, 'an X- header name such as X-Shopify-Access-Token')
+    .optional()
+    .describe(
+      'the header that carries the bare access token, for a provider that refuses `Authorization: Bearer` (Shopify)',
+    ),
+  user_id: pointers.min(1).describe("pointers to the account's stable id, tried in order"),
+  email: pointers.default([]),
+  display_name: pointers.default([]),
+};
+
+const userinfoSchema = z.strictObject(userinfoFields).meta({ id: 'UserinfoSettings' });
 
 const connectionParamsSchema = z
   .record(
@@ -107,13 +108,22 @@ const connectionParamsSchema = z
   )
   .refine((params) => Object.keys(params).length <= 10, 'at most 10 parameters');
 
+// Never read, even to compare (dead-grant codes), nor kept as metadata: a member that may hold a credential (`refresh_token`, `client_secret`).
+const secretMemberName = /token|secret|password|verifier|credential/i;
+
 const metadataName = z
   .string()
   .regex(/^[a-z][a-z0-9_]{0,63}$/, 'a name is 1 to 64 of [a-z0-9_], starting with a letter');
-// Metadata is handed out beside the token and shown on the connection: it must never be a token.
-const notATokenPointer = (p: string) => !/^\/(access_token|refresh_token|id_token)(\/|$)/.test(p);
+// Metadata is handed out beside the token and shown on the connection: it must never be a token or
+// secret, at any depth (Slack nests the user's token under `authed_user`).
 const metadataPointers = z
-  .record(metadataName, pointer.refine(notATokenPointer, 'must not point at a token'))
+  .record(
+    metadataName,
+    pointer.refine(
+      (p) => !pointerSegments(p).some((segment) => secretMemberName.test(segment)),
+      `must not point at a token or secret: no segment may match ${secretMemberName}`,
+    ),
+  )
   .refine((m) => Object.keys(m).length <= 20, 'at most 20 values');
 
 const metadataRequestSchema = z
@@ -133,8 +143,6 @@ export const registrationErrors = ['invalid_client', 'unauthorized_client'];
 
 // A member of a token error answer that may carry a dead-grant code: a plain name, read at the top level only.
 const codeMemberName = /^[A-Za-z][A-Za-z0-9_]{0,31}$/;
-// Never read, even to compare: a member that may hold a credential (`refresh_token`, `client_secret`).
-const secretMemberName = /token|secret|password|verifier|credential/i;
 
 // One provider's word for "this refresh token is dead" (Slack's invalid_refresh_token, GitHub's bad_refresh_token,
 // HubSpot's BAD_REFRESH_TOKEN in the member `status` of an answer with no OAuth `error`).
@@ -175,19 +183,28 @@ const grantDeadError = z
   })
   .meta({ id: 'RefreshGrantDeadError' });
 
+const clientAuthMethod = z.enum(['client_secret_basic', 'client_secret_post', 'none']);
+
 const lifetime = (description: string) =>
   z.number().int().min(30).max(315_360_000).nullable().describe(description);
 
 /** Every field a preset fills: all of a provider but its id, credentials and state. */
 const templateFields = {
   display_name: printable(100),
-  client_auth_method: z
-    .enum(['client_secret_basic', 'client_secret_post', 'none'])
-    .default('client_secret_basic'),
+  client_auth_method: clientAuthMethod.default('client_secret_basic'),
   authorization_url: url,
   token_url: url,
   userinfo_url: url.nullable().describe('null: read the account from the token response').default(null),
   revocation_url: url.nullable().describe('RFC 7009 endpoint; null when the provider has none').default(null),
+  // Calendly's revocation endpoint wants the credentials as form fields though its token endpoint wants
+  // Basic; Google's and Salesforce's take the token alone.
+  revocation_auth_method: clientAuthMethod
+    .nullable()
+    .describe(
+      "how the client authenticates at `revocation_url`, where it differs from the token endpoint's; " +
+        'null: as `client_auth_method`',
+    )
+    .default(null),
   jwks_uri: url
     .nullable()
     .describe(
@@ -284,10 +301,24 @@ export const optionalTemplateFields = Object.fromEntries(
   templateKeys.map((key) => [key, withoutDefault(templateFields[key]).optional()]),
 ) as { [K in Field]: z.ZodOptional<WithoutDefault<(typeof templateFields)[K]>> };
 
+/**
+ * The userinfo settings as stored and answered: its defaults applied, so `method`, `email` and
+ * `display_name` are always there. Not the `UserinfoSettings` component: one schema id cannot name
+ * both the request's shape (defaults optional) and the answer's.
+ */
+const answeredUserinfoSchema = z.strictObject(
+  Object.fromEntries(
+    Object.entries(userinfoFields).map(([key, schema]) => [key, withoutDefault(schema)]),
+  ) as { [K in keyof typeof userinfoFields]: WithoutDefault<(typeof userinfoFields)[K]> },
+);
+
 /** Every template field as the admin API answers it: always present. */
-export const answeredTemplateFields = Object.fromEntries(
-  templateKeys.map((key) => [key, withoutDefault(templateFields[key])]),
-) as { [K in Field]: WithoutDefault<(typeof templateFields)[K]> };
+export const answeredTemplateFields = {
+  ...(Object.fromEntries(templateKeys.map((key) => [key, withoutDefault(templateFields[key])])) as {
+    [K in Field]: WithoutDefault<(typeof templateFields)[K]>;
+  }),
+  userinfo: answeredUserinfoSchema,
+};
 
 /** Fields every provider must state: those without a default. */
 export const requiredTemplateKeys = templateKeys.filter(
@@ -335,6 +366,14 @@ type WithoutDefault<T> = T extends z.ZodDefault<infer Inner> ? Inner : T;
 
 function withoutDefault<T extends z.ZodType>(schema: T): WithoutDefault<T> {
   return (schema instanceof z.ZodDefault ? schema.unwrap() : schema) as WithoutDefault<T>;
+}
+
+/** The member names an RFC 6901 pointer walks through, unescaped (`/a~1b` is the member `a/b`). */
+function pointerSegments(pointer: string): string[] {
+  return pointer
+    .split('/')
+    .slice(1)
+    .map((segment) => segment.replaceAll('~1', '/').replaceAll('~0', '~'));
 }
 
 function isRegExp(pattern: string): boolean {

@@ -110,6 +110,18 @@ export function createProviderRegistry(deps: ProviderRegistryDeps) {
     existing: ProviderRecord | null,
   ): string | null {
     if (template.client_auth_method === 'none') {
+      // A public client has no secret to send at its revocation endpoint either.
+      if ((template.revocation_auth_method ?? 'none') !== 'none') {
+        throw invalidRequest(
+          'revocation_auth_method needs a client secret, but client_auth_method is "none"',
+          [
+            {
+              pointer: '/revocation_auth_method',
+              message: 'must be none or null with client_auth_method "none"',
+            },
+          ],
+        );
+      }
       if (secret !== undefined) {
         throw invalidRequest('client_secret given, but client_auth_method is "none"', [
           { pointer: '/client_secret', message: 'not used with client_auth_method "none"' },

@@ -145,6 +145,23 @@ describe('POST /v1/admin/providers', () => {
     ['a fractional max lifetime', { ...custom, refresh_token_max_seconds: 60.5 }, 400, 'invalid_request'],
     ['a string idle lifetime', { ...custom, refresh_token_idle_seconds: '90d' }, 400, 'invalid_request'],
     [
+      'a secret at revocation for a public client',
+      {
+        ...custom,
+        client_secret: undefined,
+        client_auth_method: 'none',
+        revocation_auth_method: 'client_secret_post',
+      },
+      400,
+      'invalid_request',
+    ],
+    [
+      'an unknown revocation auth method',
+      { ...custom, revocation_auth_method: 'basic' },
+      400,
+      'invalid_request',
+    ],
+    [
       'no secret for a confidential client',
       { ...custom, client_secret: undefined },
       422,
@@ -463,6 +480,49 @@ describe('refresh_grant_dead_errors', () => {
     expect(
       (await json(await t.admin('GET', '/v1/admin/providers/acme'))).body.refresh_grant_dead_errors,
     ).toEqual(dead);
+  });
+});
+
+describe('metadata pointers', () => {
+  const request = (metadata: Record<string, string>) => [{ url: 'https://api.acme.example/me', metadata }];
+
+  it.each([
+    ['a top-level token', '/access_token'],
+    ['a token nested under the user (Slack’s authed_user)', '/authed_user/access_token'],
+    ['a refresh token inside an array', '/grants/0/refresh_token'],
+    ['a member below an ID token', '/id_token/sub'],
+    ['a secret', '/app/client_secret'],
+    ['a password, in any case', '/Login/PassWord'],
+    ['a credential object', '/credentials/key'],
+    ['a PKCE verifier', '/pkce/code_verifier'],
+    ['a token member hidden behind an RFC 6901 escape', '/a~1accessToken'],
+  ])(
+    'refuses %s in token_response_metadata and metadata_requests, naming the entry',
+    async (_name, target) => {
+      for (const [field, body, pointer] of [
+        ['token_response_metadata', { leak: target }, '/token_response_metadata/leak'],
+        ['metadata_requests', request({ leak: target }), '/metadata_requests/0/metadata/leak'],
+      ] as const) {
+        const res = await json(await t.admin('POST', '/v1/admin/providers', { ...custom, [field]: body }));
+        expect(res.status, field).toBe(400);
+        expect(res.body.code).toBe('invalid_request');
+        expect(res.body.errors).toEqual([
+          { pointer, message: expect.stringContaining('must not point at a token or secret') },
+        ]);
+      }
+      expect((await json(await t.admin('GET', '/v1/admin/providers'))).body.data).toEqual([]);
+    },
+  );
+
+  it('accepts pointers whose segments name no secret (Salesforce’s instance_url, Slack’s team, Xero’s tenant)', async () => {
+    const res = await json(
+      await t.admin('POST', '/v1/admin/providers', {
+        ...custom,
+        token_response_metadata: { instance_url: '/instance_url', team_id: '/team/id' },
+        metadata_requests: request({ tenant_id: '/0/tenantId' }),
+      }),
+    );
+    expect(res.status).toBe(201);
   });
 });
 

@@ -125,15 +125,16 @@ export function createRefresher(deps: RefresherDeps) {
       // This connection's URLs: a provider with `{name}` parameters is refreshed where the grant lives.
       const own = resolveProvider(provider, parseJson(row.connectionParams));
       let answer: Record<string, unknown> = {};
+      let idToken: string | null = null;
       const tokens = await refreshTokens(
         deps.client,
         withClientSecret(deps.vault, own),
         refreshToken,
-        (a) => {
-          answer = a;
+        (a, id) => {
+          [answer, idToken] = [a, id];
         },
       );
-      const metadata = refreshedMetadata(row, provider.token_response_metadata, answer, tokens);
+      const metadata = refreshedMetadata(row, provider.token_response_metadata, answer, tokens, idToken);
       const issuedAt = deps.now();
       const usedAt = reason === 'on_demand' ? issuedAt : null;
       const refreshTokenExpiresAt = tokens.refreshTokenExpiresAt ?? row.refreshTokenExpiresAt;
@@ -216,8 +217,9 @@ function refreshedMetadata(
   pointers: Readonly<Record<string, string>>,
   answer: Record<string, unknown>,
   tokens: TokenSet,
+  idToken: string | null,
 ): string | null | undefined {
   if (Object.keys(pointers).length === 0) return undefined;
   const merged = { ...(parseJson(row.metadata) ?? {}), ...readPointers(answer, pointers) };
-  return jsonOrNull(capMetadata(merged, [tokens.accessToken, tokens.refreshToken]));
+  return jsonOrNull(capMetadata(merged, [tokens.accessToken, tokens.refreshToken, idToken]));
 }

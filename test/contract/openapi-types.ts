@@ -1000,6 +1000,8 @@ export interface components {
             userinfo_url: string | null;
             /** @description RFC 7009 endpoint; null when the provider has none */
             revocation_url: string | null;
+            /** @description how the client authenticates at `revocation_url`, where it differs from the token endpoint's; null: as `client_auth_method` */
+            revocation_auth_method: ("client_secret_basic" | "client_secret_post" | "none") | null;
             /** @description the issuer's signing keys (OIDC Discovery `jwks_uri`), only with an `issuer`. With no `userinfo_url`, the connect flow asks for `openid` with a nonce and reads the account from the validated ID token */
             jwks_uri: string | null;
             /** @description RFC 9207 `iss` expected on the authorization response. Given with no endpoint URLs on create, the endpoints, `jwks_uri`, client authentication and PKCE come from its OIDC discovery document; without a `userinfo` mapping the account is read from the claims sub, email and name (of userinfo, or of the ID token when there is no `userinfo_url`) */
@@ -1018,7 +1020,11 @@ export interface components {
             userinfo: {
                 /** @enum {string} */
                 method: "GET" | "POST";
+                /** @description JSON body for a POST userinfo call (Dropbox wants `null`) */
                 body?: string;
+                /** @description the header that carries the bare access token, for a provider that refuses `Authorization: Bearer` (Shopify) */
+                token_header?: string;
+                /** @description pointers to the account's stable id, tried in order */
                 user_id: string[];
                 email: string[];
                 display_name: string[];
@@ -1079,6 +1085,8 @@ export interface components {
             userinfo_url?: string | null;
             /** @description RFC 7009 endpoint; null when the provider has none */
             revocation_url?: string | null;
+            /** @description how the client authenticates at `revocation_url`, where it differs from the token endpoint's; null: as `client_auth_method` */
+            revocation_auth_method?: ("client_secret_basic" | "client_secret_post" | "none") | null;
             /** @description the issuer's signing keys (OIDC Discovery `jwks_uri`), only with an `issuer`. With no `userinfo_url`, the connect flow asks for `openid` with a nonce and reads the account from the validated ID token */
             jwks_uri?: string | null;
             /** @description RFC 9207 `iss` expected on the authorization response. Given with no endpoint URLs on create, the endpoints, `jwks_uri`, client authentication and PKCE come from its OIDC discovery document; without a `userinfo` mapping the account is read from the claims sub, email and name (of userinfo, or of the ID token when there is no `userinfo_url`) */
@@ -1144,6 +1152,8 @@ export interface components {
             userinfo_url?: string | null;
             /** @description RFC 7009 endpoint; null when the provider has none */
             revocation_url?: string | null;
+            /** @description how the client authenticates at `revocation_url`, where it differs from the token endpoint's; null: as `client_auth_method` */
+            revocation_auth_method?: ("client_secret_basic" | "client_secret_post" | "none") | null;
             /** @description the issuer's signing keys (OIDC Discovery `jwks_uri`), only with an `issuer`. With no `userinfo_url`, the connect flow asks for `openid` with a nonce and reads the account from the validated ID token */
             jwks_uri?: string | null;
             /** @description RFC 9207 `iss` expected on the authorization response. Given with no endpoint URLs on create, the endpoints, `jwks_uri`, client authentication and PKCE come from its OIDC discovery document; without a `userinfo` mapping the account is read from the claims sub, email and name (of userinfo, or of the ID token when there is no `userinfo_url`) */
@@ -1203,6 +1213,8 @@ export interface components {
             userinfo_url: string | null;
             /** @description RFC 7009 endpoint; null when the provider has none */
             revocation_url: string | null;
+            /** @description how the client authenticates at `revocation_url`, where it differs from the token endpoint's; null: as `client_auth_method` */
+            revocation_auth_method: ("client_secret_basic" | "client_secret_post" | "none") | null;
             /** @description the issuer's signing keys (OIDC Discovery `jwks_uri`), only with an `issuer`. With no `userinfo_url`, the connect flow asks for `openid` with a nonce and reads the account from the validated ID token */
             jwks_uri: string | null;
             /** @description RFC 9207 `iss` expected on the authorization response. Given with no endpoint URLs on create, the endpoints, `jwks_uri`, client authentication and PKCE come from its OIDC discovery document; without a `userinfo` mapping the account is read from the claims sub, email and name (of userinfo, or of the ID token when there is no `userinfo_url`) */
@@ -1221,7 +1233,11 @@ export interface components {
             userinfo: {
                 /** @enum {string} */
                 method: "GET" | "POST";
+                /** @description JSON body for a POST userinfo call (Dropbox wants `null`) */
                 body?: string;
+                /** @description the header that carries the bare access token, for a provider that refuses `Authorization: Bearer` (Shopify) */
+                token_header?: string;
+                /** @description pointers to the account's stable id, tried in order */
                 user_id: string[];
                 email: string[];
                 display_name: string[];
@@ -1276,6 +1292,8 @@ export interface components {
             userinfo_url?: string | null;
             /** @description RFC 7009 endpoint; null when the provider has none */
             revocation_url?: string | null;
+            /** @description how the client authenticates at `revocation_url`, where it differs from the token endpoint's; null: as `client_auth_method` */
+            revocation_auth_method?: ("client_secret_basic" | "client_secret_post" | "none") | null;
             /** @description the issuer's signing keys (OIDC Discovery `jwks_uri`), only with an `issuer`. With no `userinfo_url`, the connect flow asks for `openid` with a nonce and reads the account from the validated ID token */
             jwks_uri?: string | null;
             /** @description RFC 9207 `iss` expected on the authorization response. Given with no endpoint URLs on create, the endpoints, `jwks_uri`, client authentication and PKCE come from its OIDC discovery document; without a `userinfo` mapping the account is read from the claims sub, email and name (of userinfo, or of the ID token when there is no `userinfo_url`) */
@@ -3736,6 +3754,15 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description the resource’s state does not allow this; `code`: `end_user_mismatch` */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description the request body is too large; `code`: `payload_too_large` */
             413: {
                 headers: {
@@ -3886,7 +3913,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description the resource’s state does not allow this; `code`: `account_mismatch`, `conflict`, `connect_session_used` */
+            /** @description the resource’s state does not allow this; `code`: `account_mismatch`, `conflict`, `connect_session_used`, `end_user_mismatch` */
             409: {
                 headers: {
                     [name: string]: unknown;

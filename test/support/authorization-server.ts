@@ -64,6 +64,11 @@ export interface AuthorizationServerOptions {
   userinfo?: boolean;
   /** Extra fields added to every successful token answer (as Salesforce adds instance_url), by grant type. */
   tokenAnswerExtras?: (grantType: string, answer: Record<string, unknown>) => Record<string, unknown>;
+  /**
+   * Extra query parameters on each redirect back to a registered redirect URI, read when it is sent (as
+   * QuickBooks adds realmId beside code and state).
+   */
+  redirectExtras?: () => Record<string, string>;
 }
 
 const DAY = 24 * 60 * 60;
@@ -275,6 +280,7 @@ export async function startAuthorizationServer(
     } else {
       await next();
     }
+    addRedirectExtras(ctx);
     if (ctx.method !== 'POST' || ctx.path !== '/token') return;
     const grantType = String(ctx.oidc?.params?.grant_type ?? 'unknown');
     if (grantType === 'refresh_token' && hold) {
@@ -292,6 +298,16 @@ export async function startAuthorizationServer(
     if (typeof error === 'string') tokenErrors.push(error);
     tokenRequests.push({ grantType, status: ctx.status, ...(typeof error === 'string' ? { error } : {}) });
   });
+  function addRedirectExtras(ctx: KoaContextWithOIDC) {
+    const location = ctx.response.get('location');
+    if (!options.redirectExtras || (ctx.status !== 302 && ctx.status !== 303)) return;
+    // Its own hops (to the interaction, back to /auth) are relative: only a redirect to a client is absolute.
+    const target = URL.parse(location);
+    if (!target || !options.redirectUris.includes(`${target.origin}${target.pathname}`)) return;
+    for (const [name, value] of Object.entries(options.redirectExtras()))
+      target.searchParams.set(name, value);
+    ctx.response.set('location', target.href);
+  }
   // Expected OAuth errors are silent; a server_error is a bug in the test setup or the provider: show it.
   provider.on('server_error', (_ctx: unknown, err: Error) => {
     process.stderr.write(`oidc-provider server_error: ${err.stack ?? err}\n`);

@@ -9,12 +9,14 @@ import type { AddressInfo } from 'node:net';
  * provider on one 127.0.0.1 port, the real host as the first path segment
  * (`http://127.0.0.1:PORT/api.dropboxapi.com/oauth2/token`), so the URLs a
  * preset names are checked host and path. It enforces the documented rules
- * (method, path, client authentication, PKCE, extra parameters, userinfo
- * method, body and credential header) and answers anything else with an
- * error, noting why in `violations`.
+ * (method, path, client authentication at the token and revocation
+ * endpoints, PKCE, extra parameters, userinfo method, body and credential
+ * header) and answers anything else with an error, noting why in `violations`.
  */
 
 export type Json = Record<string, unknown>;
+
+type ClientAuth = 'client_secret_basic' | 'client_secret_post' | 'none';
 
 export interface ProviderFixture {
   preset: string;
@@ -35,7 +37,7 @@ export interface ProviderFixture {
   };
   token: {
     url: string;
-    client_auth: 'client_secret_basic' | 'client_secret_post';
+    client_auth: Exclude<ClientAuth, 'none'>;
     /** Extra form fields the provider must receive on every token request. */
     params?: Record<string, string>;
     answer: Json;
@@ -43,6 +45,11 @@ export interface ProviderFixture {
     error: { status: number; body: Json };
   };
   refresh?: { answer: Json };
+  /**
+   * The RFC 7009 endpoint of a preset that has one, with the client authentication its documentation asks
+   * for there, which may differ from the token endpoint's (Calendly: form fields; Google: none, the token alone).
+   */
+  revocation?: { url: string; client_auth: ClientAuth };
   /**
    * The answer to a refresh token that is dead (expired, used, revoked, or the user must sign in again),
    * where the provider documents one: it decides whether the broker ends the grant.
@@ -136,6 +143,7 @@ export async function startFakeProvider(
     const path = url.split('?')[0];
     if (path === fixture.token.url) return token(method, headers, body);
     if (fixture.userinfo && path === fixture.userinfo.url) return userinfo(method, headers, body);
+    if (fixture.revocation && path === fixture.revocation.url) return revoke(method, headers, body);
     const metadataRequest = fixture.metadata?.requests?.find((r) => r.url === path);
     if (metadataRequest) return metadata(metadataRequest, method, headers);
     return refuse(404, `no endpoint at ${method} ${path}`);
@@ -156,7 +164,7 @@ export async function startFakeProvider(
       return refuse(400, `token request sent as ${headers['content-type']}`);
     }
     const form = Object.fromEntries(new URLSearchParams(raw));
-    const authIssue = checkClientAuth(headers, form);
+    const authIssue = checkClientAuth(fixture.token.client_auth, headers, form);
     if (authIssue) return refuse(401, authIssue, { error: 'invalid_client' });
     for (const [name, value] of Object.entries(fixture.token.params ?? {})) {
       if (form[name] !== value) return refuse(400, `token request without ${name}=${value}`);
@@ -178,8 +186,12 @@ export async function startFakeProvider(
     return refuse(400, `unsupported grant_type ${form.grant_type}`, { error: 'unsupported_grant_type' });
   }
 
-  function checkClientAuth(headers: Record<string, string>, form: Record<string, string>): string | null {
-    if (fixture.token.client_auth === 'client_secret_basic') {
+  function checkClientAuth(
+    expected: ClientAuth,
+    headers: Record<string, string>,
+    form: Record<string, string>,
+  ): string | null {
+    if (expected === 'client_secret_basic') {
       const sent = readBasicCredentials(headers.authorization);
       if (sent?.id !== client.id || sent.secret !== client.secret) {
         return 'client_secret_basic expected: wrong or missing Authorization header';
@@ -187,11 +199,39 @@ export async function startFakeProvider(
       if (form.client_secret !== undefined) return 'client secret sent both as Basic and in the body';
       return null;
     }
-    if (headers.authorization !== undefined) return 'client_secret_post expected: Authorization header sent';
+    if (headers.authorization !== undefined) return `${expected} expected: Authorization header sent`;
+    if (expected === 'none') {
+      // Nothing asked for: the secret must not travel; a client_id beside the token does no harm.
+      if (form.client_secret !== undefined) return 'none expected: client secret sent in the body';
+      if (form.client_id !== undefined && form.client_id !== client.id)
+        return 'none expected: wrong client_id';
+      return null;
+    }
     if (form.client_id !== client.id || form.client_secret !== client.secret) {
       return 'client_secret_post expected: client_id / client_secret missing or wrong in the body';
     }
     return null;
+  }
+
+  /** RFC 7009: a form POST with `token` (and an optional hint), the client authenticated as documented. */
+  function revoke(method: string, headers: Record<string, string>, raw: string) {
+    const rule = fixture.revocation!;
+    if (method !== 'POST') return refuse(405, `revocation endpoint called with ${method}`);
+    if (!headers['content-type']?.startsWith('application/x-www-form-urlencoded')) {
+      return refuse(400, `revocation request sent as ${headers['content-type']}`);
+    }
+    const form = Object.fromEntries(new URLSearchParams(raw));
+    const authIssue = checkClientAuth(rule.client_auth, headers, form);
+    if (authIssue) return refuse(401, `revocation: ${authIssue}`, { error: 'invalid_client' });
+    const issued = [fixture.token.answer.access_token, fixture.token.answer.refresh_token];
+    if (form.token === undefined || !issued.includes(form.token)) {
+      return refuse(400, 'revocation without a token this provider issued');
+    }
+    const hint = form.token_type_hint;
+    if (hint !== undefined && hint !== 'access_token' && hint !== 'refresh_token') {
+      return refuse(400, `revocation with token_type_hint ${hint}`, { error: 'unsupported_token_type' });
+    }
+    return { status: 200, body: {} };
   }
 
   function exchange(form: Record<string, string>) {

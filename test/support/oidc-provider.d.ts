@@ -31,6 +31,7 @@ declare module 'oidc-provider' {
     headers: Record<string, string | string[] | undefined>;
     status: number;
     body: unknown;
+    response: { get(field: string): string; set(field: string, value: string): void };
     oidc?: {
       route?: string;
       params?: Record<string, unknown>;

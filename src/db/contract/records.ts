@@ -17,6 +17,7 @@ export function providerRecord(id: string, overrides: Partial<ProviderRecord> = 
     client_id: `client-${id}`,
     client_secret_ciphertext: `v1.k.nonce-${id}.body-${id}`,
     client_auth_method: 'client_secret_post',
+    revocation_auth_method: 'client_secret_basic',
     authorization_url: `https://${id}.example/oauth2/authorize`,
     token_url: `https://${id}.example/oauth2/token`,
     userinfo_url: `https://api.${id}.example/2/users/get_current_account`,

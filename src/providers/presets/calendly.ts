@@ -10,8 +10,10 @@ export const calendly = definePreset({
   userinfo_url: 'https://api.calendly.com/users/me',
   revocation_url: 'https://auth.calendly.com/oauth/revoke',
   // The token endpoint's reference: web clients send client_id and client_secret as HTTP Basic (native
-  // clients, without a secret, send client_id in the body). Its revocation endpoint wants them in the form.
+  // clients, without a secret, send client_id in the body).
   client_auth_method: 'client_secret_basic',
+  // POST /oauth/revoke's reference: client_id, client_secret and token, all form fields.
+  revocation_auth_method: 'client_secret_post',
   // Calendly asks every OAuth app to use PKCE with S256. No scopes: the app's configured ones.
   // The user is a resource named by its URI; `uri` is its stable id.
   userinfo: { user_id: ['/resource/uri'], email: ['/resource/email'], display_name: ['/resource/name'] },

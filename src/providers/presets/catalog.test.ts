@@ -165,9 +165,13 @@ describe('preset catalog', () => {
     });
   });
 
-  it('uses PKCE where the provider’s metadata lists it (Discord, Calendly) and sends Calendly’s secret as Basic', () => {
+  it('uses PKCE where the provider’s metadata lists it (Discord, Calendly) and sends Calendly’s secret as Basic, but in the form to revoke', () => {
     expect(findPreset('discord')!.pkce).toBe(true);
-    expect(findPreset('calendly')).toMatchObject({ pkce: true, client_auth_method: 'client_secret_basic' });
+    expect(findPreset('calendly')).toMatchObject({
+      pkce: true,
+      client_auth_method: 'client_secret_basic',
+      revocation_auth_method: 'client_secret_post',
+    });
   });
 
   it('reads the Microsoft email from mail, then userPrincipalName', () => {

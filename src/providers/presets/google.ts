@@ -10,6 +10,8 @@ export const google = definePreset({
   token_url: 'https://oauth2.googleapis.com/token',
   userinfo_url: 'https://openidconnect.googleapis.com/v1/userinfo',
   revocation_url: 'https://oauth2.googleapis.com/revoke',
+  // Revocation takes the token alone: the secret is not sent where it is not asked for.
+  revocation_auth_method: 'none',
   // Google sends `iss` on the authorization response, though its discovery
   // document does not advertise authorization_response_iss_parameter_supported.
   issuer: 'https://accounts.google.com',

@@ -13,6 +13,8 @@ function salesforceAt(id: string, host: string, which: string) {
     token_url: `https://${host}/services/oauth2/token`,
     userinfo_url: `https://${host}/services/oauth2/userinfo`,
     revocation_url: `https://${host}/services/oauth2/revoke`,
+    // Revocation takes the token alone: the secret is not sent where it is not asked for.
+    revocation_auth_method: 'none',
     client_auth_method: 'client_secret_post',
     scopes: ['api', 'refresh_token', 'openid', 'email', 'profile'],
     userinfo: {

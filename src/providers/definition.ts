@@ -111,6 +111,9 @@ const connectionParamsSchema = z
 // Never read, even to compare (dead-grant codes), nor kept as metadata: a member that may hold a credential (`refresh_token`, `client_secret`).
 const secretMemberName = /token|secret|password|verifier|credential/i;
 
+// What RFC 6749 §4.1.2 and RFC 9207 put on the redirect back: the flow's, never the connection's.
+const oauthRedirectParameters = new Set(['code', 'state', 'iss', 'error', 'error_description', 'error_uri']);
+
 const metadataName = z
   .string()
   .regex(/^[a-z][a-z0-9_]{0,63}$/, 'a name is 1 to 64 of [a-z0-9_], starting with a letter');
@@ -266,7 +269,18 @@ const templateFields = {
     )
     .default({}),
   callback_metadata: z
-    .record(metadataName, z.string().regex(/^[A-Za-z0-9_.-]{1,64}$/, 'a query parameter name'))
+    .record(
+      metadataName,
+      z
+        .string()
+        .regex(/^[A-Za-z0-9_.-]{1,64}$/, 'a query parameter name')
+        // The redirect's own OAuth parameters are the grant's, not the account's: the code and state
+        // are credentials of the flow, and neither they nor a secret-looking one are ever kept.
+        .refine(
+          (name) => !oauthRedirectParameters.has(name) && !secretMemberName.test(name),
+          'must not be an OAuth parameter of the redirect (code, state, iss, error, …) nor name a token or secret',
+        ),
+    )
     .refine((m) => Object.keys(m).length <= 20, 'at most 20 values')
     .describe("`{ name: query parameter }` of the provider's redirect back (`realmId`)")
     .default({}),

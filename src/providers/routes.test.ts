@@ -526,6 +526,32 @@ describe('metadata pointers', () => {
   });
 });
 
+describe('callback metadata', () => {
+  it.each(['code', 'state', 'iss', 'error', 'id_token', 'access_token', 'session_secret'])(
+    'refuses to keep the redirect’s %s parameter',
+    async (parameter) => {
+      const res = await json(
+        await t.admin('POST', '/v1/admin/providers', { ...custom, callback_metadata: { kept: parameter } }),
+      );
+      expect(res.status).toBe(400);
+      expect(res.body.errors).toEqual([
+        {
+          pointer: '/callback_metadata/kept',
+          message: expect.stringContaining('must not be an OAuth parameter'),
+        },
+      ]);
+      expect((await json(await t.admin('GET', '/v1/admin/providers'))).body.data).toEqual([]);
+    },
+  );
+
+  it('keeps an account parameter such as QuickBooks’ realmId', async () => {
+    const res = await json(
+      await t.admin('POST', '/v1/admin/providers', { ...custom, callback_metadata: { realm_id: 'realmId' } }),
+    );
+    expect(res.status).toBe(201);
+  });
+});
+
 describe('GET /v1/admin/provider-presets', () => {
   it('lists the catalog, paginated', async () => {
     const all = await json(await t.admin('GET', '/v1/admin/provider-presets?limit=200'));

@@ -11,13 +11,20 @@ import type { BrokerModules } from './modules.js';
  */
 export function inProcessDeps(
   mods: BrokerModules,
-  options: { database: Deps['database']; vault: Deps['vault']; adminToken: string; write: () => void },
+  options: {
+    database: Deps['database'];
+    vault: Deps['vault'];
+    adminToken: string;
+    write: () => void;
+    /** The broker's clock (the refresh-load part's is a fake one); the real one if omitted. */
+    now?: () => number;
+  },
 ): Deps {
   return {
     database: options.database,
     vault: options.vault,
     log: mods.logger.createLogger({ level: 'info', write: options.write, secrets: [options.adminToken] }),
-    now: Date.now,
+    now: options.now ?? Date.now,
     random: randomBytes,
     sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
     resolveHost: async () => ['127.0.0.1'],

@@ -6,11 +6,9 @@ import type * as TokenLocationModule from '../../src/connections/token-location.
 import type * as RandomModule from '../../src/crypto/random.js';
 import type * as OpenModule from '../../src/db/open.js';
 import type * as PgSchemaModule from '../../src/db/schema/postgres.js';
+import type * as HandOutModule from '../../src/handout/access-token.js';
 import type * as LoggerModule from '../../src/log/logger.js';
-import type * as BackgroundModule from '../../src/refresh/background.js';
-import type * as FreshnessModule from '../../src/refresh/freshness.js';
 import type * as ScheduleModule from '../../src/refresh/schedule.js';
-import type * as UsageModule from '../../src/refresh/usage.js';
 import type * as HttpClientModule from '../../src/upstream/http-client.js';
 import type * as KeysModule from '../../src/vault/keys.js';
 import type * as VaultModule from '../../src/vault/vault.js';
@@ -51,13 +49,11 @@ export async function brokerModules() {
     tokenLocation: await load<typeof TokenLocationModule>('connections/token-location.js'),
     random: await load<typeof RandomModule>('crypto/random.js'),
     open: await load<typeof OpenModule>('db/open.js'),
+    handOut: await load<typeof HandOutModule>('handout/access-token.js'),
     /** The connections table's columns (names and Postgres types; SQLite's are the same names). */
     pgSchema: await load<typeof PgSchemaModule>('db/schema/postgres.js'),
     logger: await load<typeof LoggerModule>('log/logger.js'),
     schedule: await load<typeof ScheduleModule>('refresh/schedule.js'),
-    freshness: await load<typeof FreshnessModule>('refresh/freshness.js'),
-    background: await load<typeof BackgroundModule>('refresh/background.js'),
-    usage: await load<typeof UsageModule>('refresh/usage.js'),
     httpClient: await load<typeof HttpClientModule>('upstream/http-client.js'),
     keys: await load<typeof KeysModule>('vault/keys.js'),
     vault: await load<typeof VaultModule>('vault/vault.js'),

@@ -1,233 +1,266 @@
 import { randomBytes } from 'node:crypto';
-import type { TokenRow } from '../../src/refresh/token-rows.js';
+import { sql } from 'drizzle-orm';
+import type { Caller } from '../../src/http/caller.js';
+import type { Refresher } from '../../src/refresh/refresher.js';
+import type { UpstreamFetch } from '../../src/upstream/http-client.js';
+import { inProcessDeps } from './in-process.js';
 import type { BrokerModules } from './modules.js';
+import { cpuSeconds } from './proc.js';
+import { scratchDatabase } from './scratch.js';
+import { handOutPhase, isInUse, seedConnections } from './seed.js';
+import { registerFakeProvider, startFakeProvider } from './token-endpoint.js';
 
 /**
- * The refresh load of a simulated day: N stored connections with one-hour
- * tokens at a provider that says nothing about its refresh tokens (the
- * broker's defaults), of which `inUsePercent` are handed out every 15 minutes
- * all day, each at its own phase. A simulation on a fake clock, not N rows:
- * the broker's own background refresher (`createBackgroundRefresher`), usage
- * recorder, renewal plan (`planRenewal`) and freshness rule (`needsRefresh`),
- * loaded from dist/, run against rows kept in memory. What the simulation
- * writes itself mirrors the SQL of token-rows.ts (`due`, `reschedule`,
- * `recordUse`) and the refresher's commit (a new one-hour token, planned
- * again). The day starts in the steady state: idle grants at every phase
- * of their keep-alive cycle, connections in use handed out within the last
- * quarter hour with tokens of every age.
+ * The refresh load of a simulated day, run for real on a fake clock. N
+ * connections with one-hour tokens at a provider that states no refresh-token
+ * lifetime (the broker's one-day default) are stored in a real SQLite file,
+ * opened as the broker opens it (src/db/open.ts: WAL, its pragmas), sealed by
+ * the real Vault, as a broker that has run for days holds them (seed.ts's
+ * `SteadyState`). The broker's services are built in this process as
+ * `main.ts` builds them, with a clock the bench moves: the real token rows,
+ * background refresher, refresher, usage recorder and hand-out
+ * (`handOutAccessToken`), the refresher calling the fake provider's token
+ * endpoint (bench/fake-provider.ts) over HTTP on 127.0.0.1. Of the N, 1 %
+ * (`inUsePercent`) are handed out every 15 minutes all day, each at its own
+ * phase; the others are never handed out.
+ *
+ * The day runs in rounds of 5 simulated seconds (the background refresher's
+ * interval): the round's hand-outs one after another, then background rounds
+ * back to back while they come back full, as the refresher's own loop does.
+ * Each round runs as fast as the machine allows, so the day takes minutes.
+ *
+ * CPU is this process's (`process.cpuUsage`, user + system, every thread;
+ * the provider's process is measured apart): "refreshing" is the background
+ * rounds (usage writes, the due query, re-plans, provider calls, commits, and
+ * the audit rows they record, flushed at the round's end) plus the hand-outs
+ * that waited on a refresh. Its share of one core is that CPU over the
+ * simulated day's length (86,400 s): what a broker would spend refreshing
+ * over a real day of this load.
  */
 
 export interface RefreshLoadResult {
   connections: number;
   inUse: number;
+  hours: number;
+  seedSeconds: number;
+  /** Wall time of the simulated day (without the seeding). */
+  runSeconds: number;
+  rounds: number;
   handOuts: number;
-  /** Hand-outs that found their token due under the freshness rule and waited on a refresh. */
+  failedHandOuts: number;
+  firstFailure: string | null;
+  /** Hand-outs that waited on a refresh (the hand-out asked the refresher for a new token). */
   waited: number;
-  /** Of those, hand-outs of a connection in use whose token had expired. */
+  /** Of those, hand-outs whose token had expired; and of these, of a connection in use (handed out within the in-use window). */
   waitedOnExpired: number;
-  /** Provider calls per simulated hour: background and on-demand. */
-  perHour: number[];
-  /** Every connection renewed once per token lifetime: the lower bound of "before every expiry". */
+  waitedOnExpiredInUse: number;
+  /** Provider calls (token requests sent) per simulated hour: by the background refresher and by hand-outs. */
+  background: number[];
+  onDemand: number[];
+  /** Token requests the fake provider answered, by its own count. */
+  providerCounted: number;
+  /** Every connection renewed once per token lifetime: the least "before every expiry" costs. */
   naivePerHour: number;
-  rescheduledPerHour: number;
-  usageWritesPerHour: number;
-  simulationSeconds: number;
+  /** CPU seconds: refreshing in the background, hand-outs that waited on a refresh, the other hand-outs, the whole day; and the provider's process. */
+  cpu: { background: number; onDemand: number; handOuts: number; total: number; provider: number };
+  /** After the day: connections no longer active, whose last renewal is older than their refresh token's idle lifetime, and overdue by more than a minute. */
+  notActive: number;
+  lapsed: number;
+  overdue: number;
 }
 
-type Row = NonNullable<TokenRow>;
-const HOUR = 3600_000;
+const HOUR_MS = 3_600_000;
+/** The background refresher's interval (background.ts). */
 const ROUND_MS = 5_000;
-const HANDOUT_EVERY_MS = 15 * 60_000;
+/** Its batch: a round that comes back this full is followed at once by another, as its loop does. */
+const BACKGROUND_BATCH = 200;
+const HAND_OUT_EVERY_MS = 15 * 60_000;
+const TOKEN_LIFETIME_MS = HOUR_MS;
+
+const cpuOf = (usage: NodeJS.CpuUsage) => (usage.user + usage.system) / 1e6;
+
+/** A service client allowed everything: the hand-out's checks pass, and cost what they cost. */
+const caller: Caller = {
+  id: 'bench-refresh-load',
+  can: () => true,
+  seesTenant: () => true,
+  seesProvider: () => true,
+  mayReturnTo: () => false,
+  mayRedirectTo: () => false,
+  tenants: '*',
+  providers: '*',
+};
 
 export async function refreshLoadBench(
   mods: BrokerModules,
-  connections: number,
-  inUsePercent: number,
+  options: { connections: number; inUsePercent: number; hours: number },
+  log: (message: string) => void,
 ): Promise<RefreshLoadResult> {
-  const started = performance.now();
-  const policy = {
-    expiry_buffer_seconds: 300,
-    refresh_token_idle_seconds: mods.schedule.DEFAULT_REFRESH_TOKEN_IDLE_SECONDS,
-    refresh_token_max_seconds: null,
-  };
-  const t0 = Date.UTC(2026, 0, 5);
-  let now = t0;
-  const end = t0 + 24 * HOUR;
-  const measureFrom = t0;
-  const rows = new Map<string, Row>();
-  // Due times by round; an entry is checked against the row's current plan when its round comes.
-  const buckets = new Map<number, string[]>();
-  let cursor = Math.ceil(t0 / ROUND_MS);
-  /** The round of each row's current plan: an entry left in another round by a re-plan is dropped. */
-  const roundOf = new Map<string, number>();
-  const plan = (id: string, at: number | null) => {
-    const row = rows.get(id)!;
-    row.nextRefreshAt = at;
-    if (at === null) {
-      roundOf.delete(id);
-      return;
-    }
-    const round = Math.max(Math.ceil(at / ROUND_MS), Math.ceil(now / ROUND_MS));
-    roundOf.set(id, round);
-    const bucket = buckets.get(round);
-    if (bucket) bucket.push(id);
-    else buckets.set(round, [id]);
-  };
-  const calls: number[] = new Array(24).fill(0);
-  let rescheduled = 0;
-  let usageWrites = 0;
-  const hour = () => Math.min(23, Math.floor((now - t0) / HOUR));
+  const { connections, hours } = options;
+  const inUse = Math.round((connections * options.inUsePercent) / 100);
+  const t0 = Math.floor(Date.now() / ROUND_MS) * ROUND_MS;
+  let clock = t0;
+  let hour = 0;
+  /** Which part of a round is running: its provider calls are counted as background or on-demand. */
+  let part: 'hand-outs' | 'background' | 'setup' = 'setup';
+  const background = new Array<number>(hours).fill(0);
+  const onDemand = new Array<number>(hours).fill(0);
 
-  // The connections in use: evenly spread over the ids.
-  const inUseCount = Math.round((connections * inUsePercent) / 100);
-  const inUseIds = new Set<number>();
-  for (let i = 0; i < inUseCount; i++) inUseIds.add(Math.floor((i * connections) / inUseCount));
-
-  // Idle grants renewed last at any point of a keep-alive cycle (70 % of a day: none is overdue at the
-  // start); connections in use with tokens of any age up to the in-use renewal, handed out lately.
-  for (let i = 0; i < connections; i++) {
-    const id = `conn_${i}`;
-    const inUse = inUseIds.has(i);
-    const issued = t0 - Math.floor(Math.random() * (inUse ? 0.85 * HOUR : 0.7 * 24 * HOUR));
-    rows.set(id, {
-      id,
-      tenant: 't',
-      providerId: 'p',
-      endUser: 'u',
-      accountId: id,
-      accountEmail: null,
-      accountDisplayName: null,
-      scopes: '[]',
-      connectionParams: null,
-      metadata: null,
-      status: 'active',
-      accessToken: 'sealed',
-      refreshToken: 'sealed',
-      tokenType: 'Bearer',
-      expiresAt: issued + HOUR,
-      tokenVersion: 0,
-      refreshLeaseOwner: null,
-      refreshLeaseUntil: null,
-      nextRefreshAt: null,
-      refreshFailures: 0,
-      lastRefreshError: null,
-      tokenIssuedAt: issued,
-      grantedAt: issued,
-      refreshTokenExpiresAt: null,
-      lastRefreshedAt: null,
-      lastUsedAt: inUse ? t0 - Math.floor(Math.random() * HANDOUT_EVERY_MS) : null,
-      createdAt: issued,
-      updatedAt: issued,
-    });
-    plan(id, mods.schedule.planRenewal(mods.schedule.grantTimesOf(rows.get(id)!), policy, t0)?.at ?? null);
-  }
-
-  /** The provider call and commit of a refresh, as refresher.ts does them. */
-  const refresh = (row: Row, onDemand: boolean) => {
-    if (now >= measureFrom) calls[hour()]!++;
-    row.tokenIssuedAt = now;
-    row.expiresAt = now + HOUR;
-    row.tokenVersion++;
-    row.lastRefreshedAt = now;
-    if (onDemand) row.lastUsedAt = now;
-    plan(row.id, mods.schedule.planRenewal(mods.schedule.grantTimesOf(row), policy, now)?.at ?? null);
-  };
-
-  const tokenRows = {
-    async due(at: number, limit: number) {
-      const out: Array<{ id: string; tokenVersion: number }> = [];
-      // Nothing is ever planned before the current round, so the rounds before `cursor` are empty.
-      for (let round = cursor; round * ROUND_MS <= at && out.length < limit; round++) {
-        const ids = buckets.get(round);
-        while (ids && ids.length > 0 && out.length < limit) {
-          const id = ids.pop()!;
-          const row = rows.get(id)!;
-          if (roundOf.get(id) !== round) continue;
-          if (row.status === 'active' && row.nextRefreshAt !== null && row.nextRefreshAt <= at)
-            out.push({ id, tokenVersion: row.tokenVersion });
-        }
-        if (!ids || ids.length === 0) {
-          buckets.delete(round);
-          if (round === cursor) cursor++;
-        }
-      }
-      return out;
-    },
-    read: async (id: string) => rows.get(id) ?? null,
-    async reschedule(id: string, _version: number, at: number | null) {
-      if (now >= measureFrom) rescheduled++;
-      plan(id, at);
-    },
-    async markNeedsReauth(id: string) {
-      rows.get(id)!.status = 'needs_reauth';
-    },
-    async recordUse(ids: string[], at: number) {
-      if (now >= measureFrom) usageWrites++;
-      for (const id of ids) {
-        const row = rows.get(id)!;
-        const wasIdle = row.lastUsedAt === null || row.lastUsedAt < at - mods.schedule.IN_USE_WINDOW_MS;
-        row.lastUsedAt = at;
-        if (wasIdle && (row.nextRefreshAt === null || row.nextRefreshAt > at)) plan(id, at);
-      }
-    },
-  };
-  const usage = mods.usage.createUsageRecorder(tokenRows as never);
-  const background = mods.background.createBackgroundRefresher({
-    rows: tokenRows as never,
-    providers: { get: async () => policy } as never,
-    refresher: {
-      refresh: async () => {
-        throw new Error('not on this path');
-      },
-      refreshIfFree: async (row: Row) => {
-        refresh(row, false);
-        return { kind: 'fresh', row };
-      },
-    } as never,
-    usage,
-    log: mods.logger.silentLogger,
-    random: randomBytes,
-    now: () => now,
+  const fake = await startFakeProvider('fake-provider-refresh-load');
+  const url = await scratchDatabase('sqlite', 'refresh-load');
+  const database = mods.open.openDatabase(url);
+  await database.migrate();
+  const material = new Uint8Array(randomBytes(32));
+  const adminToken = randomBytes(32).toString('base64url');
+  const deps = inProcessDeps(mods, {
+    database,
+    vault: new mods.vault.Vault([{ id: 'bench1', material }]),
+    adminToken,
+    write: () => {},
+    now: () => clock,
   });
-
-  // The connections in use, grouped by the round of the quarter hour in which each is handed out.
-  const perQuarter = HANDOUT_EVERY_MS / ROUND_MS;
-  const phases: string[][] = Array.from({ length: perQuarter }, () => []);
-  for (const i of inUseIds) phases[Math.floor(Math.random() * perQuarter)]!.push(`conn_${i}`);
-  let handOuts = 0;
-  let waited = 0;
-  let waitedOnExpired = 0;
-  for (let round = 0; now < end; round++) {
-    now = t0 + round * ROUND_MS;
-    for (const id of phases[round % perQuarter]!) {
-      const row = rows.get(id)!;
-      const measured = now >= measureFrom;
-      if (measured) handOuts++;
-      if (mods.freshness.needsRefresh(row, { bufferSeconds: policy.expiry_buffer_seconds }, now)) {
-        // Only the day-two hand-outs of a connection handed out within the window count as "in use".
-        const inUse = row.lastUsedAt !== null && now - row.lastUsedAt < mods.schedule.IN_USE_WINDOW_MS;
-        if (measured) {
-          waited++;
-          if (inUse && row.expiresAt !== null && row.expiresAt <= now) waitedOnExpired++;
-        }
-        refresh(row, true);
-      }
-      usage.noteHandOut(id, now);
-    }
-    // As the refresher's loop: rounds back to back while they come back full.
-    while ((await background.runOnce()).due === 200) {}
-  }
-
-  return {
-    connections,
-    inUse: inUseCount,
-    handOuts,
-    waited,
-    waitedOnExpired,
-    perHour: calls,
-    naivePerHour: connections,
-    rescheduledPerHour: rescheduled / 24,
-    usageWritesPerHour: usageWrites / 24,
-    simulationSeconds: (performance.now() - started) / 1000,
+  const upstream = deps.fetch;
+  const counted: UpstreamFetch = (input, init, call) => {
+    if (part === 'hand-outs') onDemand[hour]!++;
+    else if (part === 'background') background[hour]!++;
+    return upstream(input, init, call);
   };
+  const { app, services } = mods.app.createApp({ ...deps, fetch: counted });
+  try {
+    await registerFakeProvider(app, adminToken, fake.url);
+    log(
+      `  seeding ${connections.toLocaleString('en-US')} connections (${inUse.toLocaleString('en-US')} in use)`,
+    );
+    const seedStarted = performance.now();
+    const steady = {
+      at: t0,
+      tokenLifetimeMs: TOKEN_LIFETIME_MS,
+      inUse,
+      total: connections,
+      handOutEveryMs: HAND_OUT_EVERY_MS,
+    };
+    const ids = await seedConnections(mods, {
+      engine: 'sqlite',
+      url,
+      from: 0,
+      count: connections,
+      providerId: 'fake',
+      vaultKeys: [{ id: 'bench1', material }],
+      expiresAt: t0 + TOKEN_LIFETIME_MS,
+      refreshTokenPrefix: 'rt-load-',
+      steady,
+    });
+    const seedSeconds = (performance.now() - seedStarted) / 1000;
+
+    // The connections in use, by the round of each hand-out period in which each is handed out.
+    const perPeriod = HAND_OUT_EVERY_MS / ROUND_MS;
+    const schedule: string[][] = Array.from({ length: perPeriod }, () => []);
+    for (let i = 0; i < connections; i++) {
+      if (isInUse(i, steady)) schedule[Math.floor(handOutPhase(i) * perPeriod)]!.push(ids[i]!);
+    }
+    ids.length = 0;
+
+    const counts = { handOuts: 0, failed: 0, waited: 0, expired: 0, expiredInUse: 0 };
+    // The hand-out's refresher, watched: which hand-outs wait on a refresh, and on what token.
+    const refresher: Refresher = services.handOut.refresher;
+    const watched: Refresher = {
+      ...refresher,
+      refresh(row, reason) {
+        const expired = row.expiresAt !== null && row.expiresAt <= clock;
+        const used = row.lastUsedAt !== null && clock - row.lastUsedAt < mods.schedule.IN_USE_WINDOW_MS;
+        counts.waited++;
+        if (expired) counts.expired++;
+        if (expired && used) counts.expiredInUse++;
+        return refresher.refresh(row, reason);
+      },
+    };
+    const handOut = { ...services.handOut, refresher: watched };
+
+    let firstFailure: string | null = null;
+    const cpu = { background: 0, onDemand: 0, handOuts: 0, total: 0, provider: 0 };
+    const rounds = (hours * HOUR_MS) / ROUND_MS;
+    const providerCpuBefore = cpuSeconds(fake.pid);
+    const dayCpu = process.cpuUsage();
+    const started = performance.now();
+    let hourStarted = started;
+    for (let round = 0; round < rounds; round++) {
+      clock = t0 + round * ROUND_MS;
+      hour = Math.floor((round * ROUND_MS) / HOUR_MS);
+
+      part = 'hand-outs';
+      for (const id of schedule[round % perPeriod]!) {
+        const before = process.cpuUsage();
+        const waitedBefore = counts.waited;
+        try {
+          await mods.handOut.handOutAccessToken(handOut, caller, id, {});
+          counts.handOuts++;
+        } catch (error) {
+          counts.failed++;
+          firstFailure ??= error instanceof Error ? `${error.name}: ${error.message}` : String(error);
+        }
+        const used = cpuOf(process.cpuUsage(before));
+        if (counts.waited > waitedBefore) cpu.onDemand += used;
+        else cpu.handOuts += used;
+      }
+      const flush = process.cpuUsage();
+      await services.audit.flush();
+      cpu.handOuts += cpuOf(process.cpuUsage(flush));
+
+      part = 'background';
+      const before = process.cpuUsage();
+      while ((await services.background.runOnce()).due === BACKGROUND_BATCH) {}
+      await services.audit.flush();
+      cpu.background += cpuOf(process.cpuUsage(before));
+
+      if ((round + 1) % (HOUR_MS / ROUND_MS) === 0) {
+        const now = performance.now();
+        log(
+          `  hour ${hour + 1}/${hours}: ${background[hour]!.toLocaleString('en-US')} background + ` +
+            `${onDemand[hour]} on-demand provider calls, ${((now - hourStarted) / 1000).toFixed(1)} s`,
+        );
+        hourStarted = now;
+      }
+    }
+    part = 'setup';
+    const runSeconds = (performance.now() - started) / 1000;
+    cpu.total = cpuOf(process.cpuUsage(dayCpu));
+    cpu.provider = cpuSeconds(fake.pid) - providerCpuBefore;
+
+    const t = database.tables.connections;
+    const idleMs = mods.schedule.DEFAULT_REFRESH_TOKEN_IDLE_SECONDS * 1000;
+    const [after] = await database.db
+      .select({
+        notActive: sql<number>`sum(case when ${t.status} <> 'active' then 1 else 0 end)`,
+        lapsed: sql<number>`sum(case when ${t.tokenIssuedAt} < ${clock - idleMs} then 1 else 0 end)`,
+        overdue: sql<number>`sum(case when ${t.nextRefreshAt} < ${clock - 60_000} then 1 else 0 end)`,
+      })
+      .from(t);
+    return {
+      connections,
+      inUse,
+      hours,
+      seedSeconds,
+      runSeconds,
+      rounds,
+      handOuts: counts.handOuts,
+      failedHandOuts: counts.failed,
+      firstFailure,
+      waited: counts.waited,
+      waitedOnExpired: counts.expired,
+      waitedOnExpiredInUse: counts.expiredInUse,
+      background,
+      onDemand,
+      providerCounted: (await fake.grants()).total,
+      naivePerHour: connections * (HOUR_MS / TOKEN_LIFETIME_MS),
+      cpu,
+      notActive: Number(after?.notActive ?? 0),
+      lapsed: Number(after?.lapsed ?? 0),
+      overdue: Number(after?.overdue ?? 0),
+    };
+  } finally {
+    await services.background.stop();
+    await services.audit.close();
+    await database.close();
+    await fake.stop();
+  }
 }

@@ -1,11 +1,11 @@
 import { randomBytes } from 'node:crypto';
 import { eq, sql } from 'drizzle-orm';
-import { freePort, startProcess } from './broker.js';
 import type { Engine } from './config.js';
 import { inProcessDeps } from './in-process.js';
-import { type BrokerModules, repoRoot } from './modules.js';
+import type { BrokerModules } from './modules.js';
 import { scratchDatabase } from './scratch.js';
 import { seedConnections } from './seed.js';
+import { type FakeGrants, registerFakeProvider, startFakeProvider } from './token-endpoint.js';
 
 /**
  * The background refresher renewing N connections that are all due at once,
@@ -22,7 +22,7 @@ export interface RefreshResult {
   seconds: number;
   perSecond: number;
   rounds: number;
-  grants: { total: number; distinct: number; duplicated: number; most: number; refused: number };
+  grants: FakeGrants;
   /** Rows whose token version is exactly 1 and whose new access token decrypts to the fake's answer. */
   verified: number;
   /** Rows still due after the run. */
@@ -37,14 +37,7 @@ export async function refreshBench(
   engine: Engine,
   count: number,
 ): Promise<RefreshResult> {
-  const fakePort = await freePort();
-  const fake = await startProcess({
-    label: `fake-provider-${engine}`,
-    args: [`${repoRoot}/node_modules/.cache/custodian-bench/bench/fake-provider.js`],
-    env: { FAKE_PORT: String(fakePort) },
-    port: fakePort,
-    readyPath: '/healthz',
-  });
+  const fake = await startFakeProvider(`fake-provider-${engine}`);
   const url = await scratchDatabase(engine, `refresh-${engine}`);
   const database = mods.open.openDatabase(url);
   await database.migrate();
@@ -56,21 +49,7 @@ export async function refreshBench(
   const deps = inProcessDeps(mods, { database, vault, adminToken, write: () => void logLines++ });
   const { app, services } = mods.app.createApp(deps);
   try {
-    const base = `http://127.0.0.1:${fakePort}`;
-    const created = await app.request('/v1/admin/providers', {
-      method: 'POST',
-      headers: { authorization: `Bearer ${adminToken}`, 'content-type': 'application/json' },
-      body: JSON.stringify({
-        provider_id: 'fake',
-        display_name: 'Fake provider',
-        client_id: 'bench-client',
-        client_secret: 'bench-secret',
-        authorization_url: `${base}/authorize`,
-        token_url: `${base}/token`,
-        userinfo: { user_id: ['/id'] },
-      }),
-    });
-    if (created.status !== 201) throw new Error(`provider: HTTP ${created.status} ${await created.text()}`);
+    await registerFakeProvider(app, adminToken, fake.url);
 
     const now = Date.now();
     await seedConnections(mods, {
@@ -80,8 +59,11 @@ export async function refreshBench(
       count,
       providerId: 'fake',
       vaultKeys: [{ id: 'bench1', material }],
-      // Expiring within the buffer, and all due now.
+      // One-hour tokens expiring within the buffer, all due now, of connections in use: the background
+      // renews those ahead of expiry (an idle one it would only move to its keep-alive time).
+      issuedAt: now - 3_540_000,
       expiresAt: now + 60_000,
+      lastUsedAt: now,
       nextRefreshAt: now - 1_000,
       refreshTokenPrefix: PREFIX,
     });
@@ -98,7 +80,7 @@ export async function refreshBench(
     const cpu = process.cpuUsage(cpuBefore);
     await services.audit.flush();
 
-    const grants = (await (await fetch(`${base}/stats`)).json()) as RefreshResult['grants'];
+    const grants = await fake.grants();
     const t = database.tables.connections;
     const rows = await database.db
       .select({

@@ -3,7 +3,7 @@ import BetterSqlite3 from 'better-sqlite3';
 import { getTableColumns } from 'drizzle-orm';
 import pg from 'pg';
 import { brokerModules } from './modules.js';
-import { randomPool, SCOPES, type WorkerTask } from './seed.js';
+import { handOutPhase, isInUse, randomPool, SCOPES, type SteadyState, type WorkerTask } from './seed.js';
 
 /** One seeding thread: seals its share of the rows and inserts them (see seed.ts). */
 
@@ -20,6 +20,74 @@ const ids: string[] = [];
 
 type Value = string | number | null;
 
+/** A grant at a custom provider: the broker's defaults. */
+const policy = {
+  expiry_buffer_seconds: 300,
+  refresh_token_idle_seconds: mods.schedule.DEFAULT_REFRESH_TOKEN_IDLE_SECONDS,
+  refresh_token_max_seconds: null,
+};
+const DAY_MS = 86_400_000;
+
+interface Times {
+  expiresAt: number;
+  tokenIssuedAt: number;
+  grantedAt: number;
+  lastRefreshedAt: number | null;
+  lastUsedAt: number | null;
+  nextRefreshAt: number | null;
+}
+
+const grantTimes = (id: string, t: Omit<Times, 'lastRefreshedAt' | 'nextRefreshAt'>) => ({
+  id,
+  ...t,
+  refreshTokenExpiresAt: null,
+  hasRefreshToken: true,
+});
+
+/** Granted at `issuedAt` (now), planned as saveGrant plans it (or the refresher, when in use). */
+function newGrant(id: string): Times {
+  const t = {
+    expiresAt: task.expiresAt,
+    tokenIssuedAt: task.issuedAt ?? now,
+    grantedAt: task.issuedAt ?? now,
+    lastUsedAt: task.lastUsedAt ?? null,
+  };
+  const next = task.nextRefreshAt ?? mods.schedule.planRenewal(grantTimes(id, t), policy, now)?.at ?? null;
+  return { ...t, lastRefreshedAt: null, nextRefreshAt: next };
+}
+
+/**
+ * Granted days before `steady.at`, at a random point of one of its renewal cycles (the length the plan
+ * gives it), and renewed since exactly when the plan said: at `at`, the rows are at every phase of
+ * their cycles (seed.ts's `SteadyState`).
+ */
+function steadyGrant(id: string, i: number, s: SteadyState): Times {
+  const lastUsedAt = isInUse(i, s) ? Math.round(s.at - (1 - handOutPhase(i)) * s.handOutEveryMs) : null;
+  const plan = (issued: number, grantedAt: number) =>
+    mods.schedule.planRenewal(
+      grantTimes(id, { expiresAt: issued + s.tokenLifetimeMs, tokenIssuedAt: issued, grantedAt, lastUsedAt }),
+      policy,
+      s.at,
+    );
+  const probe = s.at - 2 * DAY_MS;
+  const cycle = (plan(probe, probe)?.at ?? probe + DAY_MS) - probe;
+  const grantedAt = Math.round(probe - Math.random() * cycle);
+  let issued = grantedAt;
+  let next = plan(issued, grantedAt);
+  while (next !== null && next.at <= s.at) {
+    issued = next.at;
+    next = plan(issued, grantedAt);
+  }
+  return {
+    expiresAt: issued + s.tokenLifetimeMs,
+    tokenIssuedAt: issued,
+    grantedAt,
+    lastUsedAt,
+    lastRefreshedAt: issued === grantedAt ? null : issued,
+    nextRefreshAt: next?.at ?? null,
+  };
+}
+
 function makeRow(i: number): Value[] {
   const id = mods.random.randomId(random, 'conn');
   ids.push(id);
@@ -28,6 +96,7 @@ function makeRow(i: number): Value[] {
     task.refreshTokenPrefix === undefined
       ? Buffer.from(random(48)).toString('base64url')
       : `${task.refreshTokenPrefix}${i}`;
+  const times = task.steady === undefined ? newGrant(id) : steadyGrant(id, i, task.steady);
   const values: Record<keyof typeof columns, Value> = {
     id,
     tenant: `tenant-${String(i % 100).padStart(3, '0')}`,
@@ -41,42 +110,22 @@ function makeRow(i: number): Value[] {
     accessToken: vault.encrypt(access, mods.tokenLocation.tokenLocation(id, 'access_token')),
     refreshToken: vault.encrypt(refresh, mods.tokenLocation.tokenLocation(id, 'refresh_token')),
     tokenType: 'bearer',
-    expiresAt: task.expiresAt,
+    expiresAt: times.expiresAt,
     tokenVersion: 0,
     refreshLeaseOwner: null,
     refreshLeaseUntil: null,
-    // A grant at a custom provider (the broker's defaults), as saveGrant plans it (or the refresher, when in use).
-    nextRefreshAt:
-      task.nextRefreshAt ??
-      mods.schedule.planRenewal(
-        {
-          id,
-          expiresAt: task.expiresAt,
-          tokenIssuedAt: now,
-          grantedAt: now,
-          refreshTokenExpiresAt: null,
-          hasRefreshToken: true,
-          lastUsedAt: task.lastUsedAt ?? null,
-        },
-        {
-          expiry_buffer_seconds: 300,
-          refresh_token_idle_seconds: mods.schedule.DEFAULT_REFRESH_TOKEN_IDLE_SECONDS,
-          refresh_token_max_seconds: null,
-        },
-        now,
-      )?.at ??
-      null,
+    nextRefreshAt: times.nextRefreshAt,
     refreshFailures: 0,
     lastRefreshError: null,
     connectionParams: null,
     metadata: null,
-    tokenIssuedAt: now,
-    grantedAt: now,
+    tokenIssuedAt: times.tokenIssuedAt,
+    grantedAt: times.grantedAt,
     refreshTokenExpiresAt: null,
-    lastRefreshedAt: null,
-    lastUsedAt: task.lastUsedAt ?? null,
-    createdAt: now,
-    updatedAt: now,
+    lastRefreshedAt: times.lastRefreshedAt,
+    lastUsedAt: times.lastUsedAt,
+    createdAt: times.grantedAt,
+    updatedAt: times.lastRefreshedAt ?? times.grantedAt,
   };
   return Object.keys(columns).map((key) => {
     const value = values[key as keyof typeof columns];

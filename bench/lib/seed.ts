@@ -29,6 +29,8 @@ export interface SeedSpec {
   vaultKeys: VaultKey[];
   /** Access-token expiry of every row. */
   expiresAt: number;
+  /** When every row's access token was issued (and the grant made); the seeding's start if omitted. */
+  issuedAt?: number;
   /** Overrides the scheduler: the refresh test makes every row due now. */
   nextRefreshAt?: number;
   /**
@@ -39,7 +41,32 @@ export interface SeedSpec {
   lastUsedAt?: number;
   /** Row i's plaintext refresh token is `${prefix}${i}` (the refresh test's fake provider recognises them). */
   refreshTokenPrefix?: string;
+  /** Seeds each row as a broker that has run for days holds it at `steady.at` (see `SteadyState`); overrides `expiresAt`. */
+  steady?: SteadyState;
 }
+
+/**
+ * The refresh-load part's rows: what a broker that has run for days holds at `at`. Each grant was
+ * made days before at a random moment and renewed since exactly when the broker's own renewal plan
+ * (`planRenewal`) said, so its token's age, and its next renewal, fall anywhere in its cycle: no
+ * burst of renewals at the start that a real broker would not see. `inUse` of the `total` rows
+ * (evenly spread, `isInUse`) are handed out every `handOutEveryMs`, each at its own phase
+ * (`handOutPhase`), the last time before `at`; the others are idle and were never handed out.
+ */
+export interface SteadyState {
+  at: number;
+  tokenLifetimeMs: number;
+  inUse: number;
+  total: number;
+  handOutEveryMs: number;
+}
+
+/** Whether row `i` is one of the rows in use: `inUse` of `total`, evenly spread over the indexes. */
+export const isInUse = (i: number, s: Pick<SteadyState, 'inUse' | 'total'>): boolean =>
+  (i * s.inUse) % s.total < s.inUse;
+
+/** Where in each hand-out period row `i` is handed out, in [0, 1): fixed per row (Fibonacci hashing). */
+export const handOutPhase = (i: number): number => (Math.imul(i + 1, 0x9e3779b1) >>> 0) / 2 ** 32;
 
 export interface WorkerTask extends SeedSpec {
   batchSize: number;

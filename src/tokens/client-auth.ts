@@ -1,7 +1,8 @@
 import type { SecretHasher } from '../clients/secret-hasher.js';
 import type { ClientRecord, ClientStore } from '../clients/store.js';
+import { AppError } from '../http/errors.js';
 import type { RateLimits } from '../rate-limit/limits.js';
-import { OAuthError, OAuthRateLimitError } from './oauth-error.js';
+import { OAuthError } from './oauth-error.js';
 
 interface ClientAuthDeps {
   clients: ClientStore;
@@ -25,11 +26,11 @@ export async function authenticateClientLimited(
   const claimed = claimedClientId(authorization, form);
   const refusal = deps.limits?.blocked(claimed, address);
   if (refusal) {
+    // Answered as every rate limit on /oauth/* is: 429 temporarily_unavailable (oauthAnswerFor).
     const after = refusal.headers['retry-after'];
-    throw new OAuthRateLimitError(
-      `too many failed client authentications; retry after ${after} s`,
-      refusal.headers,
-    );
+    throw new AppError('rate_limited', `too many failed client authentications; retry after ${after} s`, {
+      headers: refusal.headers,
+    });
   }
   try {
     return await authenticateClient(deps, authorization, form);

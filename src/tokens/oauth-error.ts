@@ -5,8 +5,8 @@
  * one exception: a rate limit. RFC 6749 has no code for it, so it borrows
  * `temporarily_unavailable` (§4.1.2.1: the server cannot handle the request
  * now; 503 when the provider cannot renew a token) but answers 429 with
- * `Retry-After` (RFC 6585 §4), so clients back off as for any 429:
- * OAuthRateLimitError, and oauthAnswerFor for an AppError('rate_limited').
+ * `Retry-After` (RFC 6585 §4), so clients back off as for any 429: every
+ * limit raises AppError('rate_limited'), answered by oauthAnswerFor.
  */
 export const oauthErrorStatus = {
   invalid_request: 400,
@@ -32,17 +32,6 @@ export class OAuthError extends Error {
   ) {
     super(message, options);
     this.status = oauthErrorStatus[error];
-  }
-}
-
-/**
- * Too many requests. RFC 6749 has no error code of its own for it, so the
- * answer is `temporarily_unavailable` with 429 and `Retry-After` (RFC 6585).
- */
-export class OAuthRateLimitError extends OAuthError {
-  override readonly status = 429;
-  constructor(message: string, headers: Record<string, string>) {
-    super('temporarily_unavailable', message, headers);
   }
 }
 

@@ -27,7 +27,7 @@ export function routeAction(operationId: string): RouteAction {
 }
 
 /** The target type of a route's action: `ConnectSession` → `connect_session`. */
-export function targetType(noun: string): string {
+function targetType(noun: string): string {
   return noun.replace(/([a-z])([A-Z])/g, '$1_$2').toLowerCase();
 }
 

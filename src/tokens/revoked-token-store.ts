@@ -10,12 +10,13 @@ export function createRevokedTokenStore({ db, tables }: Database) {
       const rows = await db.select({ jti: t.jti }).from(t).where(gt(t.expiresAt, now));
       return rows.map((r) => r.jti);
     },
-    async add(jti: string, expiresAt: number): Promise<void> {
-      await db.insert(t).values({ jti, expiresAt }).onConflictDoNothing();
-    },
-    /** Forgets revocations of tokens that have expired anyway. */
-    async pruneExpired(now: number): Promise<void> {
+    /**
+     * Records a revocation and forgets those of tokens expired anyway (service tokens live minutes), so
+     * the table holds only the last few minutes' revocations without a job of its own.
+     */
+    async add(jti: string, expiresAt: number, now: number): Promise<void> {
       await db.delete(t).where(lt(t.expiresAt, now));
+      await db.insert(t).values({ jti, expiresAt }).onConflictDoNothing();
     },
   };
 }

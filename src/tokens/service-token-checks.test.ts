@@ -214,6 +214,16 @@ describe('401 with a Bearer challenge', () => {
     expect(await revokedRows()).toHaveLength(1);
   });
 
+  it('forgets revocations of tokens that have expired anyway, at the next revocation', async () => {
+    const first = await client.token();
+    expect((await revoke(client, first)).status).toBe(200);
+    clock += 301_000; // past the first token's 300 s
+    const second = await client.token();
+    expect((await revoke(client, second)).status).toBe(200);
+    expect((await revokedRows()).map((r) => r.jti)).toEqual([decodeJwt(second).jti]);
+    await expectRefused(await call(second));
+  });
+
   it('revoking an unknown or a foreign token answers 200 and changes nothing', async () => {
     const other = await t.client();
     const foreign = await other.token();

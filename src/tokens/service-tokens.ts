@@ -154,15 +154,10 @@ export function createServiceTokens(deps: ServiceTokensDeps) {
     async revoke(token: string, clientId: string): Promise<boolean> {
       const claims = verified.get(token) ?? (await verifySignature(token));
       if (!claims || claims.clientId !== clientId) return false;
-      await deps.revocations.add(claims.jti, claims.expiresAt);
+      await deps.revocations.add(claims.jti, claims.expiresAt, deps.now());
       revoked.ids.add(claims.jti);
       verified.delete(token);
       return true;
-    },
-
-    /** Forgets revocations of tokens that have expired anyway. */
-    async pruneRevoked(): Promise<void> {
-      await deps.revocations.pruneExpired(deps.now());
     },
 
     /** Drops cached client state, after an admin change on this replica. */
